@@ -1,0 +1,170 @@
+/* cact/config.h -- compiler portability and per-ISA kernel instantiation.
+ *
+ * Every kernel of cact is written once, as a scalar, branch-free element
+ * function (static inline) plus a one-line loop.  CACT__DISPATCH_* below
+ * instantiate that loop once per instruction-set level and pick the best
+ * level the running CPU has, once per process (per translation unit), so a
+ * portable build (no -march flags) still runs AVX-512 code where it can.
+ *
+ * Levels (x86-64 micro-architecture levels, as gcc/clang name them):
+ *   3  x86-64-v4: AVX-512 F/BW/DQ/VL      2  x86-64-v3: AVX2 + FMA
+ *   0  baseline (SSE2), and the only level on other architectures.
+ * The environment variable CACT_ISA (= "v4", "v3", "baseline") lowers the
+ * level, never raises it above what the CPU supports; tests use it to run and
+ * compare every path.
+ */
+#ifndef CACT_CONFIG_H
+#define CACT_CONFIG_H
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#  define CACT_INLINE static __inline__ __attribute__((always_inline))
+#  define CACT_UNUSED __attribute__((unused))
+#elif defined(_MSC_VER)
+#  define CACT_INLINE static __forceinline
+#  define CACT_UNUSED
+#else
+#  define CACT_INLINE static inline
+#  define CACT_UNUSED
+#endif
+
+#if defined(__cplusplus)
+#  define CACT_RESTRICT __restrict__
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L
+#  define CACT_RESTRICT restrict
+#else
+#  define CACT_RESTRICT
+#endif
+
+/* Per-ISA instantiation needs gcc >= 8 or clang >= 7 function target
+ * attributes and __builtin_cpu_supports, on x86-64.  CACT_NO_DISPATCH=1
+ * turns it off (one generic instantiation, compiled with the includer's
+ * flags). */
+#if !defined(CACT_NO_DISPATCH) && defined(__x86_64__) && \
+    ((defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8) || \
+     (defined(__clang__) && __clang_major__ >= 7))
+#  define CACT_DISPATCH 1
+#  define CACT__TARGET_V4 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,bmi,bmi2,lzcnt,movbe,popcnt,f16c")))
+#  define CACT__TARGET_V3 __attribute__((target("avx2,fma,bmi,bmi2,lzcnt,movbe,popcnt,f16c")))
+#else
+#  define CACT_DISPATCH 0
+#endif
+
+#define CACT_ISA_BASELINE 0
+#define CACT_ISA_V3 2
+#define CACT_ISA_V4 3
+
+/* The ISA level the hardware supports (ignores CACT_ISA). */
+static CACT_UNUSED int cact_isa_hardware(void)
+{
+#if CACT_DISPATCH
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
+        return CACT_ISA_V4;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        return CACT_ISA_V3;
+#endif
+    return CACT_ISA_BASELINE;
+}
+
+/* The level the kernels use: the hardware's, lowered by $CACT_ISA. */
+static CACT_UNUSED int cact_isa_select(void)
+{
+    int hw = cact_isa_hardware(), want = hw;
+    const char *env = getenv("CACT_ISA");
+    if (env && *env) {
+        if (!strcmp(env, "v4") || !strcmp(env, "avx512")) want = CACT_ISA_V4;
+        else if (!strcmp(env, "v3") || !strcmp(env, "avx2")) want = CACT_ISA_V3;
+        else if (!strcmp(env, "baseline") || !strcmp(env, "v1") || !strcmp(env, "scalar")) want = CACT_ISA_BASELINE;
+    }
+    return want < hw ? want : hw;
+}
+
+/* Cached per translation unit; a benign race (every thread computes and
+ * stores the same value). */
+static int cact__isa_cache = -1;
+static CACT_UNUSED int cact_isa_level(void)
+{
+    int v = cact__isa_cache;
+    if (v < 0) cact__isa_cache = v = cact_isa_select();
+    return v;
+}
+/* Re-read $CACT_ISA (tests). Returns the new level. */
+static CACT_UNUSED int cact_isa_reset(void)
+{
+    cact__isa_cache = -1;
+    return cact_isa_level();
+}
+
+static CACT_UNUSED const char *cact_isa_name(int level)
+{
+    return level == CACT_ISA_V4 ? "x86-64-v4 (AVX-512)" :
+           level == CACT_ISA_V3 ? "x86-64-v3 (AVX2+FMA)" : "baseline";
+}
+
+/* CACT__UNARY(name, sfx, T, PDECL, PARGS): defines the public kernel
+ *   void cact_<name>_<sfx>(const T *x, T *y, size_t n, <params>)
+ * applying the element function cact__<name>_<sfx>(x[i] PARGS) to every
+ * element.  y == x (in place) is allowed; partial overlap is not.  The
+ * in-place case runs a single-pointer loop and the out-of-place case a
+ * restrict loop, so the vectorizer needs no run-time alias checks. */
+#define CACT__LOOP(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                   \
+    static ATTR void cact__##name##_##sfx##_##SUFFIX(                         \
+        const T *x, T *y, size_t n CACT__ID PDECL)                                      \
+    {                                                                          \
+        size_t i;                                                              \
+        if (x == y) {                                                          \
+            for (i = 0; i < n; i++) y[i] = cact__##name##_##sfx(y[i] CACT__ID PARGS);   \
+        } else {                                                               \
+            const T *CACT_RESTRICT xr = x;                                     \
+            T *CACT_RESTRICT yr = y;                                           \
+            for (i = 0; i < n; i++) yr[i] = cact__##name##_##sfx(xr[i] CACT__ID PARGS); \
+        }                                                                      \
+    }
+
+#define CACT__NOATTR
+
+#if CACT_DISPATCH
+#define CACT__UNARY(name, sfx, T, PDECL, PARGS)                                \
+    CACT__LOOP(name, sfx, T, PDECL, PARGS, v4, CACT__TARGET_V4)                \
+    CACT__LOOP(name, sfx, T, PDECL, PARGS, v3, CACT__TARGET_V3)                \
+    CACT__LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                 \
+    static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y,             \
+                                                size_t n CACT__ID PDECL)                \
+    {                                                                          \
+        switch (cact_isa_level()) {                                            \
+        case CACT_ISA_V4: cact__##name##_##sfx##_v4(x, y, n CACT__ID PARGS); break;    \
+        case CACT_ISA_V3: cact__##name##_##sfx##_v3(x, y, n CACT__ID PARGS); break;    \
+        default: cact__##name##_##sfx##_base(x, y, n CACT__ID PARGS); break;           \
+        }                                                                      \
+    }
+#else
+#define CACT__UNARY(name, sfx, T, PDECL, PARGS)                                \
+    CACT__LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                 \
+    static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y,             \
+                                                size_t n CACT__ID PDECL)                \
+    {                                                                          \
+        cact__##name##_##sfx##_base(x, y, n CACT__ID PARGS);                           \
+    }
+#endif
+
+/* Both dtypes at once: element functions cact__<name>_f32 / _f64 exist. */
+#define CACT__UNARY_BOTH(name, PDECL, PARGS)                                   \
+    CACT__UNARY(name, f32, float, PDECL, PARGS)                                \
+    CACT__UNARY(name, f64, double, PDECL, PARGS)
+
+/* Parameter lists travel through the macros parenthesised, as one
+ * argument, and are opened with CACT__ID where they are used. */
+#define CACT__ID(...) __VA_ARGS__
+#define CACT__P0 ()
+#define CACT__P1(a) (, double a)
+#define CACT__P2(a, b) (, double a, double b)
+#define CACT__A0 ()
+#define CACT__A1(a) (, a)
+#define CACT__A2(a, b) (, a, b)
+
+#endif /* CACT_CONFIG_H */

@@ -1,0 +1,60 @@
+"""Build cact: generate the wrappers from the catalogue, cythonize pyx/,
+compile against the header-only C core in include/, and ship the headers
+inside the package (cact.get_include())."""
+import glob
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+from setuptools.command.build_py import build_py
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
+# The wrappers are generated from cact/_catalogue.py (a no-op when current).
+subprocess.check_call([sys.executable, os.path.join(ROOT, "tools", "generate.py")], cwd=ROOT)
+
+
+class build_py_with_headers(build_py):
+    """Copy include/cact/*.h into the built package as cact/include/cact/."""
+
+    def run(self):
+        super().run()
+        dest = os.path.join(self.build_lib, "cact", "include", "cact")
+        os.makedirs(dest, exist_ok=True)
+        for h in glob.glob(os.path.join(ROOT, "include", "cact", "*.h")):
+            shutil.copy2(h, dest)
+
+
+def compile_args():
+    if sys.platform == "win32":
+        return ["/O2"]
+    # -fno-math-errno / -fno-trapping-math let gcc vectorize the kernel
+    # loops (no errno side effects, selects may evaluate both arms).  No -m
+    # flags: the header instantiates each kernel per ISA level itself.
+    args = ["-O3", "-fno-math-errno", "-fno-trapping-math", "-Wno-unused-function"]
+    if os.environ.get("CACT_NATIVE") == "1":
+        args.append("-march=native")
+    return args
+
+
+def extension(name, source):
+    return Extension(
+        name, [source],
+        include_dirs=[os.path.join(ROOT, "include"), np.get_include()],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        extra_compile_args=compile_args(),
+        libraries=[] if sys.platform == "win32" else ["m"],
+    )
+
+
+extensions = [extension("cact._elementwise", "pyx/_elementwise.pyx")]
+
+setup(
+    ext_modules=cythonize(extensions, include_path=[ROOT, os.path.join(ROOT, "pyx")],
+                          compiler_directives={"language_level": "3"}),
+    cmdclass={"build_py": build_py_with_headers},
+)
