@@ -81,9 +81,11 @@ CACT_INLINE T CACT__E(hardtanh)(T x, double min_val, double max_val)
     return (T)(v > (W)max_val ? (W)max_val : v);
 }
 
+/* alpha x + beta with one rounding (fma): near x = -beta/alpha the sum
+ * cancels, and only a fused multiply-add keeps the tiny result exact. */
 CACT_INLINE T CACT__E(hard_sigmoid)(T x, double alpha, double beta)
 {
-    return (T)CACT__E(clip01)((W)alpha * (W)x + (W)beta);
+    return (T)CACT__E(clip01)((W)fma(alpha, (double)x, beta));
 }
 
 /* x * relu6(x + 3) / 6 = x * clip((x + 3) / 6, 0, 1): never overflows. */

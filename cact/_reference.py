@@ -1,0 +1,195 @@
+"""Accuracy machinery: mpmath references, ulp errors, input samples.
+
+Used by the tests and by ``python -m cact``.  Needs mpmath (a test extra),
+imported on first use only, so ``import cact`` never pulls it in.
+
+Errors are measured in ulps of the result's dtype against the exact value
+(evaluated with mpmath at >= 160 bits), with subnormal results counted at
+their true ulp (2**-149 for float32, 2**-1074 for float64): a kernel that
+flushes a tiny result to 0 shows up as an error of millions of ulps.
+"""
+import math
+
+import numpy as np
+
+from ._catalogue import BY_NAME, KERNEL_FUNC
+
+PREC = 160  # bits of the reference
+
+
+def _mp():
+    import mpmath
+    return mpmath
+
+
+# --- the exact functions, by kernel name ------------------------------------
+
+def _clip(mp, v, lo, hi):
+    return lo if v < lo else hi if v > hi else v
+
+
+def _sigmoid(mp, v):
+    return 1 / (1 + mp.exp(-v))
+
+
+def _softplus(mp, v):
+    # log(1 + e^v) = v + log1p(e^-v) for v > 0: no huge intermediate
+    return v + mp.log1p(mp.exp(-v)) if v > 0 else mp.log1p(mp.exp(v))
+
+
+def _erfc(mp, z):
+    # mpmath's erfc overflows internally for huge |z|; erfc(1e6) ~ e^-1e12
+    # and 2 - erfc(-1e6) are far beyond every float format
+    if z > 1e6:
+        return mp.mpf(0)
+    if z < -1e6:
+        return mp.mpf(2)
+    return mp.erfc(z)
+
+
+SELU_ALPHA = "1.6732632423543772848170429916717"
+SELU_SCALE = "1.0507009873554804934193349852946"
+
+
+def _refs(mp):
+    return {
+        "identity": lambda x: x,
+        "binary_step": lambda x: mp.mpf(1) if x >= 0 else mp.mpf(0),
+        "relu": lambda x: x if x > 0 else mp.mpf(0),
+        "relu6": lambda x: _clip(mp, x, 0, 6),
+        "leaky_relu": lambda x, negative_slope: x if x >= 0 else mp.mpf(negative_slope) * x,
+        "hardtanh": lambda x, min_val, max_val: _clip(mp, x, mp.mpf(min_val), mp.mpf(max_val)),
+        "hard_sigmoid": lambda x, alpha, beta: _clip(mp, mp.mpf(alpha) * x + mp.mpf(beta), 0, 1),
+        "hard_swish": lambda x: x * _clip(mp, (x + 3) / 6, 0, 1),
+        "softshrink": lambda x, lambd: x - lambd if x > lambd else x + lambd if x < -lambd else mp.mpf(0),
+        "hardshrink": lambda x, lambd: x if abs(x) > lambd else mp.mpf(0),
+        "threshold": lambda x, threshold, value: x if x > threshold else mp.mpf(value),
+        "softsign": lambda x: x / (1 + abs(x)),
+        "sigmoid": lambda x: _sigmoid(mp, x),
+        "log_sigmoid": lambda x: -_softplus(mp, -x),
+        "swish": lambda x, beta: x * _sigmoid(mp, mp.mpf(beta) * x),
+        "silu": lambda x: x * _sigmoid(mp, x),
+        "softplus": lambda x, beta, threshold: (
+            x if mp.mpf(beta) * x > threshold else _softplus(mp, mp.mpf(beta) * x) / mp.mpf(beta)),
+        "mish": lambda x: x * mp.tanh(_softplus(mp, x)),
+        "tanh": lambda x: mp.tanh(x),
+        "tanhshrink": lambda x: x - mp.tanh(x),
+        "elu": lambda x, alpha: x if x > 0 else mp.mpf(alpha) * mp.expm1(x),
+        "celu": lambda x, alpha: x if x > 0 else mp.mpf(alpha) * mp.expm1(x / mp.mpf(alpha)),
+        "selu": lambda x: mp.mpf(SELU_SCALE) * (x if x > 0 else mp.mpf(SELU_ALPHA) * mp.expm1(x)),
+        "gelu": lambda x: x * _erfc(mp, -x / mp.sqrt(2)) / 2,
+        # x (1 + tanh u) / 2 == x sigmoid(2u): the same function, no cancellation
+        "gelu_tanh": lambda x: x * _sigmoid(mp, 2 * mp.sqrt(2 / mp.pi) * (x + mp.mpf("0.044715") * x ** 3)),
+    }
+
+
+_REFS = None
+
+
+def default_params(kernel):
+    """The float parameters a kernel runs with by default (examples where required)."""
+    return {p.name: p.example for p in KERNEL_FUNC[kernel].float_params}
+
+
+def reference(kernel, x, params=None):
+    """Exact kernel(x) as a (hi, lo) pair of float64 arrays: hi + lo is the
+    value to ~2**-106 relative; NaN where the value is NaN; +-inf limits."""
+    global _REFS
+    mp = _mp()
+    if _REFS is None:
+        _REFS = _refs(mp)
+    fn = _REFS[kernel]
+    params = default_params(kernel) if params is None else params
+    limits = KERNEL_FUNC[kernel].limits if params == default_params(kernel) else None
+    x = np.asarray(x, dtype=np.float64).ravel()
+    hi = np.empty_like(x)
+    lo = np.zeros_like(x)
+    with mp.workprec(PREC):
+        for i, v in enumerate(x.tolist()):
+            if math.isnan(v):
+                hi[i] = math.nan
+                continue
+            if math.isinf(v) and limits is not None:
+                hi[i] = limits[v > 0]
+                continue
+            xv = mp.mpf(v)
+            # x - tanh(x) and friends cancel ~2 log2(1/|x|) bits near 0
+            extra = 2 * max(0, -math.frexp(v)[1]) + 40 if v != 0 else 0
+            with mp.workprec(PREC + extra):
+                r = fn(xv, **params)
+            h = float(r) if mp.isfinite(r) else (math.inf if r > 0 else -math.inf) if mp.isinf(r) else math.nan
+            hi[i] = h
+            if math.isfinite(h):
+                lo[i] = float(r - h)
+    return hi, lo
+
+
+# --- ulp errors -----------------------------------------------------------
+
+def ulp_error(y, hi, lo):
+    """|y - (hi + lo)| in ulps of y's dtype (subnormals at their true ulp).
+    NaN expected: 0 if y is NaN, else inf.  A reference beyond the dtype's
+    range expects the correctly rounded inf."""
+    y = np.asarray(y)
+    t = y.dtype
+    fi = np.finfo(t)
+    yd = y.astype(np.float64)
+    err = np.zeros(y.shape, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        ref_t = hi.astype(t)  # correctly rounded (up to double rounding) expectation
+    nan_ref = np.isnan(hi)
+    err[nan_ref] = np.where(np.isnan(yd[nan_ref]), 0.0, np.inf)
+    inf_ref = ~nan_ref & np.isinf(ref_t)
+    err[inf_ref] = np.where(yd[inf_ref] == ref_t[inf_ref].astype(np.float64), 0.0, np.inf)
+    fin = ~nan_ref & ~inf_ref
+    h, l, v = hi[fin], lo[fin], yd[fin]
+    _, e = np.frexp(h)                        # |h| in [2**(e-1), 2**e)
+    e = np.maximum(e - 1, fi.minexp)          # unbiased exponent, subnormals clamped
+    ulp = np.ldexp(1.0, e - fi.nmant)
+    with np.errstate(invalid="ignore", over="ignore"):
+        d = np.abs((v - h) - l) / ulp
+    d[~np.isfinite(v)] = np.inf
+    err[fin] = d
+    return err
+
+
+def max_ulp(kernel, y, x, params=None, ref=None):
+    """(max error, x where it occurs)"""
+    hi, lo = ref if ref is not None else reference(kernel, x, params)
+    err = ulp_error(y, hi, lo)
+    i = int(np.argmax(err)) if err.size else 0
+    return (float(err[i]), float(np.asarray(x).ravel()[i])) if err.size else (0.0, math.nan)
+
+
+# --- input samples ----------------------------------------------------------
+
+def sample(dtype, n_log=1500, seed=0):
+    """A few thousand inputs of dtype covering the whole domain: special
+    values, subnormals, log-uniform magnitudes of both signs over the full
+    range, a dense [-10, 10] grid, and the tails where naive formulas fail
+    (sigmoid/silu/mish with subnormal results, gelu's negative tail, softplus
+    and log_sigmoid for large |x|, elu/tanhshrink/softsign near 0), plus the
+    break points of the piecewise functions."""
+    t = np.dtype(dtype)
+    fi = np.finfo(t)
+    rng = np.random.default_rng(seed)
+    tiny_sub = float(np.nextafter(t.type(0), t.type(1)))
+    special = [0.0, tiny_sub, float(fi.smallest_normal) * (1 - 2.0 ** -fi.nmant), float(fi.smallest_normal),
+               1e-30, 1e-8, 1e-4, 0.0625, 0.5, 1, 2, 3, 6, 20, 40, 88.7, 89, 103, 104, 709, 710, 745,
+               float(fi.max), float(fi.max) / 6, math.inf, math.nan, 1.5, 0.01, 0.2, 1 / 6]
+    special = [s for s in special if math.isnan(s) or abs(s) <= float(fi.max) or math.isinf(s)]
+    lo_e, hi_e = math.log2(tiny_sub), math.log2(float(fi.max))
+    mags = np.exp2(rng.uniform(lo_e, hi_e, n_log))
+    near0 = np.exp2(rng.uniform(-40, 2, 400))          # elu/tanhshrink/softsign near 0
+    grid = rng.uniform(-10, 10, 500)
+    big = 110.0 if t == np.float32 else 760.0
+    tails = [rng.uniform(-big, -big + 40, 200),         # subnormal sigmoid/silu/mish/elu
+             rng.uniform(-40.0 if t == np.float64 else -15.0, -4, 300),  # gelu / gelu_tanh tail
+             rng.uniform(-25, 50, 200),                  # softplus / log_sigmoid / mish saturation
+             rng.uniform(-1.3, -1.1, 50)]                # mish minimum
+    breaks = np.array([-3, 3, 6, -1, 1, 0.5, -0.5, 20, 20.000001, 19.999999, 0.01], dtype=np.float64)
+    breaks = np.concatenate([breaks, np.nextafter(breaks.astype(t), np.inf).astype(np.float64),
+                             np.nextafter(breaks.astype(t), -np.inf).astype(np.float64)])
+    allv = np.concatenate([np.array(special), mags, near0, grid, *tails, breaks])
+    allv = np.concatenate([allv, -allv])
+    return np.unique(allv.astype(t))  # sorted, no duplicates, -0 and 0 kept once each is fine

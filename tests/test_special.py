@@ -1,0 +1,83 @@
+"""Special values: NaN, +-inf, +-0, huge and tiny inputs, for every kernel."""
+import math
+
+import numpy as np
+import pytest
+
+from cact._catalogue import KERNEL_FUNC, KERNELS
+
+from conftest import run
+
+import cact
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_nan_propagates(kernel, dtype):
+    x = np.array([np.nan, 1.0, -np.nan, -1.0] * 9, dtype=dtype)  # vector body and tail
+    y = run(kernel, x)
+    assert np.isnan(y[0::2]).all() and not np.isnan(y[1::2]).any()
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_infinities_give_limits(kernel, dtype):
+    lim = KERNEL_FUNC[kernel].limits
+    if lim is None:
+        pytest.skip("limits depend on the parameters")
+    y = run(kernel, np.array([-np.inf, np.inf], dtype=dtype))
+    assert y[0] == lim[0] and y[1] == lim[1], (y, lim)
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_finite_in_finite_out(kernel, dtype):
+    """No overflow or NaN from intermediates for any finite input: results are
+    finite wherever the true value is within the dtype's range."""
+    fi = np.finfo(dtype)
+    x = np.array([fi.max, -fi.max, fi.max / 7, -fi.max / 7, fi.smallest_subnormal, -fi.smallest_subnormal,
+                  1e30, -1e30, 1e10, -1e10, 1000, -1000, 100, -100, 88.8, -88.8, 0.0, -0.0], dtype=dtype)
+    y = run(kernel, x)
+    assert not np.isnan(y).any()
+    fine = np.abs(x) < fi.max / 7   # selu/softplus(beta>1) may legitimately exceed max near it
+    assert np.isfinite(y[fine]).all()
+
+
+def test_documented_values():
+    f64 = np.float64
+    assert cact.softplus(f64(1000)) == 1000
+    assert cact.softplus(np.float32(1000)) == 1000
+    assert cact.log_sigmoid(f64(-1000)) == -1000
+    assert cact.log_sigmoid(np.float32(-1000)) == -1000
+    assert cact.sigmoid(f64(-1000)) == 0            # true value 5e-435 underflows
+    assert cact.sigmoid(np.float32(-100)) == np.float32(math.exp(-100))  # subnormal, not flushed
+    assert cact.sigmoid(f64(-740)) == math.exp(-740)
+    assert cact.tanh(f64(np.inf)) == 1 and cact.sigmoid(f64(-np.inf)) == 0
+    # gelu's negative tail: erfc, not 1 + erf (peers return -0.0 here)
+    g = cact.gelu(np.array([-5.84, -6.52], f64))
+    assert g[0] == pytest.approx(-1.5e-8, rel=0.02) and g[1] == pytest.approx(-2.3e-10, rel=0.02)
+    assert cact.gelu(np.float32(-5.84)) < 0
+    assert cact.gelu(f64(-np.inf)) == 0 and cact.gelu(f64(np.inf)) == np.inf
+    # no overflow in intermediates (torch: gelu(1.7e38) = inf in float32)
+    assert cact.gelu(np.float32(1.7e38)) == np.float32(1.7e38)
+    assert cact.hard_swish(np.float32(5.7e37)) == np.float32(5.7e37)
+    assert cact.gelu(np.float32(3e38), approximate="tanh") == np.float32(3e38)
+    # elu near 0 keeps its digits (exp(x) - 1 would give 0)
+    assert cact.elu(f64(-3e-8)) == pytest.approx(-3e-8, rel=1e-7)
+    assert cact.elu(np.float32(-3e-8)) == np.float32(-3e-8)
+    # tanhshrink near 0: x^3/3
+    assert cact.tanhshrink(f64(1e-5)) == pytest.approx(1e-15 / 3, rel=1e-12)
+    # softsign saturates to +-1 at +-inf
+    assert cact.softsign(f64(np.inf)) == 1 and cact.softsign(f64(-np.inf)) == -1
+
+
+def test_signed_zero():
+    for f in (cact.relu, cact.identity, cact.leaky_relu, cact.elu, cact.gelu, cact.silu, cact.tanh):
+        y = f(np.array([0.0, -0.0]))
+        assert (y == 0).all()
+    assert math.copysign(1, cact.tanh(np.float64(-0.0))) == -1
+    assert math.copysign(1, cact.identity(np.float64(-0.0))) == -1
+
+
+def test_nan_where_peers_give_value():
+    """threshold keeps NaN (PyTorch returns value); hardtanh/relu6/binary_step too."""
+    for f, kw in ((cact.threshold, dict(threshold=0.0, value=1.0)), (cact.hardtanh, {}), (cact.relu6, {}),
+                  (cact.binary_step, {}), (cact.hard_sigmoid, {}), (cact.hardshrink, {}), (cact.softshrink, {})):
+        assert np.isnan(f(np.array([np.nan], np.float32), **kw)).all()
