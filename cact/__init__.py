@@ -10,10 +10,12 @@ from ._catalogue import ELEMENTWISE as _ELEMENTWISE
 from ._elementwise import *  # noqa: F401,F403  (the compiled wrappers)
 from ._elementwise import __all__ as _elementwise_all
 from . import _elementwise as _ext
+from ._parallel import get_num_threads, set_num_threads
 
 __version__ = "0.1.0"
 
-__all__ = list(_elementwise_all) + ["get_include", "show_config", "isa_level"]
+__all__ = list(_elementwise_all) + ["get_include", "show_config", "isa_level",
+                                    "get_num_threads", "set_num_threads"]
 
 
 def get_include():
@@ -36,5 +38,6 @@ def show_config():
     print(f"cact {__version__}")
     print(f"  kernels: {isa_level()}  (hardware: {_ext._isa_name(hardware=True)}; "
           f"set CACT_ISA=v4|v3|baseline to lower it)")
+    print(f"  threads: {get_num_threads()} for large arrays (cact.set_num_threads, $CACT_NUM_THREADS)")
     print(f"  headers: {get_include()}")
     print(f"  numpy {np.__version__}")

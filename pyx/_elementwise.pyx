@@ -3,7 +3,15 @@
 """Elementwise activations: one wrapper per catalogue entry."""
 
 from cact.kernels cimport *
+from cact._parallel cimport parallel_for
 include "_common.pxi"
+
+
+cdef struct Task:
+    # one call: the operands, gelu's variant, up to two float parameters
+    Operands op
+    int variant
+    double p[2]
 
 __all__ = ['identity', 'binary_step', 'relu', 'relu6', 'leaky_relu', 'hardtanh', 'hard_sigmoid', 'hard_swish', 'softshrink', 'hardshrink', 'threshold', 'softsign', 'sigmoid', 'log_sigmoid', 'swish', 'silu', 'softplus', 'mish', 'tanh', 'tanhshrink', 'elu', 'celu', 'selu', 'gelu']
 
@@ -18,11 +26,12 @@ def _isa_reset():
     return cact_isa_name(cact_isa_reset()).decode()
 
 
-cdef inline void _run_identity(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_identity_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_identity(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_identity_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_identity_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_identity_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def identity(x, *, out=None):
@@ -43,22 +52,23 @@ def identity(x, *, out=None):
 
     Kernels: cact_identity_f32/_f64.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'identity', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'identity', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_identity(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'identity', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'identity', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_identity(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_identity(&op)
+            parallel_for(_run_identity, &t, t.op.n, 131072)
     return o
 
 
-cdef inline void _run_binary_step(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_binary_step_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_binary_step(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_binary_step_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_binary_step_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_binary_step_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def binary_step(x, *, out=None):
@@ -79,22 +89,23 @@ def binary_step(x, *, out=None):
 
     Kernels: cact_binary_step_f32/_f64.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'binary_step', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'binary_step', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_binary_step(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'binary_step', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'binary_step', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_binary_step(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_binary_step(&op)
+            parallel_for(_run_binary_step, &t, t.op.n, 131072)
     return o
 
 
-cdef inline void _run_relu(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_relu_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_relu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_relu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_relu_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_relu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def relu(x, *, out=None):
@@ -115,22 +126,23 @@ def relu(x, *, out=None):
 
     Kernels: cact_relu_f32/_f64.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'relu', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'relu', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_relu(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'relu', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'relu', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_relu(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_relu(&op)
+            parallel_for(_run_relu, &t, t.op.n, 131072)
     return o
 
 
-cdef inline void _run_relu6(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_relu6_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_relu6(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_relu6_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_relu6_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_relu6_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def relu6(x, *, out=None):
@@ -151,22 +163,23 @@ def relu6(x, *, out=None):
 
     Kernels: cact_relu6_f32/_f64.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'relu6', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'relu6', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_relu6(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'relu6', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'relu6', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_relu6(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_relu6(&op)
+            parallel_for(_run_relu6, &t, t.op.n, 131072)
     return o
 
 
-cdef inline void _run_leaky_relu(const Operands *op, double negative_slope) noexcept nogil:
-    if op.f64:
-        cact_leaky_relu_f64(<const double *>op.x, <double *>op.y, op.n, negative_slope)
+cdef void _run_leaky_relu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_leaky_relu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
     else:
-        cact_leaky_relu_f32(<const float *>op.x, <float *>op.y, op.n, negative_slope)
+        cact_leaky_relu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
 def leaky_relu(x, double negative_slope=0.01, *, out=None):
@@ -189,24 +202,26 @@ def leaky_relu(x, double negative_slope=0.01, *, out=None):
 
     Kernels: cact_leaky_relu_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64).
     """
-    cdef Operands op
+    cdef Task t
     if not (isfinite(negative_slope)):
         raise ValueError(f"leaky_relu: negative_slope must be finite, got {negative_slope!r}")
-    cdef cnp.ndarray a = as_input(x, 'leaky_relu', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'leaky_relu', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_leaky_relu(&op, negative_slope)
+    t.p[0] = negative_slope
+    cdef cnp.ndarray a = as_input(x, 'leaky_relu', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'leaky_relu', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_leaky_relu(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_leaky_relu(&op, negative_slope)
+            parallel_for(_run_leaky_relu, &t, t.op.n, 131072)
     return o
 
 
-cdef inline void _run_hardtanh(const Operands *op, double min_val, double max_val) noexcept nogil:
-    if op.f64:
-        cact_hardtanh_f64(<const double *>op.x, <double *>op.y, op.n, min_val, max_val)
+cdef void _run_hardtanh(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_hardtanh_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
     else:
-        cact_hardtanh_f32(<const float *>op.x, <float *>op.y, op.n, min_val, max_val)
+        cact_hardtanh_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
 
 
 def hardtanh(x, double min_val=-1.0, double max_val=1.0, *, out=None):
@@ -231,26 +246,29 @@ def hardtanh(x, double min_val=-1.0, double max_val=1.0, *, out=None):
 
     Kernels: cact_hardtanh_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64).
     """
-    cdef Operands op
+    cdef Task t
     if not (not isnan(min_val)):
         raise ValueError(f"hardtanh: min_val must not be NaN, got {min_val!r}")
     if not (not isnan(max_val) and min_val <= max_val):
         raise ValueError(f"hardtanh: max_val must not be NaN and must be >= min_val, got {max_val!r}")
-    cdef cnp.ndarray a = as_input(x, 'hardtanh', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'hardtanh', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_hardtanh(&op, min_val, max_val)
+    t.p[0] = min_val
+    t.p[1] = max_val
+    cdef cnp.ndarray a = as_input(x, 'hardtanh', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'hardtanh', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_hardtanh(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_hardtanh(&op, min_val, max_val)
+            parallel_for(_run_hardtanh, &t, t.op.n, 131072)
     return o
 
 
-cdef inline void _run_hard_sigmoid(const Operands *op, double alpha, double beta) noexcept nogil:
-    if op.f64:
-        cact_hard_sigmoid_f64(<const double *>op.x, <double *>op.y, op.n, alpha, beta)
+cdef void _run_hard_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_hard_sigmoid_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
     else:
-        cact_hard_sigmoid_f32(<const float *>op.x, <float *>op.y, op.n, alpha, beta)
+        cact_hard_sigmoid_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
 
 
 def hard_sigmoid(x, double alpha=0.16666666666666666, double beta=0.5, *, out=None):
@@ -275,26 +293,29 @@ def hard_sigmoid(x, double alpha=0.16666666666666666, double beta=0.5, *, out=No
 
     Kernels: cact_hard_sigmoid_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
+    cdef Task t
     if not (isfinite(alpha)):
         raise ValueError(f"hard_sigmoid: alpha must be finite, got {alpha!r}")
     if not (isfinite(beta)):
         raise ValueError(f"hard_sigmoid: beta must be finite, got {beta!r}")
-    cdef cnp.ndarray a = as_input(x, 'hard_sigmoid', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'hard_sigmoid', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_hard_sigmoid(&op, alpha, beta)
+    t.p[0] = alpha
+    t.p[1] = beta
+    cdef cnp.ndarray a = as_input(x, 'hard_sigmoid', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'hard_sigmoid', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_hard_sigmoid(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_hard_sigmoid(&op, alpha, beta)
+            parallel_for(_run_hard_sigmoid, &t, t.op.n, 131072)
     return o
 
 
-cdef inline void _run_hard_swish(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_hard_swish_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_hard_swish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_hard_swish_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_hard_swish_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_hard_swish_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def hard_swish(x, *, out=None):
@@ -315,22 +336,23 @@ def hard_swish(x, *, out=None):
 
     Kernels: cact_hard_swish_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'hard_swish', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'hard_swish', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_hard_swish(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'hard_swish', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'hard_swish', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_hard_swish(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_hard_swish(&op)
+            parallel_for(_run_hard_swish, &t, t.op.n, 131072)
     return o
 
 
-cdef inline void _run_softshrink(const Operands *op, double lambd) noexcept nogil:
-    if op.f64:
-        cact_softshrink_f64(<const double *>op.x, <double *>op.y, op.n, lambd)
+cdef void _run_softshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_softshrink_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
     else:
-        cact_softshrink_f32(<const float *>op.x, <float *>op.y, op.n, lambd)
+        cact_softshrink_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
 def softshrink(x, double lambd=0.5, *, out=None):
@@ -353,24 +375,26 @@ def softshrink(x, double lambd=0.5, *, out=None):
 
     Kernels: cact_softshrink_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64).
     """
-    cdef Operands op
+    cdef Task t
     if not (lambd >= 0 and isfinite(lambd)):
         raise ValueError(f"softshrink: lambd must be finite and >= 0, got {lambd!r}")
-    cdef cnp.ndarray a = as_input(x, 'softshrink', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'softshrink', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_softshrink(&op, lambd)
+    t.p[0] = lambd
+    cdef cnp.ndarray a = as_input(x, 'softshrink', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'softshrink', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_softshrink(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_softshrink(&op, lambd)
+            parallel_for(_run_softshrink, &t, t.op.n, 131072)
     return o
 
 
-cdef inline void _run_hardshrink(const Operands *op, double lambd) noexcept nogil:
-    if op.f64:
-        cact_hardshrink_f64(<const double *>op.x, <double *>op.y, op.n, lambd)
+cdef void _run_hardshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_hardshrink_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
     else:
-        cact_hardshrink_f32(<const float *>op.x, <float *>op.y, op.n, lambd)
+        cact_hardshrink_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
 def hardshrink(x, double lambd=0.5, *, out=None):
@@ -393,24 +417,26 @@ def hardshrink(x, double lambd=0.5, *, out=None):
 
     Kernels: cact_hardshrink_f32/_f64.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64).
     """
-    cdef Operands op
+    cdef Task t
     if not (lambd >= 0):
         raise ValueError(f"hardshrink: lambd must be >= 0, got {lambd!r}")
-    cdef cnp.ndarray a = as_input(x, 'hardshrink', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'hardshrink', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_hardshrink(&op, lambd)
+    t.p[0] = lambd
+    cdef cnp.ndarray a = as_input(x, 'hardshrink', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'hardshrink', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_hardshrink(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_hardshrink(&op, lambd)
+            parallel_for(_run_hardshrink, &t, t.op.n, 131072)
     return o
 
 
-cdef inline void _run_threshold(const Operands *op, double threshold, double value) noexcept nogil:
-    if op.f64:
-        cact_threshold_f64(<const double *>op.x, <double *>op.y, op.n, threshold, value)
+cdef void _run_threshold(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_threshold_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
     else:
-        cact_threshold_f32(<const float *>op.x, <float *>op.y, op.n, threshold, value)
+        cact_threshold_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
 
 
 def threshold(x, double threshold, double value, *, out=None):
@@ -434,24 +460,27 @@ def threshold(x, double threshold, double value, *, out=None):
 
     Kernels: cact_threshold_f32/_f64.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64).
     """
-    cdef Operands op
+    cdef Task t
     if not (not isnan(threshold)):
         raise ValueError(f"threshold: threshold must not be NaN, got {threshold!r}")
-    cdef cnp.ndarray a = as_input(x, 'threshold', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'threshold', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_threshold(&op, threshold, value)
+    t.p[0] = threshold
+    t.p[1] = value
+    cdef cnp.ndarray a = as_input(x, 'threshold', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'threshold', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_threshold(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_threshold(&op, threshold, value)
+            parallel_for(_run_threshold, &t, t.op.n, 131072)
     return o
 
 
-cdef inline void _run_softsign(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_softsign_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_softsign(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_softsign_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_softsign_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_softsign_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def softsign(x, *, out=None):
@@ -472,22 +501,23 @@ def softsign(x, *, out=None):
 
     Kernels: cact_softsign_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'softsign', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'softsign', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_softsign(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'softsign', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'softsign', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_softsign(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_softsign(&op)
+            parallel_for(_run_softsign, &t, t.op.n, 65536)
     return o
 
 
-cdef inline void _run_sigmoid(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_sigmoid_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_sigmoid_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_sigmoid_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_sigmoid_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def sigmoid(x, *, out=None):
@@ -508,22 +538,23 @@ def sigmoid(x, *, out=None):
 
     Kernels: cact_sigmoid_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'sigmoid', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'sigmoid', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_sigmoid(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'sigmoid', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'sigmoid', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_sigmoid(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_sigmoid(&op)
+            parallel_for(_run_sigmoid, &t, t.op.n, 16384)
     return o
 
 
-cdef inline void _run_log_sigmoid(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_log_sigmoid_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_log_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_log_sigmoid_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_log_sigmoid_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_log_sigmoid_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def log_sigmoid(x, *, out=None):
@@ -544,22 +575,23 @@ def log_sigmoid(x, *, out=None):
 
     Kernels: cact_log_sigmoid_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'log_sigmoid', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'log_sigmoid', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_log_sigmoid(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'log_sigmoid', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'log_sigmoid', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_log_sigmoid(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_log_sigmoid(&op)
+            parallel_for(_run_log_sigmoid, &t, t.op.n, 16384)
     return o
 
 
-cdef inline void _run_swish(const Operands *op, double beta) noexcept nogil:
-    if op.f64:
-        cact_swish_f64(<const double *>op.x, <double *>op.y, op.n, beta)
+cdef void _run_swish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_swish_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
     else:
-        cact_swish_f32(<const float *>op.x, <float *>op.y, op.n, beta)
+        cact_swish_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
 def swish(x, double beta=1.0, *, out=None):
@@ -582,24 +614,26 @@ def swish(x, double beta=1.0, *, out=None):
 
     Kernels: cact_swish_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
+    cdef Task t
     if not (isfinite(beta)):
         raise ValueError(f"swish: beta must be finite, got {beta!r}")
-    cdef cnp.ndarray a = as_input(x, 'swish', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'swish', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_swish(&op, beta)
+    t.p[0] = beta
+    cdef cnp.ndarray a = as_input(x, 'swish', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'swish', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_swish(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_swish(&op, beta)
+            parallel_for(_run_swish, &t, t.op.n, 16384)
     return o
 
 
-cdef inline void _run_silu(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_silu_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_silu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_silu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_silu_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_silu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def silu(x, *, out=None):
@@ -620,22 +654,23 @@ def silu(x, *, out=None):
 
     Kernels: cact_silu_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'silu', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'silu', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_silu(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'silu', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'silu', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_silu(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_silu(&op)
+            parallel_for(_run_silu, &t, t.op.n, 16384)
     return o
 
 
-cdef inline void _run_softplus(const Operands *op, double beta, double threshold) noexcept nogil:
-    if op.f64:
-        cact_softplus_f64(<const double *>op.x, <double *>op.y, op.n, beta, threshold)
+cdef void _run_softplus(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_softplus_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
     else:
-        cact_softplus_f32(<const float *>op.x, <float *>op.y, op.n, beta, threshold)
+        cact_softplus_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
 
 
 def softplus(x, double beta=1.0, double threshold=20.0, *, out=None):
@@ -665,26 +700,29 @@ def softplus(x, double beta=1.0, double threshold=20.0, *, out=None):
 
     Kernels: cact_softplus_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
+    cdef Task t
     if not (beta > 0 and isfinite(beta)):
         raise ValueError(f"softplus: beta must be finite and > 0, got {beta!r}")
     if not (not isnan(threshold)):
         raise ValueError(f"softplus: threshold must not be NaN (use math.inf for the smooth function everywhere), got {threshold!r}")
-    cdef cnp.ndarray a = as_input(x, 'softplus', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'softplus', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_softplus(&op, beta, threshold)
+    t.p[0] = beta
+    t.p[1] = threshold
+    cdef cnp.ndarray a = as_input(x, 'softplus', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'softplus', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_softplus(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_softplus(&op, beta, threshold)
+            parallel_for(_run_softplus, &t, t.op.n, 16384)
     return o
 
 
-cdef inline void _run_mish(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_mish_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_mish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_mish_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_mish_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_mish_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def mish(x, *, out=None):
@@ -705,22 +743,23 @@ def mish(x, *, out=None):
 
     Kernels: cact_mish_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'mish', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'mish', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_mish(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'mish', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'mish', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_mish(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_mish(&op)
+            parallel_for(_run_mish, &t, t.op.n, 16384)
     return o
 
 
-cdef inline void _run_tanh(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_tanh_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_tanh(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_tanh_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_tanh_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_tanh_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def tanh(x, *, out=None):
@@ -741,22 +780,23 @@ def tanh(x, *, out=None):
 
     Kernels: cact_tanh_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'tanh', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'tanh', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_tanh(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'tanh', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'tanh', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_tanh(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_tanh(&op)
+            parallel_for(_run_tanh, &t, t.op.n, 16384)
     return o
 
 
-cdef inline void _run_tanhshrink(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_tanhshrink_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_tanhshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_tanhshrink_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_tanhshrink_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_tanhshrink_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def tanhshrink(x, *, out=None):
@@ -777,22 +817,23 @@ def tanhshrink(x, *, out=None):
 
     Kernels: cact_tanhshrink_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'tanhshrink', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'tanhshrink', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_tanhshrink(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'tanhshrink', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'tanhshrink', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_tanhshrink(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_tanhshrink(&op)
+            parallel_for(_run_tanhshrink, &t, t.op.n, 16384)
     return o
 
 
-cdef inline void _run_elu(const Operands *op, double alpha) noexcept nogil:
-    if op.f64:
-        cact_elu_f64(<const double *>op.x, <double *>op.y, op.n, alpha)
+cdef void _run_elu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_elu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
     else:
-        cact_elu_f32(<const float *>op.x, <float *>op.y, op.n, alpha)
+        cact_elu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
 def elu(x, double alpha=1.0, *, out=None):
@@ -815,24 +856,26 @@ def elu(x, double alpha=1.0, *, out=None):
 
     Kernels: cact_elu_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
+    cdef Task t
     if not (isfinite(alpha)):
         raise ValueError(f"elu: alpha must be finite, got {alpha!r}")
-    cdef cnp.ndarray a = as_input(x, 'elu', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'elu', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_elu(&op, alpha)
+    t.p[0] = alpha
+    cdef cnp.ndarray a = as_input(x, 'elu', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'elu', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_elu(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_elu(&op, alpha)
+            parallel_for(_run_elu, &t, t.op.n, 16384)
     return o
 
 
-cdef inline void _run_celu(const Operands *op, double alpha) noexcept nogil:
-    if op.f64:
-        cact_celu_f64(<const double *>op.x, <double *>op.y, op.n, alpha)
+cdef void _run_celu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_celu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
     else:
-        cact_celu_f32(<const float *>op.x, <float *>op.y, op.n, alpha)
+        cact_celu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
 def celu(x, double alpha=1.0, *, out=None):
@@ -855,24 +898,26 @@ def celu(x, double alpha=1.0, *, out=None):
 
     Kernels: cact_celu_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
+    cdef Task t
     if not (alpha > 0 and isfinite(alpha)):
         raise ValueError(f"celu: alpha must be finite and > 0, got {alpha!r}")
-    cdef cnp.ndarray a = as_input(x, 'celu', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'celu', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_celu(&op, alpha)
+    t.p[0] = alpha
+    cdef cnp.ndarray a = as_input(x, 'celu', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'celu', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_celu(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_celu(&op, alpha)
+            parallel_for(_run_celu, &t, t.op.n, 16384)
     return o
 
 
-cdef inline void _run_selu(const Operands *op) noexcept nogil:
-    if op.f64:
-        cact_selu_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_selu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_selu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
     else:
-        cact_selu_f32(<const float *>op.x, <float *>op.y, op.n)
+        cact_selu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def selu(x, *, out=None):
@@ -893,28 +938,29 @@ def selu(x, *, out=None):
 
     Kernels: cact_selu_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
-    cdef cnp.ndarray a = as_input(x, 'selu', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'selu', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_selu(&op)
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'selu', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'selu', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_selu(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_selu(&op)
+            parallel_for(_run_selu, &t, t.op.n, 16384)
     return o
 
 
-cdef inline void _run_gelu(const Operands *op, int variant) noexcept nogil:
-    if variant == 0:
-        if op.f64:
-            cact_gelu_f64(<const double *>op.x, <double *>op.y, op.n)
+cdef void _run_gelu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.variant == 0:
+        if t.op.f64:
+            cact_gelu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
         else:
-            cact_gelu_f32(<const float *>op.x, <float *>op.y, op.n)
-    elif variant == 1:
-        if op.f64:
-            cact_gelu_tanh_f64(<const double *>op.x, <double *>op.y, op.n)
+            cact_gelu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
+    elif t.variant == 1:
+        if t.op.f64:
+            cact_gelu_tanh_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
         else:
-            cact_gelu_tanh_f32(<const float *>op.x, <float *>op.y, op.n)
+            cact_gelu_tanh_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
 
 def gelu(x, approximate='none', *, out=None):
@@ -937,7 +983,7 @@ def gelu(x, approximate='none', *, out=None):
 
     Kernels: cact_gelu_f32/_f64, cact_gelu_tanh_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 1 ulp (float64).
     """
-    cdef Operands op
+    cdef Task t
     cdef int variant
     if approximate == 'none':
         variant = 0
@@ -945,11 +991,12 @@ def gelu(x, approximate='none', *, out=None):
         variant = 1
     else:
         raise ValueError(f"gelu: approximate must be one of 'none', 'tanh', got {approximate!r}")
-    cdef cnp.ndarray a = as_input(x, 'gelu', &op)
-    cdef cnp.ndarray o = as_output(out, x, a, 'gelu', &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_gelu(&op, variant)
+    t.variant = variant
+    cdef cnp.ndarray a = as_input(x, 'gelu', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'gelu', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_gelu(&t, 0, t.op.n)
     else:
         with nogil:
-            _run_gelu(&op, variant)
+            parallel_for(_run_gelu, &t, t.op.n, 16384)
     return o

@@ -87,22 +87,31 @@ def docstring(f, cat):
 
 def call(kernel, f, sfx, indent):
     t = CTYPES[sfx]
-    args = "".join(", " + p.name for p in f.float_params)
-    return f"{indent}cact_{kernel}_{sfx}(<const {t} *>op.x, <{t} *>op.y, op.n{args})"
+    args = "".join(f", t.p[{i}]" for i in range(len(f.float_params)))
+    return f"{indent}cact_{kernel}_{sfx}(<const {t} *>t.op.x + lo, <{t} *>t.op.y + lo, hi - lo{args})"
+
+
+# Elements per thread below which a second thread does not pay, by
+# catalogue family: parallel_for splits a call over threads only from
+# 2 * GRAIN elements on.  Measured on the 2-core reference machine with
+# `python benchmarks/bench.py --tune-threads` (see README "Speed").
+GRAIN = {"linear": 1 << 17, "rational": 1 << 16}
+GRAIN_TRANSCENDENTAL = 1 << 14
 
 
 def gen_run(f):
-    """cdef function applying f's kernel to one Operands (no GIL needed)."""
-    args = "".join(f", double {p.name}" for p in f.float_params)
-    sel = ", int variant" if f.select else ""
-    L = [f"cdef inline void _run_{f.name}(const Operands *op{sel}{args}) noexcept nogil:"]
+    """cdef task applying f's kernel to elements [lo, hi) of one Task (no
+    GIL needed); the signature of cact._parallel.task_fn."""
+    assert len(f.float_params) <= 2, "Task.p holds two parameters"
+    L = [f"cdef void _run_{f.name}(const void *ctx, size_t lo, size_t hi) noexcept nogil:",
+         "    cdef const Task *t = <const Task *>ctx"]
     kernels = list(f.kernels)
     for i, k in enumerate(kernels):
         ind = "    "
         if len(kernels) > 1:
-            L.append(f"    {'if' if i == 0 else 'elif'} variant == {i}:")
+            L.append(f"    {'if' if i == 0 else 'elif'} t.variant == {i}:")
             ind = "        "
-        L.append(f"{ind}if op.f64:")
+        L.append(f"{ind}if t.op.f64:")
         L.append(call(k, f, "f64", ind + "    "))
         L.append(f"{ind}else:")
         L.append(call(k, f, "f32", ind + "    "))
@@ -115,7 +124,7 @@ def gen_def(f, cat):
         typ = "" if (f.select and p.name == f.select[0]) else "double "
         sig.append(f"{typ}{p.name}{fmt_default(p, cat)}")
     L = [f"def {f.name}({', '.join(sig)}, *, out=None):", '    """' + docstring(f, cat).lstrip() + '\n    """',
-         "    cdef Operands op"]
+         "    cdef Task t"]
     if f.select:
         pname, variants = f.select
         L.append("    cdef int variant")
@@ -128,14 +137,18 @@ def gen_def(f, cat):
         if p.check:
             L.append(f"    if not ({p.check}):")
             L.append(f"        raise ValueError(f\"{f.name}: {p.name} {p.why}, got {{{p.name}!r}}\")")
-    L.append(f"    cdef cnp.ndarray a = as_input(x, {f.name!r}, &op)")
-    L.append(f"    cdef cnp.ndarray o = as_output(out, x, a, {f.name!r}, &op)")
-    run = f"_run_{f.name}(&op{', variant' if f.select else ''}{''.join(', ' + p.name for p in f.float_params)})"
-    L.append("    if <Py_ssize_t>op.n < NOGIL_MIN:")
-    L.append(f"        {run}")
+    if f.select:
+        L.append("    t.variant = variant")
+    for i, p in enumerate(f.float_params):
+        L.append(f"    t.p[{i}] = {p.name}")
+    L.append(f"    cdef cnp.ndarray a = as_input(x, {f.name!r}, &t.op)")
+    L.append(f"    cdef cnp.ndarray o = as_output(out, x, a, {f.name!r}, &t.op)")
+    grain = GRAIN.get(f.family, GRAIN_TRANSCENDENTAL)
+    L.append("    if <Py_ssize_t>t.op.n < NOGIL_MIN:")
+    L.append(f"        _run_{f.name}(&t, 0, t.op.n)")
     L.append("    else:")
     L.append("        with nogil:")
-    L.append(f"            {run}")
+    L.append(f"            parallel_for(_run_{f.name}, &t, t.op.n, {grain})")
     L.append("    return o")
     return "\n".join(L)
 
@@ -146,7 +159,15 @@ def gen_pyx(cat):
              '"""Elementwise activations: one wrapper per catalogue entry."""',
              "",
              "from cact.kernels cimport *",
+             "from cact._parallel cimport parallel_for",
              'include "_common.pxi"',
+             "",
+             "",
+             "cdef struct Task:",
+             "    # one call: the operands, gelu's variant, up to two float parameters",
+             "    Operands op",
+             "    int variant",
+             "    double p[2]",
              "",
              f"__all__ = {[f.name for f in cat.ELEMENTWISE]!r}",
              "",

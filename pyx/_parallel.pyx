@@ -1,0 +1,85 @@
+# cython: language_level=3
+"""cact._parallel: the process's one thread pool for large-array calls.
+
+The pool itself is C (pyx/_parallel.h, which explains the design); this
+module owns it, exports parallel_for to the other wrapper modules through
+cact/_parallel.pxd, and holds the Python-visible thread count.
+"""
+import os as _os
+
+cdef extern from "_parallel.h" nogil:
+    ctypedef void (*cact_task_fn)(const void *ctx, size_t lo, size_t hi) noexcept nogil
+    int CACT_THREADS
+    int CACT_PAR_MAX_THREADS
+    unsigned long cact_parallel_jobs()
+    int cact_parallel_get_threads()
+    void cact_parallel_set_threads(int n)
+    int cact_parallel_for(cact_task_fn fn, const void *ctx, size_t n, size_t grain)
+
+
+cdef int parallel_for(task_fn fn, const void *ctx, size_t n, size_t grain) noexcept nogil:
+    return cact_parallel_for(<cact_task_fn>fn, ctx, n, grain)
+
+
+HAVE_THREADS = bool(CACT_THREADS)
+MAX_THREADS = CACT_PAR_MAX_THREADS
+
+
+def set_num_threads(n):
+    """Use up to n threads (the calling thread included) for large arrays.
+
+    Only calls on arrays large enough for a second thread to pay use more
+    than one (the threshold depends on the function; see README "Speed");
+    smaller ones never touch the pool.  Results are bit-identical whatever
+    n is.  The setting is process-wide; the default is the number of CPUs
+    this process may run on, or $CACT_NUM_THREADS.
+    """
+    import operator
+    n = operator.index(n)
+    if n < 1:
+        raise ValueError(f"set_num_threads: n must be >= 1, got {n}")
+    cact_parallel_set_threads(min(n, CACT_PAR_MAX_THREADS))
+
+
+def get_num_threads():
+    """The number of threads large-array calls may use (caller included)."""
+    return cact_parallel_get_threads()
+
+
+cdef void _noop(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    pass
+
+
+def _for_test(size_t n, size_t grain):
+    """Run a no-op task through the pool; returns the threads it used."""
+    cdef int used
+    with nogil:
+        used = cact_parallel_for(_noop, NULL, n, grain)
+    return used
+
+
+def _jobs():
+    """How many calls have been split over threads so far (tests)."""
+    return cact_parallel_jobs()
+
+
+def default_num_threads():
+    """$CACT_NUM_THREADS if set (an integer >= 1), else the CPUs this
+    process may run on (its affinity mask, as os.sched_getaffinity)."""
+    env = _os.environ.get("CACT_NUM_THREADS", "").strip()
+    if env:
+        try:
+            n = int(env)
+            if n >= 1:
+                return n
+        except ValueError:
+            pass
+        import warnings
+        warnings.warn(f"CACT_NUM_THREADS={env!r} is not an integer >= 1; ignored", RuntimeWarning)
+    try:
+        return max(1, len(_os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, _os.cpu_count() or 1)
+
+
+set_num_threads(default_num_threads())

@@ -1,0 +1,160 @@
+"""Multi-threaded large-array calls (cact._parallel): the same bits as one
+thread, the thread count API, thresholds, concurrent callers and fork."""
+import multiprocessing
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import cact
+from cact import _parallel
+from cact._catalogue import KERNELS
+from cact._reference import sample
+
+from conftest import run
+
+# Above every function's threshold (2 * grain, at most 2**18 elements), odd,
+# so chunks and the last tail fall at awkward places.
+N = 300_007
+
+
+@pytest.fixture
+def threads():
+    saved = cact.get_num_threads()
+    yield cact.set_num_threads
+    cact.set_num_threads(saved)
+
+
+def big(dtype):
+    """N elements: the reference sample (special values, subnormals, tails)
+    tiled, then shuffled."""
+    x = np.resize(sample(dtype, n_log=2000), N)
+    np.random.default_rng(1).shuffle(x)
+    return x
+
+
+@pytest.mark.parametrize("kernel", KERNELS)
+def test_threads_give_single_thread_bits(kernel, dtype, threads):
+    x = big(dtype)
+    threads(1)
+    jobs = _parallel._jobs()
+    ref = run(kernel, x)
+    assert _parallel._jobs() == jobs                   # one thread: the pool is not used
+    for n in (2, 3):
+        threads(n)
+        jobs = _parallel._jobs()
+        y = run(kernel, x)
+        if _parallel.HAVE_THREADS:
+            assert _parallel._jobs() == jobs + 1       # the call was split
+        np.testing.assert_array_equal(y, ref, err_msg=f"{kernel} on {n} threads")
+        z = x.copy()
+        run(kernel, z, out=z)                          # in place, split
+        np.testing.assert_array_equal(z, ref, err_msg=f"{kernel} in place on {n} threads")
+
+
+def test_small_calls_do_not_use_the_pool(threads):
+    threads(2)
+    x = np.linspace(-5, 5, 4096, dtype=np.float32)
+    jobs = _parallel._jobs()
+    for f in (cact.relu, cact.sigmoid, cact.tanh):
+        f(x)
+        f(x, out=x)
+    assert _parallel._jobs() == jobs
+
+
+@pytest.mark.skipif(not _parallel.HAVE_THREADS, reason="built without threads")
+def test_threshold_and_thread_count(threads):
+    threads(4)
+    grain = 1 << 14
+    assert _parallel._for_test(2 * grain - 1, grain) == 1
+    assert _parallel._for_test(2 * grain, grain) == 2
+    assert _parallel._for_test(3 * grain, grain) == 3
+    assert _parallel._for_test(100 * grain, grain) == 4
+    threads(1)
+    assert _parallel._for_test(100 * grain, grain) == 1
+
+
+def test_set_and_get_num_threads(threads):
+    threads(3)
+    assert cact.get_num_threads() == 3
+    threads(np.int64(1))
+    assert cact.get_num_threads() == 1
+    threads(10 ** 6)
+    assert cact.get_num_threads() == _parallel.MAX_THREADS
+    for bad in (0, -1):
+        with pytest.raises(ValueError):
+            cact.set_num_threads(bad)
+    for bad in (1.5, "2", None):
+        with pytest.raises(TypeError):
+            cact.set_num_threads(bad)
+    assert cact.get_num_threads() == _parallel.MAX_THREADS   # refused calls change nothing
+
+
+def _threads_in_subprocess(env_value):
+    env = dict(os.environ)
+    env.pop("CACT_NUM_THREADS", None)
+    # the cact under test (in-place build or installed)
+    env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(os.path.dirname(cact.__file__))] +
+                                        [p for p in [env.get("PYTHONPATH")] if p])
+    if env_value is not None:
+        env["CACT_NUM_THREADS"] = env_value
+    out = subprocess.run([sys.executable, "-W", "always", "-c", "import cact; print(cact.get_num_threads())"],
+                         env=env, capture_output=True, text=True, check=True)
+    return int(out.stdout), out.stderr
+
+
+def test_environment_variable_and_default():
+    assert _threads_in_subprocess("3") == (3, "")
+    n, _ = _threads_in_subprocess(None)
+    expect = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert n == expect
+    n, err = _threads_in_subprocess("lots")
+    assert n == expect and "CACT_NUM_THREADS" in err
+
+
+def test_concurrent_callers_get_correct_results(threads):
+    """Several Python threads at once on their own buffers: one owns the
+    pool, the others run alone; every result is right."""
+    threads(2)
+    xs = [np.random.default_rng(i).uniform(-8, 8, N).astype(np.float32) for i in range(4)]
+    expect = [cact.sigmoid(x) for x in xs]
+    errors = []
+
+    def work(i):
+        try:
+            for _ in range(10):
+                y = cact.sigmoid(xs[i])
+                if not np.array_equal(y, expect[i]):
+                    errors.append(i)
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(repr(e))
+
+    ts = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert errors == []
+
+
+def _child(q):
+    x = np.linspace(-8, 8, N, dtype=np.float32)
+    jobs = _parallel._jobs()
+    same = np.array_equal(cact.tanh(x), cact.tanh(x[::-1])[::-1])
+    q.put(bool(same) and _parallel._jobs() == jobs + 2)    # both calls split, none hung
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
+def test_pool_works_after_fork(threads):
+    threads(2)
+    cact.tanh(np.zeros(N, np.float32))            # the parent's workers exist
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    p = ctx.Process(target=_child, args=(q,))
+    p.start()
+    p.join(60)
+    assert p.exitcode == 0, "child hung or died"
+    assert q.get(timeout=5) is True
