@@ -8,6 +8,8 @@ the same function, measured in this run.
 
     python -m cact            # the table
     python -m cact --quick    # fewer timing repeats
+    python -m cact bench ...  # the full speed benchmark against numpy, SciPy,
+                              # PyTorch and ONNX Runtime (cact/_bench.py; --help)
 """
 import math
 import platform
@@ -49,6 +51,9 @@ def timeit(fn, n_elems, repeats):
 
 
 def main(argv):
+    if argv[:1] == ["bench"]:
+        from cact._bench import main as bench
+        return bench(argv[1:])
     quick = "--quick" in argv
     repeats = 3 if quick else 7
     n = 1 << 16

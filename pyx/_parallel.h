@@ -26,11 +26,13 @@
  *  - several Python threads may call at once: one owns the pool, the others
  *    run their call on their own thread (no blocking, no oversubscription).
  *
- * Work distribution: the job word packs (generation, chunk count, next
- * chunk) in one 64-bit atomic; a participant claims a chunk by
+ * Work distribution: each participant owns a contiguous range of chunks
+ * (the same part of the array on every call, so a buffer processed again
+ * and again stays in each core's cache, as with OpenMP's static schedule)
+ * and steals from the others' ranges once its own is done.  A range is one
+ * 64-bit atomic word (generation, end, next); chunks are claimed by
  * compare-and-swap, so a worker that wakes late can never take a chunk of a
- * later job, and reads the job's parameters only after its claim succeeded
- * (then the job cannot finish, nor be replaced, before that chunk is done).
+ * later job.
  *
  * Without POSIX threads and gcc/clang atomics (e.g. MSVC), or with
  * CACT_NO_THREADS defined, every call runs on the caller's thread.
@@ -42,10 +44,20 @@
 
 typedef void (*cact_task_fn)(const void *ctx, size_t lo, size_t hi);
 
+#if defined(__GNUC__) || defined(__clang__)
+#  define CACT__PAR_API static __attribute__((unused))
+#else
+#  define CACT__PAR_API static
+#endif
+
 #define CACT_PAR_ALIGN 64          /* chunk boundaries: multiples of this many elements */
 #define CACT_PAR_MAX_THREADS 256   /* caller included */
 #define CACT_PAR_CHUNKS_PER_THREAD 4
 #define CACT_PAR_SPIN_NS 50000     /* a worker spins this long for the next job, then sleeps */
+
+/* When > 0, replaces every call's grain (benchmarks/bench.py --tune-threads
+ * uses it to find where a second thread starts to pay). */
+static size_t cact_parallel_grain_override = 0;
 
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(_WIN32) && !defined(CACT_NO_THREADS)
 #define CACT_THREADS 1
@@ -62,19 +74,29 @@ typedef void (*cact_task_fn)(const void *ctx, size_t lo, size_t hi);
 #  define CACT__PAUSE() ((void)0)
 #endif
 
-/* job word: generation (32 bits) | chunk count (16) | next chunk (16) */
+/* A job gives every participant t a contiguous range of chunks, in its
+ * slot word: generation (32 bits) | end (16) | next (16).  The owner takes
+ * chunks from the front of its range; once its range is empty it steals
+ * from the back of the others'.  Without stealing, thread t gets the same
+ * part of the array call after call (as OpenMP's static schedule), so a
+ * buffer processed repeatedly stays in that core's cache. */
 #define CACT__GEN(w) ((uint32_t)((w) >> 32))
-#define CACT__NCH(w) ((uint32_t)(((w) >> 16) & 0xffffu))
+#define CACT__END(w) ((uint32_t)(((w) >> 16) & 0xffffu))
 #define CACT__IDX(w) ((uint32_t)((w) & 0xffffu))
+
+struct cact__slot {
+    uint64_t w;                                   /* atomic */
+    char pad[64 - sizeof(uint64_t)];              /* one cache line each */
+};
 
 static struct {
     pthread_mutex_t lock;      /* with `wake`: sleeping workers */
     pthread_cond_t wake;
-    uint64_t job;              /* atomic: the job word */
+    uint64_t job;              /* atomic: the current generation << 32 */
     uint32_t done;             /* atomic: chunks finished in the current job */
     int busy;                  /* atomic: a call owns the pool */
     int threads;               /* atomic (relaxed): threads per call, caller included */
-    int active;                /* atomic: workers 1..active-1 take part in the job */
+    int active;                /* atomic: participants 0..active-1 of the current job */
     int started;               /* workers running (changed by the owner only) */
     int atfork;                /* pthread_atfork registered */
     uint32_t birth[CACT_PAR_MAX_THREADS];  /* generation current when worker i started */
@@ -82,6 +104,7 @@ static struct {
     cact_task_fn fn;
     const void *ctx;
     size_t n, chunk;
+    struct cact__slot slot[CACT_PAR_MAX_THREADS];
 } cact__pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0, 1};
 
 static uint64_t cact__now_ns(void)
@@ -91,24 +114,39 @@ static uint64_t cact__now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Claim and run chunks of generation `gen` until none is left. */
-static void cact__par_work(uint32_t gen)
+/* Claim a chunk of generation `gen` from slot u: the front one (owner) or
+ * the back one (thief).  Returns its index, or -1 when the range is empty
+ * or belongs to another generation. */
+static long cact__par_claim(int u, uint32_t gen, int front)
 {
-    uint64_t w = __atomic_load_n(&cact__pool.job, __ATOMIC_ACQUIRE);
+    uint64_t *p = &cact__pool.slot[u].w;
+    uint64_t w = __atomic_load_n(p, __ATOMIC_ACQUIRE);
     for (;;) {
-        if (CACT__GEN(w) != gen || CACT__IDX(w) >= CACT__NCH(w))
-            return;
-        if (!__atomic_compare_exchange_n(&cact__pool.job, &w, w + 1, 1,
-                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-            continue;                      /* w now holds the current word */
-        {
-            size_t lo = (size_t)CACT__IDX(w) * cact__pool.chunk;
+        if (CACT__GEN(w) != gen || CACT__IDX(w) >= CACT__END(w))
+            return -1;
+        if (__atomic_compare_exchange_n(p, &w, front ? w + 1 : w - ((uint64_t)1 << 16), 1,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+            return front ? (long)CACT__IDX(w) : (long)CACT__END(w) - 1;
+    }
+}
+
+/* Participant t's part of generation `gen`: its own chunks, then the
+ * others' that are left.  The job's parameters are read only after a claim
+ * succeeded: the job can then neither finish nor be replaced before that
+ * chunk is done. */
+static void cact__par_work(int t, uint32_t gen)
+{
+    int k, active = __atomic_load_n(&cact__pool.active, __ATOMIC_ACQUIRE);
+    for (k = 0; k < active; k++) {
+        int u = (t + k) % active;
+        long c;
+        while ((c = cact__par_claim(u, gen, k == 0)) >= 0) {
+            size_t lo = (size_t)c * cact__pool.chunk;
             size_t hi = lo + cact__pool.chunk;
             if (hi > cact__pool.n) hi = cact__pool.n;
             cact__pool.fn(cact__pool.ctx, lo, hi);
+            __atomic_fetch_add(&cact__pool.done, 1, __ATOMIC_RELEASE);
         }
-        __atomic_fetch_add(&cact__pool.done, 1, __ATOMIC_RELEASE);
-        w = __atomic_load_n(&cact__pool.job, __ATOMIC_ACQUIRE);
     }
 }
 
@@ -134,8 +172,8 @@ static void *cact__par_worker(void *arg)
         /* a job for fewer threads than there are workers leaves the rest
          * out (read after the job word: this job's value or a later one's,
          * whose claims then fail) */
-        if (id < __atomic_load_n(&cact__pool.active, __ATOMIC_RELAXED))
-            cact__par_work(gen);
+        if (id < __atomic_load_n(&cact__pool.active, __ATOMIC_ACQUIRE))
+            cact__par_work(id, gen);
     }
     return NULL;
 }
@@ -187,17 +225,17 @@ static int cact__par_start(int want)
 }
 
 /* Calls split over threads so far (the job generation; tests). */
-static unsigned long cact_parallel_jobs(void)
+CACT__PAR_API unsigned long cact_parallel_jobs(void)
 {
     return CACT__GEN(__atomic_load_n(&cact__pool.job, __ATOMIC_RELAXED));
 }
 
-static int cact_parallel_get_threads(void)
+CACT__PAR_API int cact_parallel_get_threads(void)
 {
     return __atomic_load_n(&cact__pool.threads, __ATOMIC_RELAXED);
 }
 
-static void cact_parallel_set_threads(int n)
+CACT__PAR_API void cact_parallel_set_threads(int n)
 {
     if (n < 1) n = 1;
     if (n > CACT_PAR_MAX_THREADS) n = CACT_PAR_MAX_THREADS;
@@ -208,13 +246,13 @@ static void cact_parallel_set_threads(int n)
  * 2 * grain elements, one thread configured, or the pool busy with another
  * caller; else over min(threads, n / grain) threads.  Returns the number of
  * threads used (for tests). */
-static int cact_parallel_for(cact_task_fn fn, const void *ctx, size_t n, size_t grain)
+CACT__PAR_API int cact_parallel_for(cact_task_fn fn, const void *ctx, size_t n, size_t grain)
 {
     int threads = __atomic_load_n(&cact__pool.threads, __ATOMIC_RELAXED);
     size_t chunk, nch, per;
-    uint64_t w;
     uint32_t gen;
-    int expect = 0;
+    int t, expect = 0;
+    if (cact_parallel_grain_override) grain = cact_parallel_grain_override;
     if (grain < CACT_PAR_ALIGN) grain = CACT_PAR_ALIGN;
     if (threads < 2 || n / 2 < grain ||
         !__atomic_compare_exchange_n(&cact__pool.busy, &expect, 1, 0,
@@ -244,12 +282,15 @@ static int cact_parallel_for(cact_task_fn fn, const void *ctx, size_t n, size_t 
     __atomic_store_n(&cact__pool.done, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&cact__pool.active, threads, __ATOMIC_RELAXED);
     gen = CACT__GEN(__atomic_load_n(&cact__pool.job, __ATOMIC_RELAXED)) + 1;
-    w = ((uint64_t)gen << 32) | ((uint64_t)nch << 16);
-    __atomic_store_n(&cact__pool.job, w, __ATOMIC_RELEASE);     /* publish */
+    for (t = 0; t < threads; t++) {        /* participant t: chunks [nch t / T, nch (t+1) / T) */
+        uint64_t lo = nch * (size_t)t / (size_t)threads, hi = nch * (size_t)(t + 1) / (size_t)threads;
+        __atomic_store_n(&cact__pool.slot[t].w, ((uint64_t)gen << 32) | (hi << 16) | lo, __ATOMIC_RELAXED);
+    }
+    __atomic_store_n(&cact__pool.job, (uint64_t)gen << 32, __ATOMIC_RELEASE);   /* publish */
     pthread_mutex_lock(&cact__pool.lock);
     pthread_cond_broadcast(&cact__pool.wake);
     pthread_mutex_unlock(&cact__pool.lock);
-    cact__par_work(gen);
+    cact__par_work(0, gen);
     {
         unsigned spins = 0;
         while (__atomic_load_n(&cact__pool.done, __ATOMIC_ACQUIRE) < (uint32_t)nch) {
@@ -265,10 +306,10 @@ static int cact_parallel_for(cact_task_fn fn, const void *ctx, size_t n, size_t 
 #else  /* no threads: every call on the caller's thread */
 #define CACT_THREADS 0
 static int cact__par_threads = 1;
-static unsigned long cact_parallel_jobs(void) { return 0; }
-static int cact_parallel_get_threads(void) { return cact__par_threads; }
-static void cact_parallel_set_threads(int n) { cact__par_threads = n < 1 ? 1 : n; }
-static int cact_parallel_for(cact_task_fn fn, const void *ctx, size_t n, size_t grain)
+CACT__PAR_API unsigned long cact_parallel_jobs(void) { return 0; }
+CACT__PAR_API int cact_parallel_get_threads(void) { return cact__par_threads; }
+CACT__PAR_API void cact_parallel_set_threads(int n) { cact__par_threads = n < 1 ? 1 : n; }
+CACT__PAR_API int cact_parallel_for(cact_task_fn fn, const void *ctx, size_t n, size_t grain)
 {
     (void)grain;
     fn(ctx, 0, n);

@@ -15,6 +15,21 @@ cdef extern from "_parallel.h" nogil:
     int cact_parallel_get_threads()
     void cact_parallel_set_threads(int n)
     int cact_parallel_for(cact_task_fn fn, const void *ctx, size_t n, size_t grain)
+    size_t cact_parallel_grain_override
+
+cdef extern from *:
+    """
+    #if defined(__clang__)
+    #  define CACT__COMPILER "clang " __clang_version__
+    #elif defined(__GNUC__)
+    #  define CACT__COMPILER "gcc " __VERSION__
+    #elif defined(_MSC_VER)
+    #  define CACT__COMPILER "MSVC"
+    #else
+    #  define CACT__COMPILER "unknown compiler"
+    #endif
+    """
+    const char *CACT__COMPILER
 
 
 cdef int parallel_for(task_fn fn, const void *ctx, size_t n, size_t grain) noexcept nogil:
@@ -22,6 +37,7 @@ cdef int parallel_for(task_fn fn, const void *ctx, size_t n, size_t grain) noexc
 
 
 HAVE_THREADS = bool(CACT_THREADS)
+COMPILER = CACT__COMPILER.decode()     # the compiler that built cact
 MAX_THREADS = CACT_PAR_MAX_THREADS
 
 
@@ -56,6 +72,13 @@ def _for_test(size_t n, size_t grain):
     with nogil:
         used = cact_parallel_for(_noop, NULL, n, grain)
     return used
+
+
+def _grain_override(size_t grain):
+    """Use `grain` for every call instead of the function's own (0: back to
+    those).  For tuning the thresholds only."""
+    global cact_parallel_grain_override
+    cact_parallel_grain_override = grain
 
 
 def _jobs():

@@ -1,0 +1,705 @@
+"""The speed benchmark: every catalogue kernel against its peers, one run.
+
+    python -m cact bench [options]        (or: python benchmarks/bench.py)
+
+For every kernel of cact/_catalogue.py (gelu and gelu_tanh separately),
+float32 and float64, and sizes 64, 4096, 2**18 and 2**24 elements, on one
+thread, it times
+
+  cact           cact.f(x, out=y)           (into a preallocated buffer)
+  cact inplace   cact.f(x, out=x)
+  numpy          the catalogue's natural numpy formulation (allocates)
+  scipy          scipy.special where it has the function (expit, log_expit,
+                 softplus, x * ndtr(x) for gelu, x * expit(x) for silu/swish)
+  torch          the fastest out-of-place form (out= where the op has one),
+                 torch.set_num_threads(1)
+  torch inplace  the in-place variant where one exists (sigmoid_, relu_,
+                 F.elu(inplace=True), ...)
+  ort            ONNX Runtime, a one-node model per function,
+                 intra_op_num_threads=1, io_binding to the same buffers
+  stream         np.multiply(x, 1, out=x): one in-place pass over the same
+                 bytes, the memory bound
+
+each peer optional (measured when importable), plus a table at 2**24 with
+the threads the machine has.  Every measurement is the median of
+`--repeats` samples; the implementations of one (kernel, dtype, size) are
+sampled in interleaved rounds, so a noisy neighbour slows all of them alike
+and the ratios hold.  A sample runs the call in a timeit loop long enough to
+dwarf the timer; an in-place implementation gets a fresh copy of the input
+before each sample (so it sees the same values as the others, not values
+driven to 0 or to a fixed point by repeated application).  A peer whose
+result disagrees with cact (beyond float tolerance) is shown but flagged and
+left out of the "fastest peer".
+
+Writes a markdown report (default benchmarks/results/bench-<host>.md when
+run from a source tree, else ./cact-bench.md) and a JSON file of every
+median beside it, and prints the tables.
+"""
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import timeit
+
+import numpy as np
+
+import cact
+from cact import _parallel
+from cact._catalogue import ELEMENTWISE, KERNELS, KERNEL_FUNC, call_args
+
+SIZES = (64, 4096, 1 << 18, 1 << 24)
+DTYPES = ("float32", "float64")
+PEERS = ("numpy", "scipy", "torch", "ort")
+COLUMNS = ("cact", "cact inplace", "numpy", "scipy", "torch", "torch inplace", "ort", "stream")
+PEER_COLUMNS = ("numpy", "scipy", "torch", "torch inplace", "ort")
+
+# Families whose kernels are piecewise linear (the memory-bound target);
+# the rest are transcendental (softsign: rational, reported with them).
+LINEAR = {f.name for f in ELEMENTWISE if f.family == "linear"}
+
+
+# --------------------------------------------------------------------------
+# implementations: each is (stmt, namespace, refresh or None)
+
+class Impl:
+    """One way to compute a kernel: a statement timed in a timeit loop over
+    its namespace; `refresh` restores an in-place input before each sample;
+    `result` names the buffer holding the result when the statement
+    returns nothing (else its value is the result)."""
+    __slots__ = ("column", "stmt", "ns", "refresh", "result")
+
+    def __init__(self, column, stmt, ns, refresh=None, result=None):
+        self.column, self.stmt, self.ns, self.refresh, self.result = column, stmt, ns, refresh, result
+
+    def run_once(self):
+        """The result of one call on fresh input, as a numpy array."""
+        if self.refresh:
+            self.refresh()
+        with np.errstate(all="ignore"):
+            r = eval(self.stmt, self.ns)
+        if self.result is not None:
+            r = self.ns[self.result]
+        return np.asarray(r)
+
+
+def _inplace_buffers(x0):
+    x = x0.copy()
+
+    def refresh():
+        np.copyto(x, x0)
+    return x, refresh
+
+
+def cact_impls(kernel, x0):
+    name, kw = call_args(kernel)
+    f = getattr(cact, name)
+    y = np.empty_like(x0)
+    ns = {"f": f, "x": x0, "y": y, "kw": kw}
+    out = [Impl("cact", "f(x, out=y, **kw)", ns, result="y")]
+    xi, refresh = _inplace_buffers(x0)
+    ns2 = {"f": f, "x": xi, "kw": kw}
+    out.append(Impl("cact inplace", "f(x, out=x, **kw)", ns2, refresh, result="x"))
+    return out
+
+
+def _erf():
+    try:
+        from scipy.special import erf
+        return erf
+    except ImportError:
+        import math as m
+        return np.frompyfunc(m.erf, 1, 1)
+
+
+def numpy_impls(kernel, x0):
+    f = KERNEL_FUNC[kernel]
+    _, kw = call_args(kernel)
+    ns = {"np": np, "x": x0, "_erf": _erf(), **{k: v for k, v in kw.items() if not isinstance(v, str)}}
+    return [Impl("numpy", f.numpy[kernel], ns)]
+
+
+def scipy_impls(kernel, x0):
+    try:
+        import scipy.special as sp
+    except ImportError:
+        return []
+    _, kw = call_args(kernel)
+    y = np.empty_like(x0)
+    ns = {"sp": sp, "np": np, "x": x0, "y": y, **{k: v for k, v in kw.items() if not isinstance(v, str)}}
+    stmts = {"sigmoid": "sp.expit(x, out=y)",
+             "log_sigmoid": "sp.log_expit(x, out=y)",
+             "silu": "np.multiply(x, sp.expit(x), out=y)",
+             "swish": "np.multiply(x, sp.expit(beta * x), out=y)",
+             "gelu": "np.multiply(x, sp.ndtr(x), out=y)"}
+    if hasattr(sp, "softplus") and kw.get("threshold", math.inf) >= 20 and kw.get("beta") == 1.0:
+        # scipy's softplus is the smooth function; cact's default switches to
+        # x above 20, a difference below float32's half ulp
+        stmts["softplus"] = "sp.softplus(x, out=y)"
+    if kernel not in stmts:
+        return []
+    return [Impl("scipy", stmts[kernel], ns, result="y")]
+
+
+# torch: (out-of-place statement, in-place statement or None).  Out of place
+# uses out= where the op has one (torch._C._nn holds the functional ops'
+# out= overloads), else the allocating functional form.
+def _torch_stmts(kernel, kw):
+    p = kw
+    T = {
+        "identity": ("yt.copy_(xt)", None),
+        "binary_step": ("torch.heaviside(xt, one, out=yt)", "xt.heaviside_(one)"),
+        "relu": ("torch.relu(xt)", "torch.relu_(xt)"),
+        "relu6": ("nn.hardtanh(xt, 0.0, 6.0, out=yt)", "F.relu6(xt, inplace=True)"),
+        "leaky_relu": (f"nn.leaky_relu(xt, {p.get('negative_slope')!r}, out=yt)",
+                       f"F.leaky_relu(xt, {p.get('negative_slope')!r}, inplace=True)"),
+        "hardtanh": (f"nn.hardtanh(xt, {p.get('min_val')!r}, {p.get('max_val')!r}, out=yt)",
+                     f"F.hardtanh(xt, {p.get('min_val')!r}, {p.get('max_val')!r}, inplace=True)"),
+        "hard_swish": ("nn.hardswish(xt, out=yt)", "F.hardswish(xt, inplace=True)"),
+        "softshrink": (f"nn.softshrink(xt, {p.get('lambd')!r}, out=yt)", None),
+        "hardshrink": (f"torch.hardshrink(xt, {p.get('lambd')!r}, out=yt)", None),
+        "threshold": (f"torch.threshold(xt, {p.get('threshold')!r}, {p.get('value')!r}, out=yt)",
+                      f"F.threshold(xt, {p.get('threshold')!r}, {p.get('value')!r}, inplace=True)"),
+        "softsign": ("F.softsign(xt)", None),
+        "sigmoid": ("torch.sigmoid(xt, out=yt)", "torch.sigmoid_(xt)"),
+        "log_sigmoid": ("nn.log_sigmoid(xt, out=yt)", None),
+        "silu": ("nn.silu(xt, out=yt)", "F.silu(xt, inplace=True)"),
+        "softplus": (f"nn.softplus(xt, {p.get('beta')!r}, {p.get('threshold')!r}, out=yt)", None),
+        "mish": ("nn.mish(xt, out=yt)", "F.mish(xt, inplace=True)"),
+        "tanh": ("torch.tanh(xt, out=yt)", "torch.tanh_(xt)"),
+        "tanhshrink": ("F.tanhshrink(xt)", None),
+        "elu": (f"nn.elu(xt, {p.get('alpha')!r}, 1, 1, out=yt)", f"F.elu(xt, {p.get('alpha')!r}, inplace=True)"),
+        "celu": (f"F.celu(xt, {p.get('alpha')!r})", f"F.celu(xt, {p.get('alpha')!r}, inplace=True)"),
+        "selu": ("F.selu(xt)", "F.selu(xt, inplace=True)"),
+        "gelu": ("nn.gelu(xt, out=yt)", "nn.gelu_(xt)"),
+        "gelu_tanh": ("nn.gelu(xt, approximate='tanh', out=yt)", "nn.gelu_(xt, approximate='tanh')"),
+    }
+    if kernel == "hard_sigmoid" and abs(p["alpha"] - 1 / 6) < 1e-12 and p["beta"] == 0.5:
+        return ("nn.hardsigmoid(xt, out=yt)", "F.hardsigmoid(xt, inplace=True)")
+    if kernel == "swish" and p.get("beta") == 1.0:
+        return T["silu"]
+    return T.get(kernel, (None, None))
+
+
+def torch_impls(kernel, x0):
+    try:
+        import torch
+        import torch.nn.functional as F
+    except ImportError:
+        return []
+    _, kw = call_args(kernel)
+    oop, inp = _torch_stmts(kernel, kw)
+    out = []
+    y = np.empty_like(x0)
+    ns = {"torch": torch, "F": F, "nn": torch._C._nn, "xt": torch.from_numpy(x0), "yt": torch.from_numpy(y),
+          "one": torch.ones((), dtype=torch.from_numpy(x0).dtype)}
+    if oop:
+        out.append(Impl("torch", oop, ns, result="yt" if "out=yt" in oop or "yt." in oop else None))
+    if inp:
+        xi, refresh = _inplace_buffers(x0)
+        out.append(Impl("torch inplace", inp, dict(ns, xt=torch.from_numpy(xi)), refresh, result="xt"))
+    return out
+
+
+# ONNX Runtime: (op, attributes, extra float inputs as constants, domain, opset)
+def _ort_node(kernel, kw):
+    a = kw
+    nodes = {
+        "identity": ("Identity", {}, [], "", 14),
+        "relu": ("Relu", {}, [], "", 14),
+        "relu6": ("Clip", {}, [0.0, 6.0], "", 13),
+        "hardtanh": ("Clip", {}, [a.get("min_val"), a.get("max_val")], "", 13),
+        "leaky_relu": ("LeakyRelu", {"alpha": a.get("negative_slope")}, [], "", 16),
+        "hard_sigmoid": ("HardSigmoid", {"alpha": a.get("alpha"), "beta": a.get("beta")}, [], "", 6),
+        "hard_swish": ("HardSwish", {}, [], "", 14),
+        "softshrink": ("Shrink", {"bias": a.get("lambd"), "lambd": a.get("lambd")}, [], "", 9),
+        "hardshrink": ("Shrink", {"bias": 0.0, "lambd": a.get("lambd")}, [], "", 9),
+        "softsign": ("Softsign", {}, [], "", 1),
+        "sigmoid": ("Sigmoid", {}, [], "", 13),
+        "silu": ("QuickGelu", {"alpha": 1.0}, [], "com.microsoft", 1),     # x * sigmoid(alpha x)
+        "swish": ("QuickGelu", {"alpha": a.get("beta")}, [], "com.microsoft", 1),
+        "softplus": ("Softplus", {}, [], "", 1),
+        "mish": ("Mish", {}, [], "", 18),
+        "tanh": ("Tanh", {}, [], "", 13),
+        "elu": ("Elu", {"alpha": a.get("alpha")}, [], "", 6),
+        "celu": ("Celu", {"alpha": a.get("alpha")}, [], "", 12),
+        "selu": ("Selu", {}, [], "", 6),
+        "gelu": ("Gelu", {"approximate": "none"}, [], "", 20),
+        "gelu_tanh": ("Gelu", {"approximate": "tanh"}, [], "", 20),
+    }
+    if kernel == "softplus" and not (kw.get("beta") == 1.0 and kw.get("threshold", 0) >= 20):
+        return None
+    return nodes.get(kernel)
+
+
+_ORT_SESSIONS = {}
+
+
+def ort_session(kernel, dtype, threads):
+    try:
+        import onnx
+        import onnxruntime as ort
+        from onnx import TensorProto, helper
+    except ImportError:
+        return None
+    key = (kernel, dtype, threads)
+    if key in _ORT_SESSIONS:
+        return _ORT_SESSIONS[key]
+    _, kw = call_args(kernel)
+    spec = _ort_node(kernel, kw)
+    sess = None
+    if spec is not None:
+        op, attrs, consts, domain, opset = spec
+        et = TensorProto.FLOAT if dtype == "float32" else TensorProto.DOUBLE
+        inputs = ["x"] + [f"c{i}" for i in range(len(consts))]
+        inits = [helper.make_tensor(f"c{i}", et, [], [v]) for i, v in enumerate(consts)]
+        node = helper.make_node(op, inputs, ["y"], domain=domain, **attrs)
+        graph = helper.make_graph([node], kernel, [helper.make_tensor_value_info("x", et, ["n"])],
+                                  [helper.make_tensor_value_info("y", et, ["n"])], initializer=inits)
+        imports = [helper.make_opsetid("", max(opset, 13) if domain else opset)]
+        if domain:
+            imports.append(helper.make_opsetid(domain, opset))
+        model = helper.make_model(graph, opset_imports=imports)
+        model.ir_version = min(model.ir_version, 10)
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads
+        so.inter_op_num_threads = 1
+        so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        so.log_severity_level = 3
+        try:
+            sess = ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
+        except Exception:         # op without a kernel for this dtype (e.g. float64)
+            sess = None
+    _ORT_SESSIONS[key] = sess
+    return sess
+
+
+def ort_impls(kernel, x0, threads=1):
+    sess = ort_session(kernel, str(x0.dtype), threads)
+    if sess is None:
+        return []
+    y = np.empty_like(x0)
+    io = sess.io_binding()
+    io.bind_input("x", "cpu", 0, x0.dtype, list(x0.shape), x0.ctypes.data)
+    io.bind_output("y", "cpu", 0, y.dtype, list(y.shape), y.ctypes.data)
+    ns = {"sess": sess, "io": io, "x": x0, "y": y}
+    try:
+        sess.run_with_iobinding(io)
+    except Exception:
+        return []
+    return [Impl("ort", "sess.run_with_iobinding(io)", ns, result="y")]
+
+
+def stream_impl(x0):
+    x, refresh = _inplace_buffers(x0)
+    ns = {"np": np, "x": x, "one": x0.dtype.type(1)}
+    return Impl("stream", "np.multiply(x, one, out=x)", ns, refresh)
+
+
+# --------------------------------------------------------------------------
+# timing
+
+def _runner(impl):
+    return timeit.Timer(impl.stmt, globals=impl.ns).timeit
+
+
+def measure(impls, n, repeats, min_sample):
+    """Median seconds per call of each impl, sampled in interleaved rounds."""
+    runs = []
+    for im in impls:
+        run = _runner(im)
+        with np.errstate(all="ignore"):
+            if im.refresh:
+                im.refresh()
+            t = run(1)                        # warm-up (allocations, first-run setup)
+            number = 1
+            while True:                       # calibrate: a sample takes >= min_sample
+                if im.refresh:
+                    im.refresh()
+                t = run(number)
+                if t >= min_sample or number >= 1 << 22:
+                    break
+                number = max(number * 2, min(number * 100, int(number * min_sample / max(t, 1e-9) * 1.2)))
+        runs.append((run, number))
+    samples = [[] for _ in impls]
+    with np.errstate(all="ignore"):
+        for _ in range(repeats):
+            for k, (im, (run, number)) in enumerate(zip(impls, runs)):
+                if im.refresh:
+                    im.refresh()
+                samples[k].append(run(number) / number)
+    return [float(np.median(s)) for s in samples]
+
+
+def _agrees(r, ref):
+    r = np.asarray(r)
+    if r.shape != ref.shape:
+        return False
+    tol = 2e-3 if ref.dtype == np.float32 else 1e-6
+    with np.errstate(all="ignore"):
+        return bool(np.allclose(r.astype(np.float64), ref.astype(np.float64), rtol=tol, atol=tol * 1e-2,
+                                equal_nan=True))
+
+
+def group(kernel, dtype, n, peers, repeats, min_sample, threads=1, rng=None):
+    """Time every implementation of one (kernel, dtype, size)."""
+    rng = rng or np.random.default_rng(0)
+    x0 = rng.uniform(-8, 8, n).astype(dtype)
+    impls = cact_impls(kernel, x0)
+    if "numpy" in peers:
+        impls += numpy_impls(kernel, x0)
+    if "scipy" in peers:
+        impls += scipy_impls(kernel, x0)
+    if "torch" in peers:
+        impls += torch_impls(kernel, x0)
+    if "ort" in peers:
+        impls += ort_impls(kernel, x0, threads)
+    impls.append(stream_impl(x0))
+    name, kw = call_args(kernel)
+    ref = getattr(cact, name)(x0, **kw)
+    flags = {}
+    for im in impls:
+        if im.column != "stream":
+            try:
+                ok = _agrees(im.run_once(), ref)
+            except Exception as e:       # a peer that cannot run this case
+                ok = False
+                print(f"  {im.column} failed on {kernel} {dtype}: {type(e).__name__}: {e}", file=sys.stderr)
+            if not ok:
+                flags[im.column] = "differs"
+    secs = measure(impls, n, repeats, min_sample)
+    return {im.column: t for im, t in zip(impls, secs)}, flags
+
+
+# --------------------------------------------------------------------------
+# environment
+
+def _cpu_model():
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def environment(peers):
+    env = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
+           "cpu": _cpu_model(), "cpus": os.cpu_count(),
+           "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+           "isa": cact.isa_level(), "compiler": _parallel.COMPILER,
+           "python": platform.python_version(), "numpy": np.__version__, "cact": cact.__version__}
+    for mod, key in (("scipy", "scipy"), ("torch", "torch"), ("onnxruntime", "ort")):
+        if key in peers or (key == "ort" and "ort" in peers):
+            try:
+                env[key] = __import__(mod).__version__
+            except ImportError:
+                env[key] = None
+    env["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE")
+    return env
+
+
+def available_peers(wanted):
+    have = []
+    for p in wanted:
+        mod = {"numpy": "numpy", "scipy": "scipy.special", "torch": "torch", "ort": "onnxruntime"}[p]
+        try:
+            __import__(mod)
+            if p == "ort":
+                __import__("onnx")
+            have.append(p)
+        except ImportError:
+            pass
+    return have
+
+
+# --------------------------------------------------------------------------
+# report
+
+def _fmt(v):
+    if v is None:
+        return ""
+    return f"{v:.3g}" if v < 100 else f"{v:.0f}"
+
+
+def best_peer(row, flags):
+    cand = [(row[c], c) for c in PEER_COLUMNS if c in row and c not in flags]
+    return min(cand) if cand else (None, None)
+
+
+def size_table(results, dtype, n, columns):
+    per_call = n <= 64
+    unit = "us per call" if per_call else "ns per element"
+    scale = (lambda s: s * 1e6) if per_call else (lambda s: s / n * 1e9)
+    lines = [f"### {dtype}, {n} elements ({unit})", "",
+             "| function | " + " | ".join(columns) + " | fastest peer | cact speed-up |",
+             "|---|" + "---|" * (len(columns) + 2)]
+    for kernel in [k for k in KERNELS if (k, dtype, n) in results]:
+        row, flags = results[(kernel, dtype, n)]
+        cells = []
+        for c in columns:
+            v = row.get(c)
+            cells.append("" if v is None else _fmt(scale(v)) + (" (!)" if c in flags else ""))
+        bp, who = best_peer(row, flags)
+        cact_best = min(row["cact"], row["cact inplace"])
+        sp = f"{bp / cact_best:.2f}x" if bp else ""
+        lines.append(f"| {kernel} | " + " | ".join(cells) + f" | {who or ''} | {sp} |")
+    return lines
+
+
+def targets(results):
+    """Issue 5 item 5 per function: float32 at 4096 and 2**18, and float64."""
+    lines = ["## Targets (issue 5), single thread", "",
+             "Transcendental (and rational): cact at least 1.5x faster per element than the fastest peer, "
+             "float32 at 4096 and 262144. Piecewise linear: cact in place within 1.2x of the streaming pass "
+             "(ratio <= 1.2). float64: at least as fast as the fastest peer (speed-up >= 1). "
+             "cact's time is the better of out-of-place and in-place; the peers' the best of every form.", "",
+             "| function | dtype | n | target | cact ns/elt | reference ns/elt (who) | ratio | met |",
+             "|---|---|---|---|---|---|---|---|"]
+    met = missed = 0
+    for kernel in KERNELS:
+        linear = KERNEL_FUNC[kernel].name in LINEAR
+        for dtype in DTYPES:
+            for n in (4096, 1 << 18):
+                if (kernel, dtype, n) not in results:
+                    continue
+                row, flags = results[(kernel, dtype, n)]
+                cact_t = min(row["cact"], row["cact inplace"]) / n * 1e9
+                if dtype == "float32" and linear:
+                    ref = row["stream"] / n * 1e9
+                    ratio = row["cact inplace"] / row["stream"]
+                    ok, what, who, cact_t = ratio <= 1.2, "<= 1.2x stream", "stream", row["cact inplace"] / n * 1e9
+                else:
+                    bp, who = best_peer(row, flags)
+                    if bp is None:
+                        continue
+                    ref = bp / n * 1e9
+                    ratio = ref / cact_t
+                    need = 1.5 if dtype == "float32" else 1.0
+                    ok, what = ratio >= need, f">= {need}x peer"
+                met += ok
+                missed += not ok
+                lines.append(f"| {kernel} | {dtype} | {n} | {what} | {cact_t:.3g} | {ref:.3g} ({who}) | "
+                             f"{ratio:.2f} | {'yes' if ok else '**no**'} |")
+    lines += ["", f"{met} met, {missed} missed.", ""]
+    return lines
+
+
+def thread_table(tresults, nthreads):
+    lines = [f"## {nthreads} threads, {1 << 24} elements (ns per element)", "",
+             f"cact with 1 and {nthreads} threads (out of place, `out=y`), torch (best form) and ONNX Runtime with "
+             f"{nthreads} intra-op threads; stream = numpy's single-thread in-place pass.", "",
+             f"| function | dtype | cact 1 thread | cact {nthreads} threads | scaling | torch {nthreads}T | "
+             f"ort {nthreads}T | stream |", "|---|---|---|---|---|---|---|---|"]
+    n = 1 << 24
+    for (kernel, dtype), row in tresults.items():
+        def c(k):
+            return _fmt(row[k] / n * 1e9) if row.get(k) is not None else ""
+        torch_best = min([row[k] for k in ("torch", "torch inplace") if row.get(k) is not None], default=None)
+        tb = _fmt(torch_best / n * 1e9) if torch_best else ""
+        lines.append(f"| {kernel} | {dtype} | {c('cact1')} | {c('cact')} | {row['cact1'] / row['cact']:.2f}x | "
+                     f"{tb} | {c('ort')} | {c('stream')} |")
+    return lines + [""]
+
+
+def report(env, args, results, tresults, nthreads, peers):
+    L = [f"# cact benchmark, {env['date']}", "",
+         f"- machine: {env['cpu']}, {env['cpus']} CPUs ({env['usable_cpus']} usable); kernels at {env['isa']}",
+         f"- compiler: {env['compiler']}; Python {env['python']}, numpy {env['numpy']}"
+         + "".join(f", {k} {env[k]}" for k in ("scipy", "torch", "ort") if env.get(k))
+         + (f"; OPENBLAS_CORETYPE={env['OPENBLAS_CORETYPE']}" if env.get("OPENBLAS_CORETYPE") else ""),
+         f"- command: `python -m cact bench {' '.join(args.argv)}`".rstrip() + "",
+         f"- peers measured: {', '.join(peers) or 'none'}; medians of {args.repeats} interleaved samples; "
+         "inputs uniform in [-8, 8]; one thread unless stated",
+         "- columns: cact = `f(x, out=y)`, cact inplace = `f(x, out=x)`; numpy = the catalogue formulation "
+         "(allocates); torch = out= form where the op has one; ort = one-node model with io_binding; "
+         "stream = `np.multiply(x, 1, out=x)`, the memory bound. (!) = result differs from cact's beyond "
+         "float tolerance (left out of fastest peer)", ""]
+    for dtype in args.dtypes:
+        for n in args.sizes:
+            if any((k, dtype, n) in results for k in KERNELS):
+                L += size_table(results, dtype, n, [c for c in COLUMNS
+                                                    if any(c in results[k][0] for k in results
+                                                           if k[1] == dtype and k[2] == n)])
+                L.append("")
+    L += targets(results)
+    if tresults:
+        L += thread_table(tresults, nthreads)
+    return "\n".join(L) + "\n"
+
+
+# --------------------------------------------------------------------------
+
+def parse(argv):
+    ap = argparse.ArgumentParser(prog="python -m cact bench", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--functions", "-f", help="comma-separated kernels (e.g. sigmoid,gelu_tanh); default all")
+    ap.add_argument("--dtypes", default=",".join(DTYPES))
+    ap.add_argument("--sizes", help="comma-separated element counts (default 64,4096,262144,16777216)")
+    ap.add_argument("--peers", default=",".join(PEERS), help="subset of numpy,scipy,torch,ort ('' for none)")
+    ap.add_argument("--repeats", type=int, help="samples per median (default 7, quick 3)")
+    ap.add_argument("--quick", action="store_true", help="sizes 64,4096,262144, 3 short samples, no thread table")
+    ap.add_argument("--no-threads", action="store_true", help="skip the multi-thread table")
+    ap.add_argument("--threads", type=int, help="threads for the thread table (default: usable CPUs)")
+    ap.add_argument("--out", help="markdown report path ('-' for none)")
+    ap.add_argument("--tune-threads", action="store_true",
+                    help="instead: time cact on 1 and 2 threads, forced, at 2**12..2**21 elements (the "
+                         "thresholds in tools/generate.py GRAIN come from this)")
+    args = ap.parse_args(argv)
+    args.argv = list(argv)
+    args.dtypes = [d for d in args.dtypes.split(",") if d]
+    for d in args.dtypes:
+        if d not in DTYPES:
+            ap.error(f"unknown dtype {d}")
+    if args.sizes:
+        args.sizes = [int(s) for s in args.sizes.split(",")]
+    else:
+        args.sizes = [64, 4096, 1 << 18] if args.quick else list(SIZES)
+    args.kernels = KERNELS if not args.functions else [k.strip() for k in args.functions.split(",")]
+    for k in args.kernels:
+        if k not in KERNELS:
+            ap.error(f"unknown kernel {k} (one of {', '.join(KERNELS)})")
+    args.peers = [p for p in args.peers.split(",") if p]
+    for p in args.peers:
+        if p not in PEERS:
+            ap.error(f"unknown peer {p}")
+    args.repeats = args.repeats or (3 if args.quick else 7)
+    args.min_sample = 2e-4 if args.quick else 1e-3
+    if args.quick:
+        args.no_threads = True
+    return args
+
+
+def default_out():
+    here = os.getcwd()
+    if os.path.isdir(os.path.join(here, "benchmarks")):
+        host = platform.node().split(".")[0] or "host"
+        return os.path.join(here, "benchmarks", "results", f"bench-{host}.md")
+    return os.path.join(here, "cact-bench.md")
+
+
+def tune_threads(args):
+    """Where does a second thread start to pay?  cact in place (out=x), the
+    pool forced on at every size, against one thread."""
+    kernels = args.kernels if args.functions else ["relu", "hard_swish", "softsign", "sigmoid", "tanh", "gelu"]
+    sizes = args.sizes if args.sizes and args.sizes != list(SIZES) and args.sizes != [64, 4096, 1 << 18] \
+        else [1 << k for k in range(12, 22)]
+    nt = args.threads or 2
+    saved = cact.get_num_threads()
+    print(f"in-place ns/element, 1 thread vs {nt} threads (forced); ratio < 1: the threads pay")
+    print(f"{'kernel':<12}{'dtype':<9}" + "".join(f"{n:>16}" for n in sizes))
+    try:
+        for dtype in args.dtypes:
+            for kernel in kernels:
+                cells = []
+                for n in sizes:
+                    x0 = np.random.default_rng(0).uniform(-8, 8, n).astype(dtype)
+                    name, kw = call_args(kernel)
+                    xi, refresh = _inplace_buffers(x0)
+                    ns = {"f": getattr(cact, name), "x": xi, "kw": kw, "set": cact.set_num_threads,
+                          "force": _parallel._grain_override}
+                    one = Impl("1", "set(1); f(x, out=x, **kw)", ns, refresh)
+                    two = Impl("2", f"set({nt}); force(64); f(x, out=x, **kw); force(0)", ns, refresh)
+                    t1, t2 = measure([one, two], n, args.repeats, args.min_sample)
+                    cells.append(f"{t1 / n * 1e9:6.3f}/{t2 / t1:4.2f}")
+                print(f"{kernel:<12}{dtype:<9}" + "".join(f"{c:>16}" for c in cells), flush=True)
+    finally:
+        _parallel._grain_override(0)
+        cact.set_num_threads(saved)
+    print("cells: ns/element on 1 thread / (time on threads / time on 1 thread)")
+    return 0
+
+
+def main(argv=None):
+    args = parse(sys.argv[1:] if argv is None else argv)
+    if args.tune_threads:
+        return tune_threads(args)
+    peers = available_peers(args.peers)
+    missing = [p for p in args.peers if p not in peers]
+    if "torch" in peers:
+        import torch
+        torch.set_num_threads(1)
+    saved_threads = cact.get_num_threads()
+    env = environment(peers)
+    print(f"cact {env['cact']} at {env['isa']}; {env['cpu']}; {env['compiler']}; peers: {', '.join(peers) or 'none'}"
+          + (f" (not installed: {', '.join(missing)})" if missing else ""), flush=True)
+    results = {}
+    try:
+        cact.set_num_threads(1)
+        for dtype in args.dtypes:
+            for n in args.sizes:
+                for kernel in args.kernels:
+                    row, flags = group(kernel, dtype, n, peers, args.repeats if n < 1 << 22 else min(args.repeats, 5),
+                                       args.min_sample)
+                    results[(kernel, dtype, n)] = (row, flags)
+                    bp, who = best_peer(row, flags)
+                    best = min(row["cact"], row["cact inplace"])
+                    print(f"{kernel:<13}{dtype:<8}{n:>9}  cact {best / n * 1e9:8.3f} ns/elt  "
+                          f"{('peer ' + who) if who else '':<19}{(bp / n * 1e9) if bp else float('nan'):8.3f}"
+                          f"  stream {row['stream'] / n * 1e9:7.3f}"
+                          + (f"  flagged: {', '.join(flags)}" if flags else ""), flush=True)
+        tresults, nthreads = {}, 0
+        if not args.no_threads:
+            nthreads = args.threads or env["usable_cpus"]
+            tresults = threads_run(args, peers, nthreads)
+    finally:
+        cact.set_num_threads(saved_threads)
+    text = report(env, args, results, tresults, nthreads, peers)
+    out = args.out or default_out()
+    if out != "-":
+        os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+        with open(out, "w") as fh:
+            fh.write(text)
+        with open(os.path.splitext(out)[0] + ".json", "w") as fh:
+            json.dump({"env": env, "single": [{"kernel": k, "dtype": d, "n": n, "seconds_per_call": r, "flags": f}
+                                              for (k, d, n), (r, f) in results.items()],
+                       "threads": nthreads,
+                       "multi": [{"kernel": k, "dtype": d, "n": 1 << 24, "seconds_per_call": r}
+                                 for (k, d), r in tresults.items()]}, fh, indent=1)
+    print()
+    print(text)
+    if out != "-":
+        print(f"written: {out}")
+    return 0
+
+
+def threads_run(args, peers, nthreads):
+    """cact on 1 and nthreads threads at 2**24 against torch/ORT on nthreads."""
+    n = 1 << 24
+    out = {}
+    torch = None
+    if "torch" in peers:
+        import torch
+        torch.set_num_threads(nthreads)
+    try:
+        for dtype in args.dtypes:
+            for kernel in args.kernels:
+                x0 = np.random.default_rng(0).uniform(-8, 8, n).astype(dtype)
+                impls = cact_impls(kernel, x0)[:1]
+                impls[0].ns = dict(impls[0].ns)
+                one = Impl("cact1", "set(1); f(x, out=y, **kw); set(nt)", dict(impls[0].ns, set=cact.set_num_threads,
+                                                                           nt=nthreads))
+                if "torch" in peers:
+                    impls += torch_impls(kernel, x0)
+                if "ort" in peers:
+                    impls += ort_impls(kernel, x0, nthreads)
+                impls.append(stream_impl(x0))
+                cact.set_num_threads(nthreads)
+                secs = measure([one] + impls, n, min(args.repeats, 5), args.min_sample)
+                row = {im.column: t for im, t in zip([one] + impls, secs)}
+                out[(kernel, dtype)] = row
+                print(f"{kernel:<13}{dtype:<8}{n:>9}  cact 1T {row['cact1'] / n * 1e9:7.3f}  "
+                      f"{nthreads}T {row['cact'] / n * 1e9:7.3f} ns/elt", flush=True)
+    finally:
+        cact.set_num_threads(1)
+        if torch is not None:
+            torch.set_num_threads(1)
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
