@@ -34,6 +34,15 @@ cdef inline bint _well_behaved(cnp.ndarray a):
             and cnp.PyArray_ISNOTSWAPPED(a))
 
 
+cdef inline size_t _size(cnp.ndarray a) noexcept:
+    """Number of elements (PyArray_SIZE without its call into numpy)."""
+    cdef size_t n = 1
+    cdef int d
+    for d in range(cnp.PyArray_NDIM(a)):
+        n *= <size_t>cnp.PyArray_DIM(a, d)
+    return n
+
+
 cdef cnp.ndarray as_input(object x, str name, Operands *op):
     """x as an aligned, native, C-contiguous float32/float64 array."""
     cdef cnp.ndarray a
@@ -51,7 +60,7 @@ cdef cnp.ndarray as_input(object x, str name, Operands *op):
     if not _well_behaved(a):
         a = np.array(a, dtype=np.float64 if t == cnp.NPY_DOUBLE else np.float32, order="C", copy=True)
     op.x = cnp.PyArray_DATA(a)
-    op.n = <size_t>cnp.PyArray_SIZE(a)
+    op.n = _size(a)
     op.f64 = t == cnp.NPY_DOUBLE
     return a
 
@@ -81,6 +90,11 @@ cdef cnp.ndarray as_output(object out, object x, cnp.ndarray a, str name, Operan
         o = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(a), cnp.PyArray_DIMS(a), t, 0)
         op.y = cnp.PyArray_DATA(o)
         return o
+    if out is <object>a and cnp.PyArray_ISWRITEABLE(a):
+        # out=x with x used as is: a passed as_input's checks (dtype,
+        # C-contiguous, aligned, native), so only writeability was left
+        op.y = op.x
+        return a
     if not cnp.PyArray_Check(out):
         raise TypeError(f"{name}: out must be a numpy.ndarray or None, not {type(out).__name__}")
     o = <cnp.ndarray>out
