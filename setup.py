@@ -47,6 +47,10 @@ def extension(name, source):
         include_dirs=[os.path.join(ROOT, "include"), np.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
         extra_compile_args=compile_args(),
+        # rebuild when a header or include changes, not only the .pyx
+        depends=sorted(glob.glob(os.path.join(ROOT, "include", "cact", "*.h")) +
+                       glob.glob(os.path.join(ROOT, "pyx", "*.h")) +
+                       glob.glob(os.path.join(ROOT, "pyx", "*.pxi"))),
         libraries=[] if sys.platform == "win32" else ["m"],
     )
 
