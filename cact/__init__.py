@@ -11,11 +11,13 @@ from ._elementwise import *  # noqa: F401,F403  (the compiled wrappers)
 from ._elementwise import __all__ as _elementwise_all
 from . import _elementwise as _ext
 from ._parallel import get_num_threads, set_num_threads
+from ._axis import *  # noqa: F401,F403  (softmax, log_softmax, softmin, maxout, prelu)
+from ._axis import __all__ as _axis_all
 
 __version__ = "0.1.0"
 
-__all__ = list(_elementwise_all) + ["get_include", "show_config", "isa_level",
-                                    "get_num_threads", "set_num_threads"]
+__all__ = list(_elementwise_all) + list(_axis_all) + ["get_include", "show_config", "isa_level",
+                                                      "get_num_threads", "set_num_threads"]
 
 
 def get_include():

@@ -153,6 +153,18 @@ def call_args(kernel, params=None):
     return f.name, kw
 
 
+# Kernels along an axis (include/cact/axis.h; Python wrappers in pyx/_axis.pyx).
+# Each row: (kernel, name of the middle dimension, C parameters after
+# (const T *x, T *y, size_t outer, size_t <dim>, size_t inner) with {T} the
+# element type, max error in ulps asserted by tests/test_axis.py (float32, float64)).
+AXIS = (
+    ("softmax", "len", "", (2, 4)),
+    ("log_softmax", "len", "", (2, 4)),
+    ("softmin", "len", "", (2, 4)),
+    ("maxout", "len", ", size_t pieces", (0, 0)),
+    ("prelu", "channels", ", const {T} *w", (0.5, 0.5)),
+)
+
 BY_NAME = {f.name: f for f in ELEMENTWISE}
 KERNELS = tuple(k for f in ELEMENTWISE for k in f.kernels)
 KERNEL_FUNC = {k: f for f in ELEMENTWISE for k in f.kernels}

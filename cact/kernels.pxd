@@ -2,7 +2,8 @@
 
 # The C API of cact, for Cython users:
 #     from cact.kernels cimport cact_sigmoid_f32
-# Every kernel reads x[0..n) and writes y[0..n); y == x computes in place.
+# Every elementwise kernel reads x[0..n) and writes y[0..n); y == x computes in place.
+# Axis kernels work on x viewed as [outer, len, inner] (see cact/axis.h).
 # The include path is cact.get_include().
 
 cdef extern from "cact/cact.h" nogil:
@@ -61,3 +62,14 @@ cdef extern from "cact/cact.h" nogil:
     void cact_gelu_f64(const double *x, double *y, size_t n)
     void cact_gelu_tanh_f32(const float *x, float *y, size_t n)
     void cact_gelu_tanh_f64(const double *x, double *y, size_t n)
+
+    void cact_softmax_f32(const float *x, float *y, size_t outer, size_t len, size_t inner)
+    void cact_softmax_f64(const double *x, double *y, size_t outer, size_t len, size_t inner)
+    void cact_log_softmax_f32(const float *x, float *y, size_t outer, size_t len, size_t inner)
+    void cact_log_softmax_f64(const double *x, double *y, size_t outer, size_t len, size_t inner)
+    void cact_softmin_f32(const float *x, float *y, size_t outer, size_t len, size_t inner)
+    void cact_softmin_f64(const double *x, double *y, size_t outer, size_t len, size_t inner)
+    void cact_maxout_f32(const float *x, float *y, size_t outer, size_t len, size_t inner, size_t pieces)
+    void cact_maxout_f64(const double *x, double *y, size_t outer, size_t len, size_t inner, size_t pieces)
+    void cact_prelu_f32(const float *x, float *y, size_t outer, size_t channels, size_t inner, const float *w)
+    void cact_prelu_f64(const double *x, double *y, size_t outer, size_t channels, size_t inner, const double *w)

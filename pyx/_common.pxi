@@ -10,6 +10,7 @@ cimport numpy as cnp
 from libc.stdint cimport uintptr_t
 from libc.math cimport isnan, isfinite
 import numpy as np
+from operator import index as operator_index
 
 cnp.import_array()
 
@@ -83,14 +84,22 @@ cdef inline (uintptr_t, uintptr_t) _extent(cnp.ndarray a):
 
 cdef cnp.ndarray as_output(object out, object x, cnp.ndarray a, str name, Operands *op):
     """The array the result goes to: new, or `out` after every check."""
+    return as_output_shaped(out, x, a, cnp.PyArray_NDIM(a), cnp.PyArray_DIMS(a), name, op, True)
+
+
+cdef cnp.ndarray as_output_shaped(object out, object x, cnp.ndarray a, int nd, cnp.npy_intp *dims,
+                                  str name, Operands *op, bint inplace_ok):
+    """as_output for a result of shape dims[:nd] (a's dtype); with
+    inplace_ok false, out=x (exact aliasing) is refused too.  inplace_ok
+    requires dims to be a's shape."""
     cdef cnp.ndarray o
     cdef int d, t = cnp.PyArray_TYPE(a)
     cdef uintptr_t olo, ohi, xlo, xhi
     if out is None:
-        o = cnp.PyArray_EMPTY(cnp.PyArray_NDIM(a), cnp.PyArray_DIMS(a), t, 0)
+        o = cnp.PyArray_EMPTY(nd, dims, t, 0)
         op.y = cnp.PyArray_DATA(o)
         return o
-    if out is <object>a and cnp.PyArray_ISWRITEABLE(a):
+    if inplace_ok and out is <object>a and cnp.PyArray_ISWRITEABLE(a):
         # out=x with x used as is: a passed as_input's checks (dtype,
         # C-contiguous, aligned, native), so only writeability was left
         op.y = op.x
@@ -100,21 +109,60 @@ cdef cnp.ndarray as_output(object out, object x, cnp.ndarray a, str name, Operan
     o = <cnp.ndarray>out
     if cnp.PyArray_TYPE(o) != t or not cnp.PyArray_ISNOTSWAPPED(o):
         raise TypeError(f"{name}: out has dtype {o.dtype}, but the result has dtype {a.dtype}")
-    if cnp.PyArray_NDIM(o) != cnp.PyArray_NDIM(a):
-        raise ValueError(f"{name}: out has shape {(<object>o).shape}, but the result has shape {(<object>a).shape}")
-    for d in range(cnp.PyArray_NDIM(a)):
-        if cnp.PyArray_DIM(o, d) != cnp.PyArray_DIM(a, d):
-            raise ValueError(f"{name}: out has shape {(<object>o).shape}, but the result has shape {(<object>a).shape}")
+    cdef bint same = cnp.PyArray_NDIM(o) == nd
+    for d in range(nd):
+        same = same and cnp.PyArray_DIM(o, d) == dims[d]
+    if not same:
+        raise ValueError(f"{name}: out has shape {(<object>o).shape}, but the result has shape "
+                         f"{tuple([dims[d] for d in range(nd)])}")
     if not cnp.PyArray_IS_C_CONTIGUOUS(o):
         raise ValueError(f"{name}: out must be C-contiguous")
     if not cnp.PyArray_ISWRITEABLE(o):
         raise ValueError(f"{name}: out is read-only")
     if not cnp.PyArray_ISALIGNED(o):
         raise ValueError(f"{name}: out must be aligned")
-    if cnp.PyArray_DATA(o) != cnp.PyArray_DATA(a):       # not exactly in place
+    if not inplace_ok or cnp.PyArray_DATA(o) != cnp.PyArray_DATA(a):   # not exactly in place
         olo, ohi = _extent(o)
         xlo, xhi = _extent(x if cnp.PyArray_Check(x) else a)
         if olo < ohi and xlo < xhi and olo < xhi and xlo < ohi:
+            if not inplace_ok:
+                raise ValueError(f"{name}: out overlaps x ({name} cannot compute in place)")
             raise ValueError(f"{name}: out partially overlaps x (only out=x, exact aliasing, computes in place)")
     op.y = cnp.PyArray_DATA(o)
     return o
+
+
+# ---- along an axis ---------------------------------------------------------
+
+try:
+    from numpy.exceptions import AxisError
+except ImportError:                     # numpy < 1.25
+    from numpy import AxisError
+
+
+cdef struct AxisView:
+    size_t outer     # product of the dimensions before the axis
+    size_t len       # the axis
+    size_t inner     # product of the dimensions after it
+
+
+cdef int split_axis(cnp.ndarray a, object axis, AxisView *v) except -1:
+    """The [outer, len, inner] view of C-contiguous a along `axis`
+    (an integer, negative counts from the end; numpy's AxisError when out of
+    range, TypeError when not an integer).  A 0-d array is one entry on
+    axis 0 (or -1).  Returns the normalised axis."""
+    cdef int nd = cnp.PyArray_NDIM(a), d
+    cdef Py_ssize_t ax = operator_index(axis)
+    if ax < -max(nd, 1) or ax >= max(nd, 1):
+        raise AxisError(ax, nd)
+    if ax < 0:
+        ax += max(nd, 1)
+    v.outer = v.len = v.inner = 1
+    for d in range(nd):
+        if d < ax:
+            v.outer *= <size_t>cnp.PyArray_DIM(a, d)
+        elif d == ax:
+            v.len = <size_t>cnp.PyArray_DIM(a, d)
+        else:
+            v.inner *= <size_t>cnp.PyArray_DIM(a, d)
+    return <int>ax

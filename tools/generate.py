@@ -40,7 +40,8 @@ def gen_pxd(cat):
     lines = [HEADER,
              "# The C API of cact, for Cython users:",
              "#     from cact.kernels cimport cact_sigmoid_f32",
-             "# Every kernel reads x[0..n) and writes y[0..n); y == x computes in place.",
+             "# Every elementwise kernel reads x[0..n) and writes y[0..n); y == x computes in place.",
+             "# Axis kernels work on x viewed as [outer, len, inner] (see cact/axis.h).",
              "# The include path is cact.get_include().",
              "",
              'cdef extern from "cact/cact.h" nogil:',
@@ -53,6 +54,12 @@ def gen_pxd(cat):
         for k in f.kernels:
             for sfx in ("f32", "f64"):
                 lines.append("    " + kernel_decl(k, f.float_params, sfx))
+    lines.append("")
+    for name, dim, extra, _ in cat.AXIS:          # along an axis: cact/axis.h
+        for sfx in ("f32", "f64"):
+            t = CTYPES[sfx]
+            lines.append(f"    void cact_{name}_{sfx}(const {t} *x, {t} *y, size_t outer, size_t {dim}, "
+                         f"size_t inner{extra.format(T=t)})")
     return "\n".join(lines) + "\n"
 
 

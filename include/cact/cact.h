@@ -2,7 +2,8 @@
  *
  *   #include <cact/cact.h>      (include path: cact.get_include())
  *
- * Elementwise kernels: cact/elementwise.h.  No dependency on Python or numpy.
+ * Elementwise kernels: cact/elementwise.h.  Along an axis (softmax,
+ * log_softmax, softmin, maxout, prelu): cact/axis.h.  No dependency on Python or numpy.
  */
 #ifndef CACT_CACT_H
 #define CACT_CACT_H
@@ -15,5 +16,6 @@
 #include "config.h"
 #include "math.h"
 #include "elementwise.h"
+#include "axis.h"
 
 #endif /* CACT_CACT_H */

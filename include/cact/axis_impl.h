@@ -1,0 +1,528 @@
+/* cact/axis_impl.h -- the axis kernels, written once for both dtypes.
+ *
+ * Included twice by cact/axis.h, with CACT_T (float / double), CACT_SFX
+ * (f32 / f64) and CACT__BITS (32 / 64).  Everything here is always_inline:
+ * the per-ISA variants in axis.h inline these bodies, so each loop is
+ * vectorized for each target.  Do not include this file directly.
+ *
+ * Working type: double for both dtypes (see axis.h).  The exponentials go
+ * through the math core (cact_exp_w32 / cact_exp_w64), the logarithm
+ * through cact_log1p_w32 / _w64, so a faster core speeds these up too.
+ */
+#ifndef CACT__IN_AXIS
+#error "include <cact/cact.h>, not cact/axis_impl.h"
+#endif
+
+#define AX(name) CACT__AX_CAT(CACT__AX_CAT(cact__ax_, name), CACT__AX_CAT(_, CACT_SFX))
+#define T CACT_T
+#define L CACT__AX_L
+
+/* ---- scalar pieces -------------------------------------------------- */
+
+/* x_i, negated for softmin (exact) */
+CACT_INLINE T AX(ld)(T v, int neg) { return neg ? -v : v; }
+
+/* max ignoring NaN (a NaN row is caught later: its d is NaN) */
+CACT_INLINE T AX(max2)(T acc, T v) { return v > acc ? v : acc; }
+
+/* The row max as the kernels use it: a row with no number above -inf
+ * (all -inf, or -inf and NaN) gets NaN, so that its d and its result are
+ * NaN (softmax of all -inf is 0/0). */
+CACT_INLINE T AX(fixmax)(T m) { return m == -(T)INFINITY ? (T)NAN : m; }
+
+/* d = v - m, and 0 where v == m: for m = +inf that makes the +inf entries
+ * 0 (and the others -inf), which is the limit the kernels return.  float64
+ * also returns the exact rounding error of v - m in *lo (Knuth's TwoSum,
+ * 6 additions, valid for any |v|, |m|; TAOCP vol. 2, 4.2.2); lo is 0 where
+ * d is 0 or +-inf (TwoSum gives NaN there). */
+CACT_INLINE double AX(diff)(T v, T m, double *lo)
+{
+#if CACT__BITS == 32
+    double d = (double)v - (double)m;   /* exact unless |d| >> 2^29 ulp, where e^d = 0 */
+    (void)lo;
+    return v == m ? 0.0 : d;
+#else
+    double hi = v - m, bb = hi - v;
+    double err = (v - (hi - bb)) + (-m - bb);
+    *lo = err == err ? err : 0.0;
+    return v == m ? 0.0 : hi;
+#endif
+}
+
+/* e^(d + lo), accurate to the math core's exp plus half an ulp */
+CACT_INLINE double AX(expd)(double d, double lo, int hasfma)
+{
+#if CACT__BITS == 32
+    (void)lo, (void)hasfma;
+    return cact_exp_w32(d);
+#else
+    double p = (double)cact_exp_w64((cact_w64)d);
+    /* e^lo = 1 + lo + O(2^-106); p lo is below half an ulp of p, so the
+     * unfused form differs from the fused one only at an exact tie */
+    return hasfma ? fma(p, lo, p) : p + p * lo;
+#endif
+}
+
+#if CACT__BITS == 64
+/* the rounding error of p = a * b, exactly, without an fma (Dekker 1971,
+ * with Veltkamp's split); only on targets without fma, where the compiler
+ * cannot contract (and so spoil) the split */
+CACT_INLINE double AX(prod_err)(double a, double b, double p)
+{
+    const double split = 134217729.0;   /* 2^27 + 1 */
+    double ca = split * a, cb = split * b;
+    double ah = ca - (ca - a), al = a - ah, bh = cb - (cb - b), bl = b - bh;
+    return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+}
+#endif
+
+CACT_INLINE double AX(log1p)(double u)
+{
+#if CACT__BITS == 32
+    return cact_log1p_w32(u);
+#else
+    return (double)cact_log1p_w64((cact_w64)u);
+#endif
+}
+
+/* One term into a sum: (s, c) is a Kahan pair for float64 (Kahan 1965;
+ * the terms are in [0, 1], so the compensation stays within an ulp for any
+ * length; measured in tests/test_axis.py), a plain double sum for float32
+ * (relative error <= len * 2^-53, far below float's 2^-24).  For
+ * log_softmax (lg), terms equal to 1 (the max entries, and entries within
+ * 2^-53 of it) are counted in *n instead: s then holds t, the rest. */
+CACT_INLINE void AX(acc1)(double *s, double *c, double *n, double e, int lg)
+{
+    if (lg) {
+        int one = e == 1.0;
+        *n += one ? 1.0 : 0.0;
+        e = one ? 0.0 : e;
+    }
+#if CACT__BITS == 64
+    {
+        double y = e - *c, t = *s + y;
+        *c = (t - *s) - y;
+        *s = t;
+    }
+#else
+    (void)c;
+    *s += e;
+#endif
+}
+
+/* The per-row constants from its sums: softmax, *a = 1/s and *b its
+ * residual (1 - s a) / s (float64; a + b = 1/s to ~2^-106); log_softmax,
+ * *a = log(s) = log1p((n - 1) + t). */
+CACT_INLINE void AX(finish)(double s, double c, double n, int lg, double *a, double *b)
+{
+#if CACT__BITS == 64
+    s = s - c;
+#else
+    (void)c;
+#endif
+    if (lg) {
+        *a = AX(log1p)((n - 1.0) + s);
+        *b = 0.0;
+    } else {
+        double r = 1.0 / s;
+        *a = r;
+#if CACT__BITS == 64
+        *b = fma(-s, r, 1.0) / s;       /* exact residual: one rounding in fma */
+#else
+        *b = 0.0;
+#endif
+    }
+}
+
+/* softmax output from e: e / s = e (a + b), rounded once (float64: the
+ * exact e a plus the small e b; float32: the double product, rounded to
+ * float).  float64 scales tiny e by 2^200 first, so that Dekker's partial
+ * products stay exact (above 2^-968) and a subnormal result is rounded
+ * once, from the same 53-bit value, with and without fma. */
+CACT_INLINE T AX(smout)(double e, double a, double b, int hasfma)
+{
+#if CACT__BITS == 64
+    const int tiny = e < 0x1p-800;
+    double es = e * (tiny ? 0x1p200 : 1.0), ys;
+    if (hasfma) {
+        ys = fma(es, a, es * b);
+    } else {
+        double p = es * a;
+        ys = p + (AX(prod_err)(es, a, p) + es * b);
+    }
+    return ys * (tiny ? 0x1p-200 : 1.0);
+#else
+    (void)b, (void)hasfma;
+    return (T)(e * a);
+#endif
+}
+
+/* log_softmax output: d - log(s) with d = hi + lo; hi <= 0 <= ls, so no
+ * cancellation.  float64: TwoSum of hi - ls, then the two small terms. */
+CACT_INLINE T AX(logout)(T v, T m, double ls)
+{
+    double lo = 0.0, hi = AX(diff)(v, m, &lo);
+#if CACT__BITS == 32
+    return (T)(hi - ls);
+#else
+    double s = hi - ls, bb = s - hi;
+    double err = (hi - (s - bb)) + (-ls - bb);
+    err = err == err ? err : 0.0;
+    return s + (err + lo);
+#endif
+}
+
+/* ---- loops over contiguous runs ---------------------------------------- */
+
+/* D[i] = d_i (and Dlo[i] = lo_i) for n entries of one row, max m */
+CACT_INLINE void AX(fill)(const T *x, double *D, double *Dlo, size_t n, T m, int neg)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        double lo = 0.0;
+        D[i] = AX(diff)(AX(ld)(x[i], neg), m, &lo);
+#if CACT__BITS == 64
+        Dlo[i] = lo;
+#endif
+    }
+    (void)Dlo;
+}
+
+/* the same for n columns of one tile row, max m[j] per column */
+CACT_INLINE void AX(fillv)(const T *x, double *D, double *Dlo, size_t n, const T *m, int neg)
+{
+    size_t j;
+    for (j = 0; j < n; j++) {
+        double lo = 0.0;
+        D[j] = AX(diff)(AX(ld)(x[j], neg), m[j], &lo);
+#if CACT__BITS == 64
+        Dlo[j] = lo;
+#endif
+    }
+    (void)Dlo;
+}
+
+/* D[i] = e^D[i]: the one loop with exponentials, flat and contiguous */
+CACT_INLINE void AX(expflat)(double *D, const double *Dlo, size_t n, int hasfma)
+{
+    size_t i;
+#if CACT__BITS == 64
+    for (i = 0; i < n; i++) D[i] = AX(expd)(D[i], Dlo[i], hasfma);
+#else
+    (void)Dlo;
+    for (i = 0; i < n; i++) D[i] = AX(expd)(D[i], 0.0, hasfma);
+#endif
+}
+
+/* max of -x or x over a row, in L lanes */
+CACT_INLINE T AX(rowmax)(const T *x, size_t n, int neg)
+{
+    T acc[L], m;
+    size_t i = 0;
+    int k;
+    for (k = 0; k < L; k++) acc[k] = -(T)INFINITY;
+    for (; i + L <= n; i += L)
+        for (k = 0; k < L; k++) acc[k] = AX(max2)(acc[k], AX(ld)(x[i + k], neg));
+    for (k = 0; i < n; i++, k++) acc[k] = AX(max2)(acc[k], AX(ld)(x[i], neg));
+    m = acc[0];
+    for (k = 1; k < L; k++) m = AX(max2)(m, acc[k]);
+    return m;
+}
+
+/* entry i goes to lane i mod L (chunks start at multiples of L) */
+CACT_INLINE void AX(rowacc)(double *s, double *c, double *n, const double *D, size_t len, int lg)
+{
+    size_t i = 0;
+    int k;
+    for (; i + L <= len; i += L)
+        for (k = 0; k < L; k++) AX(acc1)(&s[k], &c[k], &n[k], D[i + k], lg);
+    for (k = 0; i < len; i++, k++) AX(acc1)(&s[k], &c[k], &n[k], D[i], lg);
+}
+
+/* y[i] = T(e_i / s) from D */
+CACT_INLINE void AX(smrow)(const double *D, T *y, size_t n, double a, double b, int hasfma)
+{
+    size_t i;
+    for (i = 0; i < n; i++) y[i] = AX(smout)(D[i], a, b, hasfma);
+}
+
+/* y[i] = T(y[i] / s): y holds e (rounded to T) */
+CACT_INLINE void AX(smrow_y)(T *y, size_t n, double a, double b, int hasfma)
+{
+    size_t i;
+    for (i = 0; i < n; i++) y[i] = AX(smout)((double)y[i], a, b, hasfma);
+}
+
+CACT_INLINE void AX(logrow)(const T *x, T *y, size_t n, T m, double ls, int neg)
+{
+    size_t i;
+    if (x == y) {
+        for (i = 0; i < n; i++) y[i] = AX(logout)(AX(ld)(y[i], neg), m, ls);
+    } else {
+        const T *CACT_RESTRICT xr = x;
+        T *CACT_RESTRICT yr = y;
+        for (i = 0; i < n; i++) yr[i] = AX(logout)(AX(ld)(xr[i], neg), m, ls);
+    }
+}
+
+CACT_INLINE void AX(store)(const double *D, T *y, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) y[i] = (T)D[i];
+}
+
+/* ---- the last axis (inner == 1) ---------------------------------------- */
+
+/* One row of any length: max; then chunks of CACT__AX_CHUNK entries
+ * through the scratch buffer (differences, exponentials, sums); then the
+ * output pass. */
+CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, double *Dlo, int hasfma)
+{
+    const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
+    const int resident = len <= CACT__AX_CHUNK;
+    double s[L], c[L], n[L], st = 0.0, ct = 0.0, nt = 0.0, a, b;
+    size_t i0;
+    int k;
+    T m = AX(fixmax)(AX(rowmax)(x, len, neg));
+    for (k = 0; k < L; k++) s[k] = c[k] = n[k] = 0.0;
+    for (i0 = 0; i0 < len; i0 += CACT__AX_CHUNK) {
+        size_t nn = len - i0 < CACT__AX_CHUNK ? len - i0 : CACT__AX_CHUNK;
+        AX(fill)(x + i0, D, Dlo, nn, m, neg);
+        AX(expflat)(D, Dlo, nn, hasfma);
+        AX(rowacc)(s, c, n, D, nn, lg);
+        if (!lg && !resident) AX(store)(D, y + i0, nn);
+    }
+    /* lanes combined in a fixed order (same bits at every ISA level) */
+    for (k = 0; k < L; k++) {
+        AX(acc1)(&st, &ct, &nt, s[k], 0);
+        ct += c[k];
+        nt += n[k];
+    }
+    AX(finish)(st, ct, nt, lg, &a, &b);
+    if (lg) AX(logrow)(x, y, len, m, a, neg);
+    else if (resident) AX(smrow)(D, y, len, a, b, hasfma);
+    else AX(smrow_y)(y, len, a, b, hasfma);
+}
+
+/* Rows shorter than CACT__AX_SHORT, up to CACT__AX_QMAX at a time: the
+ * reductions run across the rows (row q in lane q), so they are not one
+ * short dependency chain per row, and the exponentials of all those rows
+ * are one flat loop. */
+CACT_INLINE void AX(rows_short)(const T *x, T *y, size_t nrows, size_t len, int op,
+                                double *D, double *Dlo, int hasfma)
+{
+    const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
+    size_t qmax = CACT__AX_CHUNK / len, r0;
+    T M[CACT__AX_QMAX];
+    double S[CACT__AX_QMAX], C[CACT__AX_QMAX], N[CACT__AX_QMAX], A[CACT__AX_QMAX], B[CACT__AX_QMAX];
+    if (qmax > CACT__AX_QMAX) qmax = CACT__AX_QMAX;
+    for (r0 = 0; r0 < nrows; r0 += qmax) {
+        size_t nq = nrows - r0 < qmax ? nrows - r0 : qmax, q, i;
+        const T *xq = x + r0 * len;
+        T *yq = y + r0 * len;
+        for (q = 0; q < nq; q++) M[q] = -(T)INFINITY;
+        for (i = 0; i < len; i++)
+            for (q = 0; q < nq; q++) M[q] = AX(max2)(M[q], AX(ld)(xq[q * len + i], neg));
+        for (q = 0; q < nq; q++) M[q] = AX(fixmax)(M[q]);
+        for (q = 0; q < nq; q++) AX(fill)(xq + q * len, D + q * len, Dlo + q * len, len, M[q], neg);
+        AX(expflat)(D, Dlo, nq * len, hasfma);
+        for (q = 0; q < nq; q++) S[q] = C[q] = N[q] = 0.0;
+        for (i = 0; i < len; i++)
+            for (q = 0; q < nq; q++) AX(acc1)(&S[q], &C[q], &N[q], D[q * len + i], lg);
+        for (q = 0; q < nq; q++) AX(finish)(S[q], C[q], N[q], lg, &A[q], &B[q]);
+        for (q = 0; q < nq; q++) {
+            if (lg) AX(logrow)(xq + q * len, yq + q * len, len, M[q], A[q], neg);
+            else AX(smrow)(D + q * len, yq + q * len, len, A[q], B[q], hasfma);
+        }
+    }
+}
+
+/* ---- other axes (inner > 1): tiles of columns --------------------------- */
+
+/* One [len, inner] block, in tiles of up to CACT__AX_BMAX columns; each
+ * pass walks a tile row by row, vectorized across its columns (contiguous
+ * in memory), with one accumulator per column. */
+CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
+                          double *D, double *Dlo, int hasfma)
+{
+    const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
+    T m[CACT__AX_BMAX];
+    double S[CACT__AX_BMAX], C[CACT__AX_BMAX], N[CACT__AX_BMAX], A[CACT__AX_BMAX], B[CACT__AX_BMAX];
+    size_t j0;
+    for (j0 = 0; j0 < inner; j0 += CACT__AX_BMAX) {
+        const size_t nb = inner - j0 < CACT__AX_BMAX ? inner - j0 : CACT__AX_BMAX;
+        const size_t nr = CACT__AX_CHUNK / nb;       /* tile rows per chunk, >= 4 */
+        const int resident = nr >= len;
+        const T *xt = x + j0;
+        T *yt = y + j0;
+        size_t i, j, i0;
+        for (j = 0; j < nb; j++) m[j] = -(T)INFINITY;
+        for (i = 0; i < len; i++) {
+            const T *xi = xt + i * inner;
+            for (j = 0; j < nb; j++) m[j] = AX(max2)(m[j], AX(ld)(xi[j], neg));
+        }
+        for (j = 0; j < nb; j++) m[j] = AX(fixmax)(m[j]);
+        for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
+        for (i0 = 0; i0 < len; i0 += nr) {
+            const size_t ni = len - i0 < nr ? len - i0 : nr;
+            for (i = 0; i < ni; i++)
+                AX(fillv)(xt + (i0 + i) * inner, D + i * nb, Dlo + i * nb, nb, m, neg);
+            AX(expflat)(D, Dlo, ni * nb, hasfma);
+            for (i = 0; i < ni; i++) {
+                const double *Di = D + i * nb;
+                for (j = 0; j < nb; j++) AX(acc1)(&S[j], &C[j], &N[j], Di[j], lg);
+            }
+            if (!lg && !resident)
+                for (i = 0; i < ni; i++) AX(store)(D + i * nb, yt + (i0 + i) * inner, nb);
+        }
+        for (j = 0; j < nb; j++) AX(finish)(S[j], C[j], N[j], lg, &A[j], &B[j]);
+        for (i = 0; i < len; i++) {
+            T *yi = yt + i * inner;
+            if (lg) {
+                const T *xi = xt + i * inner;
+                if (xi == yi) {
+                    for (j = 0; j < nb; j++) yi[j] = AX(logout)(AX(ld)(yi[j], neg), m[j], A[j]);
+                } else {
+                    const T *CACT_RESTRICT xr = xi;
+                    T *CACT_RESTRICT yr = yi;
+                    for (j = 0; j < nb; j++) yr[j] = AX(logout)(AX(ld)(xr[j], neg), m[j], A[j]);
+                }
+            } else if (resident) {
+                const double *Di = D + i * nb;
+                for (j = 0; j < nb; j++) yi[j] = AX(smout)(Di[j], A[j], B[j], hasfma);
+            } else {
+                for (j = 0; j < nb; j++) yi[j] = AX(smout)((double)yi[j], A[j], B[j], hasfma);
+            }
+        }
+    }
+}
+
+/* softmax, log_softmax and softmin of an [outer, len, inner] array */
+CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, size_t inner, int op,
+                                  int hasfma)
+{
+    double D[CACT__AX_CHUNK];
+#if CACT__BITS == 64
+    double Dlo[CACT__AX_CHUNK];
+#else
+    double *Dlo = D;            /* unused for float32 */
+#endif
+    size_t o;
+    if (outer == 0 || len == 0 || inner == 0) return;
+    if (inner == 1) {
+        if (len < CACT__AX_SHORT) {
+            AX(rows_short)(x, y, outer, len, op, D, Dlo, hasfma);
+        } else {
+            for (o = 0; o < outer; o++) AX(row)(x + o * len, y + o * len, len, op, D, Dlo, hasfma);
+        }
+    } else {
+        for (o = 0; o < outer; o++)
+            AX(cols)(x + o * len * inner, y + o * len * inner, len, inner, op, D, Dlo, hasfma);
+    }
+}
+
+/* ---- maxout ------------------------------------------------------------ */
+
+/* max that propagates NaN: a NaN accumulator stays, a NaN value enters */
+CACT_INLINE T AX(nanmax)(T acc, T v) { return (v > acc || v != v) ? v : acc; }
+
+/* inner == 1: y[g] = max of x[g p .. g p + p); p a compile-time constant
+ * after inlining for the common small cases */
+CACT_INLINE void AX(maxout_rows)(const T *CACT_RESTRICT x, T *CACT_RESTRICT y, size_t ng, size_t p)
+{
+    size_t g, k;
+    for (g = 0; g < ng; g++) {
+        T acc = x[g * p];
+        for (k = 1; k < p; k++) acc = AX(nanmax)(acc, x[g * p + k]);
+        y[g] = acc;
+    }
+}
+
+CACT_INLINE void AX(maxout_body)(const T *x, T *y, size_t outer, size_t len, size_t inner, size_t pieces,
+                                 int hasfma)
+{
+    const T *CACT_RESTRICT xr = x;
+    T *CACT_RESTRICT yr = y;
+    size_t ng, o, g, k, j;
+    (void)hasfma;
+    if (pieces == 0 || outer == 0 || len == 0 || inner == 0) return;
+    ng = len / pieces;
+    if (inner == 1) {
+        size_t n = outer * ng;          /* groups are contiguous across rows */
+        switch (pieces) {
+        case 1: for (g = 0; g < n; g++) yr[g] = xr[g]; break;
+        case 2: AX(maxout_rows)(xr, yr, n, 2); break;
+        case 3: AX(maxout_rows)(xr, yr, n, 3); break;
+        case 4: AX(maxout_rows)(xr, yr, n, 4); break;
+        default: AX(maxout_rows)(xr, yr, n, pieces); break;
+        }
+        return;
+    }
+    for (o = 0; o < outer; o++) {
+        for (g = 0; g < ng; g++) {
+            const T *xg = xr + (o * len + g * pieces) * inner;
+            T *yg = yr + (o * ng + g) * inner;
+            for (j = 0; j < inner; j++) yg[j] = xg[j];
+            for (k = 1; k < pieces; k++) {
+                const T *xk = xg + k * inner;
+                for (j = 0; j < inner; j++) yg[j] = AX(nanmax)(yg[j], xk[j]);
+            }
+        }
+    }
+}
+
+/* ---- prelu ------------------------------------------------------------- */
+
+/* x where x >= 0, else w x; with w == 0 the limit at x = -inf is -0 (the
+ * sign of 0 * x), not 0 * inf = NaN.  NaN stays NaN. */
+CACT_INLINE T AX(prelu1)(T v, T w)
+{
+    T p = w * v;
+    p = (w == 0 && v < 0) ? -w : p;
+    return v >= 0 ? v : p;
+}
+
+CACT_INLINE void AX(prelu_run)(const T *x, T *y, size_t n, T w)
+{
+    size_t i;
+    if (x == y) {
+        for (i = 0; i < n; i++) y[i] = AX(prelu1)(y[i], w);
+    } else {
+        const T *CACT_RESTRICT xr = x;
+        T *CACT_RESTRICT yr = y;
+        for (i = 0; i < n; i++) yr[i] = AX(prelu1)(xr[i], w);
+    }
+}
+
+CACT_INLINE void AX(prelu_runv)(const T *x, T *y, size_t n, const T *w)
+{
+    size_t i;
+    if (x == y) {
+        for (i = 0; i < n; i++) y[i] = AX(prelu1)(y[i], w[i]);
+    } else {
+        const T *CACT_RESTRICT xr = x;
+        T *CACT_RESTRICT yr = y;
+        for (i = 0; i < n; i++) yr[i] = AX(prelu1)(xr[i], w[i]);
+    }
+}
+
+CACT_INLINE void AX(prelu_body)(const T *x, T *y, size_t outer, size_t channels, size_t inner, const T *w,
+                                int hasfma)
+{
+    size_t o, c;
+    (void)hasfma;
+    if (outer == 0 || channels == 0 || inner == 0) return;
+    if (inner == 1) {
+        for (o = 0; o < outer; o++) AX(prelu_runv)(x + o * channels, y + o * channels, channels, w);
+        return;
+    }
+    for (o = 0; o < outer; o++)
+        for (c = 0; c < channels; c++) {
+            size_t off = (o * channels + c) * inner;
+            AX(prelu_run)(x + off, y + off, inner, w[c]);
+        }
+}
+
+#undef AX
+#undef T
+#undef L
