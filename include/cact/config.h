@@ -122,6 +122,14 @@ static CACT_UNUSED const char *cact_isa_name(int level)
  * per element.  Every element function gives the same bits in the vector
  * body as in the scalar tail (tests/test_contract.py checks every length),
  * so where the split falls changes no result. */
+/* One symbol per (kernel, dtype, level), never inlined into the dispatcher
+ * (one call per kernel call costs nothing), so the object code of every
+ * level can be inspected: tools/objdump_kernels.py, tests/test_objcode.py. */
+#if defined(__GNUC__) || defined(__clang__)
+#  define CACT__NOINLINE __attribute__((noinline))
+#else
+#  define CACT__NOINLINE
+#endif
 #define CACT__ALIGN 64
 #define CACT__PEEL_MIN 4096
 #define CACT__LOOP(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                   \
@@ -137,7 +145,7 @@ static CACT_UNUSED const char *cact_isa_name(int level)
         size_t i;                                                              \
         for (i = 0; i < n; i++) y[i] = cact__##name##_##sfx(y[i] CACT__ID PARGS); \
     }                                                                          \
-    static ATTR void cact__##name##_##sfx##_##SUFFIX(                         \
+    static ATTR CACT__NOINLINE void cact__##name##_##sfx##_##SUFFIX(          \
         const T *x, T *y, size_t n CACT__ID PDECL)                             \
     {                                                                          \
         size_t head = 0;                                                       \
