@@ -401,6 +401,7 @@ def environment(peers):
             except ImportError:
                 env[key] = None
     env["OPENBLAS_CORETYPE"] = os.environ.get("OPENBLAS_CORETYPE")
+    env["parallelism"] = round(_probe(2), 2) if _parallel.HAVE_THREADS else None
     return env
 
 
@@ -514,6 +515,8 @@ def report(env, args, results, tresults, nthreads, peers):
          + "".join(f", {k} {env[k]}" for k in ("scipy", "torch", "ort") if env.get(k))
          + (f"; OPENBLAS_CORETYPE={env['OPENBLAS_CORETYPE']}" if env.get("OPENBLAS_CORETYPE") else ""),
          f"- command: `python -m cact bench {' '.join(args.argv)}`".rstrip() + "",
+         f"- parallelism probe (other load on the machine): 2 threads ran {env['parallelism']}x the "
+         "compute-only work of one at the start (2.0 on an idle 2-core machine)",
          f"- peers measured: {', '.join(peers) or 'none'}; medians of {args.repeats} interleaved samples; "
          "inputs uniform in [-8, 8]; one thread unless stated",
          "- columns: cact = `f(x, out=y)`, cact inplace = `f(x, out=x)`; numpy = the catalogue formulation "
@@ -555,6 +558,7 @@ def parse(argv):
     for d in args.dtypes:
         if d not in DTYPES:
             ap.error(f"unknown dtype {d}")
+    args.sizes_given = bool(args.sizes)
     if args.sizes:
         args.sizes = [int(s) for s in args.sizes.split(",")]
     else:
@@ -582,16 +586,35 @@ def default_out():
     return os.path.join(here, "cact-bench.md")
 
 
+def _fresh_call_time(f, x, x0, kw, repeats):
+    """Median seconds of one call f(x, out=x) right after the calling
+    thread rewrote x (the data sits in the caller's cache, as when the
+    previous layer just produced it)."""
+    import time
+    ts = []
+    for _ in range(max(repeats, 5) * 3):
+        np.copyto(x, x0)
+        t = time.perf_counter()
+        f(x, out=x, **kw)
+        ts.append(time.perf_counter() - t)
+    return float(np.median(ts))
+
+
 def tune_threads(args):
-    """Where does a second thread start to pay?  cact in place (out=x), the
-    pool forced on at every size, against one thread."""
+    """Where does a second thread start to pay?  cact in place (out=x) on 1
+    thread and, the pool forced on at every size, on `--threads` threads:
+    `loop` calls again and again on the same buffer (each thread keeps its
+    part in its own cache); `fresh` times single calls right after the
+    calling thread rewrote the buffer (the other thread must fetch its part
+    from the caller's cache first)."""
     kernels = args.kernels if args.functions else ["relu", "hard_swish", "softsign", "sigmoid", "tanh", "gelu"]
-    sizes = args.sizes if args.sizes and args.sizes != list(SIZES) and args.sizes != [64, 4096, 1 << 18] \
-        else [1 << k for k in range(12, 22)]
+    sizes = args.sizes if args.sizes_given else [1 << k for k in range(12, 23)]
     nt = args.threads or 2
     saved = cact.get_num_threads()
-    print(f"in-place ns/element, 1 thread vs {nt} threads (forced); ratio < 1: the threads pay")
-    print(f"{'kernel':<12}{'dtype':<9}" + "".join(f"{n:>16}" for n in sizes))
+    print(f"parallelism probe: {nt} threads run {_probe(nt):.2f}x the work of one (compute only)")
+    print(f"ns/element on 1 thread, then time on {nt} threads / time on 1 (< 1: the threads pay), "
+          "for calls in a loop on one buffer | single calls on freshly written data")
+    print(f"{'kernel':<12}{'dtype':<9}" + "".join(f"{n:>22}" for n in sizes))
     try:
         for dtype in args.dtypes:
             for kernel in kernels:
@@ -599,19 +622,30 @@ def tune_threads(args):
                 for n in sizes:
                     x0 = np.random.default_rng(0).uniform(-8, 8, n).astype(dtype)
                     name, kw = call_args(kernel)
+                    f = getattr(cact, name)
                     xi, refresh = _inplace_buffers(x0)
-                    ns = {"f": getattr(cact, name), "x": xi, "kw": kw, "set": cact.set_num_threads,
+                    ns = {"f": f, "x": xi, "kw": kw, "set": cact.set_num_threads,
                           "force": _parallel._grain_override}
                     one = Impl("1", "set(1); f(x, out=x, **kw)", ns, refresh)
                     two = Impl("2", f"set({nt}); force(64); f(x, out=x, **kw); force(0)", ns, refresh)
                     t1, t2 = measure([one, two], n, args.repeats, args.min_sample)
-                    cells.append(f"{t1 / n * 1e9:6.3f}/{t2 / t1:4.2f}")
-                print(f"{kernel:<12}{dtype:<9}" + "".join(f"{c:>16}" for c in cells), flush=True)
+                    cact.set_num_threads(1)
+                    f1 = _fresh_call_time(f, xi, x0, kw, args.repeats)
+                    cact.set_num_threads(nt)
+                    _parallel._grain_override(64)
+                    f2 = _fresh_call_time(f, xi, x0, kw, args.repeats)
+                    _parallel._grain_override(0)
+                    cells.append(f"{t1 / n * 1e9:6.3f} {t2 / t1:4.2f}|{f2 / f1:4.2f}")
+                print(f"{kernel:<12}{dtype:<9}" + "".join(f"{c:>22}" for c in cells), flush=True)
     finally:
         _parallel._grain_override(0)
         cact.set_num_threads(saved)
-    print("cells: ns/element on 1 thread / (time on threads / time on 1 thread)")
+    print(f"parallelism probe after: {_probe(nt):.2f}x")
     return 0
+
+
+def _probe(nt):
+    return float(np.median([_parallel._probe(nt) for _ in range(7)]))
 
 
 def main(argv=None):

@@ -86,6 +86,39 @@ def _jobs():
     return cact_parallel_jobs()
 
 
+cdef void _spin(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    # pure compute: a dependent chain of floating-point operations
+    cdef double acc = 0.0
+    cdef size_t i
+    for i in range(lo, hi):
+        acc = acc * 0.999999 + 1.0
+    (<double *>ctx)[0] += acc * 0.0
+
+
+def _probe(int threads=2, size_t work=1 << 22):
+    """How many cores this process gets right now: the speed-up of a
+    compute-only job on `threads` threads over one (about `threads` on an
+    idle machine; near 1 when other processes hold the other cores)."""
+    import time
+    cdef double sink = 0.0
+    cdef int saved = cact_parallel_get_threads()
+    cdef double t1, tn
+    try:
+        cact_parallel_set_threads(1)
+        t = time.perf_counter()
+        with nogil:
+            cact_parallel_for(_spin, &sink, work, 1 << 12)
+        t1 = time.perf_counter() - t
+        cact_parallel_set_threads(threads)
+        t = time.perf_counter()
+        with nogil:
+            cact_parallel_for(_spin, &sink, work, 1 << 12)
+        tn = time.perf_counter() - t
+    finally:
+        cact_parallel_set_threads(saved)
+    return t1 / tn
+
+
 def default_num_threads():
     """$CACT_NUM_THREADS if set (an integer >= 1), else the CPUs this
     process may run on (its affinity mask, as os.sched_getaffinity)."""
