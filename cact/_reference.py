@@ -161,6 +161,42 @@ def max_ulp(kernel, y, x, params=None, ref=None):
     return (float(err[i]), float(np.asarray(x).ravel()[i])) if err.size else (0.0, math.nan)
 
 
+# --- along an axis ---------------------------------------------------------
+
+def axis_reference(x, op):
+    """softmax, log_softmax or softmin (op) of every row of 2-d x, exactly
+    (mpmath, 160 bits), as a (hi, lo) pair of float64 arrays.  Finite rows
+    only (tests/test_axis.py checks the special values exactly).  Equal
+    values share one exponential, so rows drawn from a small pool of values
+    are cheap at any length."""
+    mp = _mp()
+    x = np.asarray(x, dtype=np.float64)
+    hi = np.empty(x.shape)
+    lo = np.empty(x.shape)
+    with mp.workprec(PREC):
+        for r, row in enumerate(x):
+            v = -row if op == "softmin" else row
+            uniq, inverse, counts = np.unique(v, return_inverse=True, return_counts=True)
+            top = mp.mpf(float(uniq[-1]))
+            d = [mp.mpf(float(u)) - top for u in uniq]
+            # below e^-2000 a term is far under float64's smallest subnormal
+            e = [mp.exp(di) if di > -2000 else mp.mpf(0) for di in d]
+            # rest: the terms other than the max's, so that the log of the sum,
+            # log1p(c - 1 + rest), keeps its relative precision when rest is tiny
+            rest = mp.fsum(int(c) * ei for c, ei in zip(counts[:-1], e[:-1]))
+            if op == "log_softmax":
+                ls = mp.log1p(int(counts[-1]) - 1 + rest)
+                res = [di - ls for di in d]
+            else:
+                s = int(counts[-1]) + rest
+                res = [ei / s for ei in e]
+            h = np.array([float(ri) for ri in res])
+            l = np.array([float(ri - hi_i) if mp.isfinite(ri) else 0.0 for ri, hi_i in zip(res, h)])
+            hi[r] = h[inverse]
+            lo[r] = l[inverse]
+    return hi, lo
+
+
 # --- input samples ----------------------------------------------------------
 
 def sample(dtype, n_log=1500, seed=0):

@@ -16,7 +16,7 @@ import cact
 from cact import _axis as axext
 from cact import _elementwise as elext
 from cact._catalogue import AXIS
-from cact._reference import ulp_error
+from cact._reference import axis_reference, ulp_error
 
 AxisError = getattr(np, "exceptions", np).AxisError
 ULP = {name: bound for name, _, _, bound in AXIS}
@@ -28,37 +28,8 @@ NAN = math.nan
 # ---- the exact result ------------------------------------------------------
 
 def exact_rows(x, op):
-    """op applied to every row of 2-d x, exactly (mpmath, 160 bits), as a
-    (hi, lo) pair of float64 arrays.  Finite rows only (the special values
-    are tested exactly below).  Equal values share one exponential, so rows
-    drawn from a small pool of values are cheap at any length."""
-    mp = pytest.importorskip("mpmath")
-    x = np.asarray(x, dtype=np.float64)
-    hi = np.empty(x.shape)
-    lo = np.empty(x.shape)
-    with mp.workprec(160):
-        for r, row in enumerate(x):
-            v = -row if op == "softmin" else row
-            uniq, inverse, counts = np.unique(v, return_inverse=True, return_counts=True)
-            m = mp.mpf(float(uniq[-1]))
-            # e^(u - m) underflows mpmath's float conversion only far below
-            # float64's smallest subnormal; skip those (they are exactly 0)
-            d = [mp.mpf(float(u)) - m for u in uniq]
-            e = [mp.exp(t) if t > -2000 else mp.mpf(0) for t in d]
-            # t: the terms other than the max's, so that log(s) = log1p(c - 1 + t)
-            # keeps its relative precision when t is tiny
-            t = mp.fsum(int(c) * ei for c, ei in zip(counts[:-1], e[:-1]))
-            s = int(counts[-1]) + t
-            if op == "log_softmax":
-                ls = mp.log1p(int(counts[-1]) - 1 + t)
-                res = [t - ls for t in d]
-            else:
-                res = [ei / s for ei in e]
-            h = np.array([float(t) for t in res])
-            l = np.array([float(t - float(t)) if mp.isfinite(t) else 0.0 for t, _ in zip(res, h)])
-            hi[r] = h[inverse]
-            lo[r] = l[inverse]
-    return hi, lo
+    pytest.importorskip("mpmath")
+    return axis_reference(x, op)
 
 
 def max_err(y, ref):
@@ -499,6 +470,8 @@ def isa():
         os.environ["CACT_ISA"] = level
         elext._isa_reset()
         return axext._isa_reset()
+    if set_level("v4") != "x86-64-v4 (AVX-512)":
+        pytest.skip("needs an AVX-512 (x86-64-v4) CPU to compare the levels")
     yield set_level
     if saved is None:
         os.environ.pop("CACT_ISA", None)
@@ -509,17 +482,29 @@ def isa():
 
 
 @pytest.mark.parametrize("op", SOFT + ["maxout", "prelu"])
-def test_levels_agree_bit_for_bit(op, dtype, isa):
+def test_levels_agree(op, dtype, isa):
+    """x86-64-v4 and v3 give the same bits (same operations, fused alike);
+    the baseline has no fma, and the math core's polynomials may round
+    differently there (cact/math.h): every level within the accuracy bound
+    (maxout and prelu round nothing: the same bits everywhere)."""
     f, kw = _fn(op)
     rng = np.random.default_rng(8)
     inputs = [(rng.uniform(-700, 50, (5, 3000)), -1), (rng.uniform(-30, 30, (70, 10)), -1),
               (rng.uniform(-80, 80, (34, 300)), 0), (rng.uniform(-5, 5, (3, 900, 20)), 1)]
     for x, axis in inputs:
         x = x.astype(dtype)
-        got = {lvl: f(x, axis=axis, **kw) for lvl in ("v4", "v3", "baseline") if isa(lvl)}
-        first = got.pop("v4")
-        for lvl, y in got.items():
-            np.testing.assert_array_equal(y, first, err_msg=f"{op} at {lvl}")
+        got = {}
+        for lvl in ("v4", "v3", "baseline"):
+            isa(lvl)
+            got[lvl] = f(x, axis=axis, **kw)
+        np.testing.assert_array_equal(got["v3"], got["v4"], err_msg=f"{op} at v3")
+        if op in SOFT:
+            ref = numpy_reference(x, op, axis)
+            for lvl, y in got.items():
+                err = ulp_error(y, *ref).max()
+                assert err <= ULP[op][dtype == np.float64], (lvl, err)
+        else:
+            np.testing.assert_array_equal(got["baseline"], got["v4"], err_msg=f"{op} at baseline")
 
 
 def test_threads_on_distinct_buffers(dtype):

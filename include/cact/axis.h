@@ -40,17 +40,20 @@
  *     and -inf (NumPy, SciPy and PyTorch give a NaN row).
  *   softmin(x) = softmax(-x).
  *
- * Layout: the exponentials are always taken in one flat loop over a
- * scratch buffer of CACT__AX_CHUNK doubles (on the stack), so they vectorize
- * whatever the axis; the cheap passes (max, differences, sums, scaling)
- * walk x in its own order: along each row for the last axis (16 lanes per
- * row, or 16+ rows at once for rows shorter than CACT__AX_SHORT), and
- * across the contiguous inner dimension for other axes (tiles of up to
- * CACT__AX_BMAX columns, per-column accumulators), with no transposing copy.
- * A row (or tile column) longer than the scratch buffer is processed in
- * chunks; float32 softmax then keeps e^d in y, rounded to float, until the
- * sum is known, which adds up to one float ulp (bound 1.5 ulp instead of
- * 0.5 + the exp's error).
+ * Layout: the exponentials always run in a contiguous vector loop that
+ * writes a scratch buffer of CACT__AX_CHUNK doubles (on the stack): fused
+ * with the differences where the run is contiguous (along a row for the
+ * last axis; across a tile of >= CACT__AX_FUSE columns otherwise), and as
+ * one flat loop over the whole chunk where it is not (rows shorter than
+ * CACT__AX_SHORT, done up to CACT__AX_QMAX at a time; tiles narrower than
+ * CACT__AX_FUSE).  The cheap passes (max, sums, scaling) walk x in its own
+ * order: along each row for the last axis (in 16 lanes, or across the rows
+ * for short rows), and across the contiguous inner dimension for other
+ * axes (tiles of up to CACT__AX_BMAX columns, one accumulator per column),
+ * with no transposing copy.  A row (or tile column) longer than the
+ * scratch buffer is processed in chunks; float32 softmax then keeps e^d in
+ * y, rounded to float, until the sum is known, which adds up to one float
+ * ulp (1.5 ulp instead of 0.5 plus the exp's error).
  *
  * The loops are compiled per ISA level (x86-64-v4, v3, baseline) and
  * dispatched once per process, like the elementwise kernels (config.h).
@@ -70,6 +73,17 @@
 #define CACT__AX_BMAX 256    /* columns per tile when inner > 1 */
 #define CACT__AX_SHORT 32    /* rows shorter than this are done 32+ at once */
 #define CACT__AX_QMAX 256    /* ... at most this many rows at once */
+#define CACT__AX_FUSE 16     /* tiles this wide take e^d in the column loop */
+
+/* A lane loop (for k < CACT__AX_L: acc[k] op= x[i + k]) must stay a loop:
+ * gcc unrolls it completely and then cannot turn the 16 scalar chains back
+ * into one vector (measured: scalar vmaxss, 0.14 ns/element for the row
+ * max; as a loop it is vectorized whole, vmaxps zmm). */
+#if defined(__GNUC__) || defined(__clang__)
+#  define CACT__AX_NOUNROLL _Pragma("GCC unroll 1")
+#else
+#  define CACT__AX_NOUNROLL
+#endif
 
 #define CACT__AX_SOFTMAX 0
 #define CACT__AX_LOG_SOFTMAX 1

@@ -94,9 +94,9 @@ CACT_INLINE double AX(log1p)(double u)
 CACT_INLINE void AX(acc1)(double *s, double *c, double *n, double e, int lg)
 {
     if (lg) {
-        int one = e == 1.0;
-        *n += one ? 1.0 : 0.0;
-        e = one ? 0.0 : e;
+        double one = e == 1.0 ? 1.0 : 0.0;
+        *n += one;
+        e -= one;
     }
 #if CACT__BITS == 64
     {
@@ -214,6 +214,27 @@ CACT_INLINE void AX(expflat)(double *D, const double *Dlo, size_t n, int hasfma)
 #endif
 }
 
+/* D[i] = e^(x_i - m) for a contiguous run, differences and exponentials
+ * fused in one vector loop (the row kernel, and tiles at least
+ * CACT__AX_FUSE columns wide) */
+CACT_INLINE void AX(fillexp)(const T *x, double *D, size_t n, T m, int neg, int hasfma)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        double lo = 0.0, hi = AX(diff)(AX(ld)(x[i], neg), m, &lo);
+        D[i] = AX(expd)(hi, lo, hasfma);
+    }
+}
+
+CACT_INLINE void AX(fillexpv)(const T *x, double *D, size_t n, const T *m, int neg, int hasfma)
+{
+    size_t j;
+    for (j = 0; j < n; j++) {
+        double lo = 0.0, hi = AX(diff)(AX(ld)(x[j], neg), m[j], &lo);
+        D[j] = AX(expd)(hi, lo, hasfma);
+    }
+}
+
 /* max of -x or x over a row, in L lanes */
 CACT_INLINE T AX(rowmax)(const T *x, size_t n, int neg)
 {
@@ -221,9 +242,11 @@ CACT_INLINE T AX(rowmax)(const T *x, size_t n, int neg)
     size_t i = 0;
     int k;
     for (k = 0; k < L; k++) acc[k] = -(T)INFINITY;
-    for (; i + L <= n; i += L)
+    for (; i + L <= n; i += L) {
+        CACT__AX_NOUNROLL
         for (k = 0; k < L; k++) acc[k] = AX(max2)(acc[k], AX(ld)(x[i + k], neg));
-    for (k = 0; i < n; i++, k++) acc[k] = AX(max2)(acc[k], AX(ld)(x[i], neg));
+    }
+    for (k = 0; k < L && i + k < n; k++) acc[k] = AX(max2)(acc[k], AX(ld)(x[i + k], neg));
     m = acc[0];
     for (k = 1; k < L; k++) m = AX(max2)(m, acc[k]);
     return m;
@@ -234,9 +257,11 @@ CACT_INLINE void AX(rowacc)(double *s, double *c, double *n, const double *D, si
 {
     size_t i = 0;
     int k;
-    for (; i + L <= len; i += L)
+    for (; i + L <= len; i += L) {
+        CACT__AX_NOUNROLL
         for (k = 0; k < L; k++) AX(acc1)(&s[k], &c[k], &n[k], D[i + k], lg);
-    for (k = 0; i < len; i++, k++) AX(acc1)(&s[k], &c[k], &n[k], D[i], lg);
+    }
+    for (k = 0; k < L && i + k < len; k++) AX(acc1)(&s[k], &c[k], &n[k], D[i + k], lg);
 }
 
 /* y[i] = T(e_i / s) from D */
@@ -276,7 +301,7 @@ CACT_INLINE void AX(store)(const double *D, T *y, size_t n)
 /* One row of any length: max; then chunks of CACT__AX_CHUNK entries
  * through the scratch buffer (differences, exponentials, sums); then the
  * output pass. */
-CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, double *Dlo, int hasfma)
+CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     const int resident = len <= CACT__AX_CHUNK;
@@ -287,8 +312,7 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, double
     for (k = 0; k < L; k++) s[k] = c[k] = n[k] = 0.0;
     for (i0 = 0; i0 < len; i0 += CACT__AX_CHUNK) {
         size_t nn = len - i0 < CACT__AX_CHUNK ? len - i0 : CACT__AX_CHUNK;
-        AX(fill)(x + i0, D, Dlo, nn, m, neg);
-        AX(expflat)(D, Dlo, nn, hasfma);
+        AX(fillexp)(x + i0, D, nn, m, neg, hasfma);
         AX(rowacc)(s, c, n, D, nn, lg);
         if (!lg && !resident) AX(store)(D, y + i0, nn);
     }
@@ -365,9 +389,14 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
         for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
         for (i0 = 0; i0 < len; i0 += nr) {
             const size_t ni = len - i0 < nr ? len - i0 : nr;
-            for (i = 0; i < ni; i++)
-                AX(fillv)(xt + (i0 + i) * inner, D + i * nb, Dlo + i * nb, nb, m, neg);
-            AX(expflat)(D, Dlo, ni * nb, hasfma);
+            if (nb >= CACT__AX_FUSE) {
+                for (i = 0; i < ni; i++)
+                    AX(fillexpv)(xt + (i0 + i) * inner, D + i * nb, nb, m, neg, hasfma);
+            } else {        /* narrow tiles: one flat loop of exponentials */
+                for (i = 0; i < ni; i++)
+                    AX(fillv)(xt + (i0 + i) * inner, D + i * nb, Dlo + i * nb, nb, m, neg);
+                AX(expflat)(D, Dlo, ni * nb, hasfma);
+            }
             for (i = 0; i < ni; i++) {
                 const double *Di = D + i * nb;
                 for (j = 0; j < nb; j++) AX(acc1)(&S[j], &C[j], &N[j], Di[j], lg);
@@ -413,7 +442,7 @@ CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, si
         if (len < CACT__AX_SHORT) {
             AX(rows_short)(x, y, outer, len, op, D, Dlo, hasfma);
         } else {
-            for (o = 0; o < outer; o++) AX(row)(x + o * len, y + o * len, len, op, D, Dlo, hasfma);
+            for (o = 0; o < outer; o++) AX(row)(x + o * len, y + o * len, len, op, D, hasfma);
         }
     } else {
         for (o = 0; o < outer; o++)

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""softmax, log_softmax and softmin along an axis: cact against its peers.
+
+    python benchmarks/bench_axis.py                 # speed table (markdown)
+    python benchmarks/bench_axis.py --quick         # fewer repeats
+    python benchmarks/bench_axis.py --accuracy      # max ulp error, cact and peers
+
+Speed: for the shapes of issue 3 -- (1, 10), (1, 1000), (4096, 10) (many
+short rows: classifier heads), (64, 50257) (vocabulary-sized rows),
+(1024, 1024) on axis -1 and on axis 0 -- float32 and float64, one thread,
+inputs uniform in [-8, 8], it times
+
+  cact          cact.f(x, axis, out=y)        (preallocated output)
+  cact inplace  cact.f(x, axis, out=x)
+  numpy         the max-subtracted formulation (allocates):
+                e = exp(x - max); e / sum(e)  and  d - log(sum(exp(d)))
+  scipy         scipy.special.softmax / log_softmax (softmax(-x) for softmin)
+  torch         torch.softmax / log_softmax(t, dim, out=o), torch.nn.functional
+                .softmin; torch.set_num_threads(1)
+
+each peer where importable.  A sample is a timeit loop of at least --min-time
+seconds; the implementations of one case are sampled in interleaved rounds
+(a noisy neighbour slows them alike) and the median of --repeats samples is
+reported as ns per element, with cact's ratio to the fastest peer
+(< 1: cact is faster) and, per dtype and function, axis 0 over axis -1 at
+(1024, 1024).
+
+Accuracy: max error in ulps against mpmath (cact._reference.axis_reference)
+of cact and the peers over rows of 1000 entries with spreads 1, 30 and 90
+(float32) / 700 (float64).
+"""
+import argparse
+import glob
+import os
+import platform
+import subprocess
+import sys
+import timeit
+
+import numpy as np
+
+if __name__ == "__main__":
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if glob.glob(os.path.join(root, "cact", "_axis*")):
+        sys.path.insert(0, root)          # a source checkout with an in-place build
+
+import cact  # noqa: E402
+
+SHAPES = [((1, 10), -1), ((1, 1000), -1), ((4096, 10), -1), ((64, 50257), -1),
+          ((1024, 1024), -1), ((1024, 1024), 0)]
+FUNCS = ("softmax", "log_softmax", "softmin")
+DTYPES = ("float32", "float64")
+PEERS = ("numpy", "scipy", "torch")
+
+
+def _optional(name):
+    try:
+        return __import__(name)
+    except ImportError:
+        return None
+
+
+def np_softmax(x, axis):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
+
+
+def np_log_softmax(x, axis):
+    d = x - x.max(axis=axis, keepdims=True)
+    return d - np.log(np.exp(d).sum(axis=axis, keepdims=True))
+
+
+def implementations(func, x, axis):
+    """{column: zero-argument callable returning the result}"""
+    impls = {}
+    y = np.empty_like(x)
+    z = x.copy()
+    f = getattr(cact, func)
+    impls["cact"] = lambda: f(x, axis, out=y)
+    impls["cact inplace"] = lambda: f(z, axis, out=z)
+    npf = {"softmax": np_softmax, "log_softmax": np_log_softmax,
+           "softmin": lambda v, a: np_softmax(-v, a)}[func]
+    impls["numpy"] = lambda: npf(x, axis)
+    special = _optional("scipy.special") and sys.modules.get("scipy.special")
+    if special is not None:
+        sf = {"softmax": special.softmax, "log_softmax": special.log_softmax,
+              "softmin": lambda v, axis: special.softmax(-v, axis=axis)}[func]
+        impls["scipy"] = lambda: sf(x, axis=axis)
+    torch = _optional("torch")
+    if torch is not None:
+        t = torch.from_numpy(x)
+        o = torch.empty_like(t)
+        dim = axis % x.ndim
+        if func == "softmax":
+            impls["torch"] = lambda: torch.softmax(t, dim, out=o)
+        elif func == "log_softmax":
+            impls["torch"] = lambda: torch.log_softmax(t, dim, out=o)
+        else:
+            impls["torch"] = lambda: torch.nn.functional.softmin(t, dim)
+    return impls
+
+
+def time_case(impls, repeats, min_time):
+    loops = {}
+    for name, fn in impls.items():
+        fn()                                                   # warm up
+        n, t = 1, 0.0
+        while True:
+            t = timeit.timeit(fn, number=n)
+            if t >= min_time:
+                break
+            n = max(2 * n, int(n * 1.2 * min_time / max(t, 1e-9)))
+        loops[name] = n
+    samples = {name: [] for name in impls}
+    for _ in range(repeats):                                   # interleaved rounds
+        for name, fn in impls.items():
+            samples[name].append(timeit.timeit(fn, number=loops[name]) / loops[name])
+    return {name: float(np.median(v)) for name, v in samples.items()}
+
+
+def machine():
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        cc = subprocess.run(["gcc", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        cc = "unknown compiler"
+    return f"{cpu}, {os.cpu_count()} cores; {cc}; cact kernels at {cact.isa_level()}"
+
+
+def versions():
+    out = [f"numpy {np.__version__}"]
+    for name in ("scipy", "torch"):
+        mod = _optional(name)
+        if mod is not None:
+            out.append(f"{name} {mod.__version__}")
+    return ", ".join(out)
+
+
+def speed(args):
+    torch = _optional("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
+    cact.set_num_threads(1) if hasattr(cact, "set_num_threads") else None
+    _optional("scipy.special")
+    rng = np.random.default_rng(0)
+    print(f"# cact axis functions: ns per element (median of {args.repeats}), one thread\n")
+    print(f"{machine()}; {versions()}\n")
+    cols = ["cact", "cact inplace"] + [p for p in PEERS]
+    axis_ratio = {}
+    for dt in args.dtypes:
+        for func in args.funcs:
+            print(f"\n## {func}, {dt}\n")
+            print("| shape | axis | " + " | ".join(cols) + " | cact / best peer |")
+            print("|---|---|" + "---|" * (len(cols) + 1))
+            for shape, axis in SHAPES:
+                x = rng.uniform(-8, 8, shape).astype(dt)
+                impls = implementations(func, x, axis)
+                t = time_case(impls, args.repeats, args.min_time)
+                n = x.size
+                peers = {k: v for k, v in t.items() if k in PEERS}
+                best = min(peers.values()) if peers else float("nan")
+                mine = min(t["cact"], t["cact inplace"])
+                cells = [f"{t[c] / n * 1e9:.3g}" if c in t else "-" for c in cols]
+                print(f"| {shape} | {axis} | " + " | ".join(cells) + f" | {mine / best:.2f} |")
+                if shape == (1024, 1024):
+                    axis_ratio.setdefault((dt, func), {})[axis] = t["cact"]
+                sys.stdout.flush()
+    print("\n## axis 0 over axis -1, (1024, 1024), cact out=\n")
+    for (dt, func), r in axis_ratio.items():
+        if 0 in r and -1 in r:
+            print(f"- {func} {dt}: {r[0] / r[-1]:.2f}")
+
+
+def accuracy(args):
+    from cact._reference import axis_reference, ulp_error
+    torch = _optional("torch")
+    special = _optional("scipy.special") and sys.modules.get("scipy.special")
+    rng = np.random.default_rng(1)
+    print("# max error in ulps against mpmath, rows of 1000 entries (4 rows per spread)\n")
+    print("| function | dtype | spread | cact | numpy | scipy | torch |")
+    print("|---|---|---|---|---|---|---|")
+    for func in ("softmax", "log_softmax"):
+        for dt, spreads in (("float32", (1.0, 30.0, 90.0)), ("float64", (1.0, 30.0, 700.0))):
+            for spread in spreads:
+                x = (rng.uniform(-1, 1, (4, 1000)) * spread).astype(dt)
+                ref = axis_reference(x, func)
+                res = {"cact": getattr(cact, func)(x),
+                       "numpy": (np_softmax if func == "softmax" else np_log_softmax)(x, -1)}
+                if special is not None:
+                    res["scipy"] = getattr(special, func)(x, axis=-1)
+                if torch is not None:
+                    res["torch"] = getattr(torch, func)(torch.from_numpy(x), -1).numpy()
+                cells = [f"{ulp_error(res[k], *ref).max():.3g}" if k in res else "-"
+                         for k in ("cact", "numpy", "scipy", "torch")]
+                print(f"| {func} | {dt} | {spread:g} | " + " | ".join(cells) + " |")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--accuracy", action="store_true", help="max ulp errors instead of speed")
+    ap.add_argument("--quick", action="store_true", help="3 repeats, shorter samples")
+    ap.add_argument("--repeats", type=int, default=9)
+    ap.add_argument("--min-time", type=float, default=0.02, help="seconds per sample")
+    ap.add_argument("--funcs", default=",".join(FUNCS))
+    ap.add_argument("--dtypes", default=",".join(DTYPES))
+    args = ap.parse_args()
+    args.funcs = args.funcs.split(",")
+    args.dtypes = args.dtypes.split(",")
+    if args.quick:
+        args.repeats, args.min_time = 3, 0.01
+    accuracy(args) if args.accuracy else speed(args)
+
+
+if __name__ == "__main__":
+    main()
