@@ -10,8 +10,9 @@ short rows: classifier heads), (64, 50257) (vocabulary-sized rows),
 (1024, 1024) on axis -1 and on axis 0 -- float32 and float64, one thread,
 inputs uniform in [-8, 8], it times
 
-  cact          cact.f(x, axis, out=y)        (preallocated output)
-  cact inplace  cact.f(x, axis, out=x)
+  cact          cact.f(x, axis, out=y)        (preallocated output; out=x runs
+                the same code, but repeated in place the input would drift to
+                a fixed point, which flatters a value-dependent exp)
   numpy         the max-subtracted formulation (allocates):
                 e = exp(x - max); e / sum(e)  and  d - log(sum(exp(d)))
   scipy         scipy.special.softmax / log_softmax (softmax(-x) for softmin)
@@ -75,10 +76,8 @@ def implementations(func, x, axis):
     """{column: zero-argument callable returning the result}"""
     impls = {}
     y = np.empty_like(x)
-    z = x.copy()
     f = getattr(cact, func)
     impls["cact"] = lambda: f(x, axis, out=y)
-    impls["cact inplace"] = lambda: f(z, axis, out=z)
     npf = {"softmax": np_softmax, "log_softmax": np_log_softmax,
            "softmin": lambda v, a: np_softmax(-v, a)}[func]
     impls["numpy"] = lambda: npf(x, axis)
@@ -154,7 +153,7 @@ def speed(args):
     rng = np.random.default_rng(0)
     print(f"# cact axis functions: ns per element (median of {args.repeats}), one thread\n")
     print(f"{machine()}; {versions()}\n")
-    cols = ["cact", "cact inplace"] + [p for p in PEERS]
+    cols = ["cact"] + [p for p in PEERS]
     axis_ratio = {}
     for dt in args.dtypes:
         for func in args.funcs:
@@ -168,7 +167,7 @@ def speed(args):
                 n = x.size
                 peers = {k: v for k, v in t.items() if k in PEERS}
                 best = min(peers.values()) if peers else float("nan")
-                mine = min(t["cact"], t["cact inplace"])
+                mine = t["cact"]
                 cells = [f"{t[c] / n * 1e9:.3g}" if c in t else "-" for c in cols]
                 print(f"| {shape} | {axis} | " + " | ".join(cells) + f" | {mine / best:.2f} |")
                 if shape == (1024, 1024):
@@ -180,12 +179,47 @@ def speed(args):
             print(f"- {func} {dt}: {r[0] / r[-1]:.2f}")
 
 
+SWEEP = {"float32": (1e-6, 1.0, 20.0, 60.0, 110.0, 1e4, 1e30),
+         "float64": (1e-12, 1.0, 30.0, 350.0, 745.0, 1e5, 1e30)}
+
+
+def sweep(func, dt, reference, ulp_error):
+    """cact's max error over rows of 1, 2, 3, 10, 1000 and 65536 entries
+    (the last drawn from 3000 distinct values), every spread of SWEEP, as
+    rows (axis -1) and as columns (axis 0)"""
+    rng = np.random.default_rng(2)
+    worst = (0.0, None)
+    for n in (1, 2, 3, 10, 1000, 65536):
+        for spread in SWEEP[dt]:
+            if n == 65536:
+                pool = rng.uniform(-1, 1, 3000) * spread
+                x = pool[rng.integers(0, 3000, (2, n))].astype(dt)
+            else:
+                x = (rng.uniform(-1, 1, (4, n)) * spread).astype(dt)
+            ref = reference(x, func)
+            f = getattr(cact, func)
+            for axis, y in ((-1, f(x)), (0, f(np.ascontiguousarray(x.T), axis=0).T)):
+                e = float(ulp_error(y, *ref).max())
+                if e > worst[0]:
+                    worst = (e, f"n={n}, spread={spread:g}, axis={axis}")
+    return worst
+
+
 def accuracy(args):
     from cact._reference import axis_reference, ulp_error
     torch = _optional("torch")
     special = _optional("scipy.special") and sys.modules.get("scipy.special")
+    print("# cact's max error in ulps against mpmath, rows of 1, 2, 3, 10, 1000, 65536 entries\n")
+    print(f"spreads {SWEEP}, as rows and as columns\n")
+    print("| function | dtype | max ulp | where |")
+    print("|---|---|---|---|")
+    for func in args.funcs:
+        for dt in args.dtypes:
+            e, where = sweep(func, dt, axis_reference, ulp_error)
+            print(f"| {func} | {dt} | {e:.3g} | {where} |")
+            sys.stdout.flush()
     rng = np.random.default_rng(1)
-    print("# max error in ulps against mpmath, rows of 1000 entries (4 rows per spread)\n")
+    print("\n# max error in ulps against mpmath, cact and peers, rows of 1000 entries (4 rows per spread)\n")
     print("| function | dtype | spread | cact | numpy | scipy | torch |")
     print("|---|---|---|---|---|---|---|")
     for func in ("softmax", "log_softmax"):

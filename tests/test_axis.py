@@ -5,8 +5,11 @@ a 1e6-entry row), special values, every axis of 1-d..4-d arrays, the
 DESIGN.md contract (out, in place, layouts, errors, nothing written when
 refused), ISA levels and threads.
 """
+import importlib.util
 import math
 import os
+import platform
+import shutil
 import threading
 
 import numpy as np
@@ -531,3 +534,26 @@ def test_axis_functions_are_exported():
     for name, _, _, _ in AXIS:
         assert callable(getattr(cact, name)) and name in cact.__all__
         assert getattr(cact, name).__doc__.startswith(name + "(x")
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="x86-64 object code")
+def test_object_code_is_vectorized_per_level():
+    """Every axis kernel's x86-64-v4 instantiation uses zmm registers and
+    its v3 instantiation ymm (read from the built extension with objdump);
+    they call out of line nothing but what the elementwise kernels call
+    (libm while cact/math.h wraps it) and log1p, once per row."""
+    tool = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools", "objdump_kernels.py")
+    if not os.path.exists(tool) or shutil.which("objdump") is None:
+        pytest.skip("needs tools/objdump_kernels.py and objdump")
+    spec = importlib.util.spec_from_file_location("objdump_kernels", tool)
+    od = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(od)
+    table = od.kernels(od.disassemble(axext.__file__))
+    elem = od.kernels(od.disassemble(elext.__file__))
+    allowed = {c for (k, _, lv), v in elem.items() if k == "sigmoid" and lv == "v4" for c in v["calls"]}
+    for name, _, _, _ in AXIS:
+        for dt in ("f32", "f64"):
+            v4, v3 = table[(name, dt, "v4")], table[(name, dt, "v3")]
+            assert v4["zmm"] > 0 and v3["ymm"] > 0 and v3["zmm"] == 0, (name, dt, v4, v3)
+            calls = {c.split("@")[0] for c in v4["calls"] + v3["calls"]}
+            assert calls <= {c.split("@")[0] for c in allowed} | {"log1p", "log1pl", "fma"}, (name, dt, calls)
