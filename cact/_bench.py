@@ -508,7 +508,43 @@ def thread_table(tresults, nthreads):
     return lines + [""]
 
 
-def report(env, args, results, tresults, nthreads, peers):
+def call_overhead(peers, repeats, min_sample):
+    """Issue 5 item 2: per-call time on 64 float32 elements."""
+    x0 = np.random.default_rng(0).uniform(-8, 8, 64).astype(np.float32)
+    impls = []
+    for label, stmt in (("cact.sigmoid(x, out=x)", "cact.sigmoid(x, out=x)"),
+                        ("cact.relu(x, out=x)", "cact.relu(x, out=x)"),
+                        ("cact.sigmoid(x)", "cact.sigmoid(x)"),
+                        ("np.negative(x, out=x)", "np.negative(x, out=x)")):
+        x, refresh = _inplace_buffers(x0)
+        impls.append(Impl(label, stmt, {"cact": cact, "np": np, "x": x}, refresh))
+    if "torch" in peers:
+        import torch
+        for label, stmt in (("torch.sigmoid(xt)", "torch.sigmoid(xt)"), ("torch.sigmoid_(xt)", "torch.sigmoid_(xt)")):
+            x, refresh = _inplace_buffers(x0)
+            impls.append(Impl(label, stmt, {"torch": torch, "xt": torch.from_numpy(x)}, refresh))
+    secs = measure(impls, 64, repeats, min_sample)
+    return {im.column: t for im, t in zip(impls, secs)}
+
+
+def overhead_table(ov):
+    c = ov["cact.sigmoid(x, out=x)"]
+    lines = ["## Call overhead: 64 float32 elements, one call (issue 5 item 2)", "",
+             "| call | us per call | vs cact.sigmoid(x, out=x) |", "|---|---|---|"]
+    for k, v in ov.items():
+        lines.append(f"| `{k}` | {v * 1e6:.3f} | {v / c:.2f}x |")
+    lines.append("")
+    neg = ov["np.negative(x, out=x)"]
+    lines.append(f"Target: no more than `np.negative(x, out=x)`: {c * 1e6:.3f} vs {neg * 1e6:.3f} us "
+                 f"({'met' if c <= neg else '**missed**'}).")
+    if "torch.sigmoid(xt)" in ov:
+        r = ov["torch.sigmoid(xt)"] / c
+        lines.append(f"Target: at least 3x lower than `torch.sigmoid` on a `torch.from_numpy` view: {r:.1f}x "
+                     f"({'met' if r >= 3 else '**missed**'}).")
+    return lines + [""]
+
+
+def report(env, args, results, tresults, nthreads, peers, ov=None):
     L = [f"# cact benchmark, {env['date']}", "",
          f"- machine: {env['cpu']}, {env['cpus']} CPUs ({env['usable_cpus']} usable); kernels at {env['isa']}",
          f"- compiler: {env['compiler']}; Python {env['python']}, numpy {env['numpy']}"
@@ -530,6 +566,8 @@ def report(env, args, results, tresults, nthreads, peers):
                                                     if any(c in results[k][0] for k in results
                                                            if k[1] == dtype and k[2] == n)])
                 L.append("")
+    if ov:
+        L += overhead_table(ov)
     L += targets(results)
     if tresults:
         L += thread_table(tresults, nthreads)
@@ -676,13 +714,15 @@ def main(argv=None):
                           f"{('peer ' + who) if who else '':<19}{(bp / n * 1e9) if bp else float('nan'):8.3f}"
                           f"  stream {row['stream'] / n * 1e9:7.3f}"
                           + (f"  flagged: {', '.join(flags)}" if flags else ""), flush=True)
+        ov = call_overhead(peers, max(args.repeats, 5), args.min_sample)
+        print("64-element calls: " + ", ".join(f"{k} {v * 1e6:.3f} us" for k, v in ov.items()), flush=True)
         tresults, nthreads = {}, 0
         if not args.no_threads:
             nthreads = args.threads or env["usable_cpus"]
             tresults = threads_run(args, peers, nthreads)
     finally:
         cact.set_num_threads(saved_threads)
-    text = report(env, args, results, tresults, nthreads, peers)
+    text = report(env, args, results, tresults, nthreads, peers, ov)
     out = args.out or default_out()
     if out != "-":
         os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
