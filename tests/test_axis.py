@@ -21,6 +21,8 @@ from cact import _elementwise as elext
 from cact._catalogue import AXIS
 from cact._reference import axis_reference, ulp_error
 
+from test_contract import _refused
+
 AxisError = getattr(np, "exceptions", np).AxisError
 ULP = {name: bound for name, _, _, bound in AXIS}
 SOFT = ["softmax", "log_softmax", "softmin"]
@@ -312,14 +314,7 @@ def test_python_inputs_compute_in_float64():
 
 
 # ---- errors: class, message, nothing written ---------------------------------
-
-def _refused(exc, match, f, x, **kw):
-    out = kw.get("out")
-    before = out.copy() if isinstance(out, np.ndarray) else None
-    with pytest.raises(exc, match=match):
-        f(x, **kw)
-    if before is not None:
-        np.testing.assert_array_equal(out, before)
+# (_refused: the call raises exc matching `match` and leaves out untouched)
 
 
 @pytest.mark.parametrize("op", SOFT + ["maxout", "prelu"])
