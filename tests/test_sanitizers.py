@@ -1,0 +1,81 @@
+"""The C kernels themselves, with no Python in between: every kernel of the
+catalogue, both dtypes, every ISA level, lengths 0..130, in place and out of
+place, buffers ending exactly at (and starting exactly after) a PROT_NONE
+guard page, starts offset 1..15 elements -- built once with AddressSanitizer
++ UndefinedBehaviorSanitizer and once plain (the guard pages alone check the
+uninstrumented machine code).  The programs are in tests/c/ (see
+tests/c/build.py); a failure prints the kernel, placement, length and level.
+
+The Python extension under the sanitizers is a separate run
+(``.ci/sanitize``, README "Guarantees").
+"""
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+if not sys.platform.startswith("linux"):
+    pytest.skip("guard pages via mmap/mprotect: Linux only", allow_module_level=True)
+
+
+def _load_build():
+    spec = importlib.util.spec_from_file_location("cact_tests_c_build", os.path.join(HERE, "c", "build.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+build = _load_build()
+
+
+def _asan_works(tmp):
+    """Whether the compiler can build and run an ASan+UBSan program here."""
+    src = os.path.join(tmp, "probe.c")
+    with open(src, "w") as fh:
+        fh.write("int main(void) { return 0; }\n")
+    exe = os.path.join(tmp, "probe")
+    r = subprocess.run([build.compiler(), "-fsanitize=address,undefined", src, "-o", exe], capture_output=True)
+    return r.returncode == 0 and subprocess.run([exe]).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def programs(tmp_path_factory):
+    if shutil.which(build.compiler()) is None:
+        pytest.skip(f"no C compiler ({build.compiler()}) to build tests/c")
+    out = str(tmp_path_factory.mktemp("ctests"))
+    variants = ["plain"]
+    if _asan_works(out):
+        variants.append("asan")
+    return build.build(out, variants)
+
+
+@pytest.mark.parametrize("variant", ["asan", "plain"])
+@pytest.mark.parametrize("program", build.PROGRAMS)
+def test_c_kernels_guarded(programs, program, variant):
+    if (program, variant) not in programs:
+        pytest.skip(f"{build.compiler()} cannot build AddressSanitizer programs here")
+    env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1",
+               UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
+    env.pop("CACT_ISA", None)
+    env.pop("LD_PRELOAD", None)
+    r = subprocess.run([programs[program, variant]], capture_output=True, text=True, env=env, timeout=600)
+    report = r.stdout + r.stderr
+    assert r.returncode == 0, report[-6000:]
+    assert " 0 failures" in r.stdout, report[-6000:]
+    assert "baseline:" in r.stdout and "ok" in r.stdout
+
+
+def test_generated_list_covers_the_catalogue():
+    """The C driver's kernel list is the catalogue's, both dtypes."""
+    cat = build.load_catalogue()
+    rows = build.elementwise_kernels(cat)
+    assert len(rows) == 2 * len(cat.KERNELS)
+    assert {k for k, _, _ in rows} == set(cat.KERNELS)
+    header = build.gen_kernels_header(cat)
+    for k in cat.KERNELS:
+        assert f"cact_{k}_f32(" in header and f"cact_{k}_f64(" in header
