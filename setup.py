@@ -38,7 +38,17 @@ def compile_args():
     args = ["-O3", "-fno-math-errno", "-fno-trapping-math", "-Wno-unused-function"]
     if os.environ.get("CACT_NATIVE") == "1":
         args.append("-march=native")
-    return args
+    return args + sanitize_args()
+
+
+def sanitize_args():
+    """CACT_SANITIZE=1: build the extensions with AddressSanitizer and
+    UndefinedBehaviorSanitizer (gcc/clang), for
+        LD_PRELOAD=$(gcc -print-file-name=libasan.so) python -m pytest
+    (README, "Guarantees").  Any error aborts the process."""
+    if os.environ.get("CACT_SANITIZE") != "1" or sys.platform == "win32":
+        return []
+    return ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g"]
 
 
 def extension(name, source):
@@ -47,6 +57,7 @@ def extension(name, source):
         include_dirs=[os.path.join(ROOT, "include"), np.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
         extra_compile_args=compile_args(),
+        extra_link_args=sanitize_args(),
         # rebuild when a header or include changes, not only the .pyx
         depends=sorted(glob.glob(os.path.join(ROOT, "include", "cact", "*.h")) +
                        glob.glob(os.path.join(ROOT, "pyx", "*.h")) +
