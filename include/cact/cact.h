@@ -60,6 +60,11 @@
  * BOTH KINDS
  *
  *   - Reentrant and thread-safe: no global state but the cached ISA level.
+ *   - The floating-point environment is the caller's: the results above
+ *     assume the default one (round to nearest, subnormals kept).  A program
+ *     linked with -ffast-math sets flush-to-zero and denormals-are-zero at
+ *     start-up (gcc's crtfastmath.o), and then
+ *     subnormal inputs read as 0 and subnormal results become 0.
  *
  * STABILITY.  Within a major version (0.x: within a minor version) the names,
  * parameter lists and semantics above do not change; new kernels and new
@@ -88,10 +93,18 @@
 extern "C" {
 #endif
 
+/* elementwise_impl.h names its element and compute types T and W; keep an
+ * includer's macros of those names (gcc, clang and MSVC know push_macro). */
+#pragma push_macro("T")
+#pragma push_macro("W")
+#undef T
+#undef W
 #include "config.h"
 #include "math.h"
 #include "elementwise.h"
 #include "axis.h"
+#pragma pop_macro("W")
+#pragma pop_macro("T")
 
 #ifdef __cplusplus
 }

@@ -29,13 +29,6 @@
 
 #include "guard.h"
 
-typedef void (*cact_test_fn)(const void *x, void *y, size_t n);
-typedef struct {
-    const char *name;   /* e.g. "gelu_f32" */
-    size_t size;        /* element size */
-    cact_test_fn fn;
-} cact_test_kernel;
-
 #include "kernels_gen.h"   /* cact_test_kernels[], CACT_TEST_NKERNELS */
 
 #define MAXN 130

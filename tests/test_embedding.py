@@ -1,0 +1,336 @@
+"""cact as a dependency of other compiled code: downstream builds against the
+*installed* package, and the public header itself.
+
+- the installed layout: headers inside the package (cact.get_include()) and
+  the Cython declarations (cact/kernels.pxd), as a non-editable install has
+  them (built here by setup.py's build_py into a scratch site directory when
+  the tests run from a source checkout or an editable install);
+- (a) a C extension module (tests/c/downstream/gelu_ext.c) that includes
+  <cact/cact.h> and applies cact_gelu_f32 in place;
+- (b) a Cython module (tests/c/downstream/cy_ext.pyx) that cimports
+  cact.kernels and runs kernels in a nogil block and in a prange loop
+  (OpenMP when the compiler has it);
+- (c) a plain C program (tests/c/check_values.c) that checks values itself
+  and applies every kernel, compiled as C99 and as C++11 with several sets
+  of flags (-O0, -O2 -pedantic -Werror, -O3 -ffast-math -march=native);
+- the header compiles warning-free as C99 and C++11 under strict warnings
+  and claims no names outside cact_ / CACT_.
+
+Every result is compared with cact's own (the Python API) bit for bit.
+Skipped only when there is no C compiler.
+"""
+import glob
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import cact
+from cact._catalogue import KERNELS
+from cact._reference import sample
+
+from conftest import run
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+CDIR = os.path.join(HERE, "c")
+CC = os.environ.get("CC", "gcc")
+CXX = os.environ.get("CXX", "g++")
+
+if shutil.which(CC) is None:
+    pytest.skip(f"no C compiler ({CC}) for the downstream builds", allow_module_level=True)
+
+
+def _load_build():
+    spec = importlib.util.spec_from_file_location("cact_tests_c_build", os.path.join(CDIR, "build.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+cbuild = _load_build()
+
+
+def same_bits(a, b):
+    """Equal bit for bit, any NaN equal to any NaN."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype != b.dtype or a.shape != b.shape:
+        return False
+    both_nan = np.isnan(a) & np.isnan(b)
+    ia = a.view(np.uint32 if a.dtype == np.float32 else np.uint64)
+    ib = b.view(ia.dtype)
+    return bool(np.all((ia == ib) | both_nan))
+
+
+def _env(site):
+    env = dict(os.environ)
+    env.pop("LD_PRELOAD", None)
+    env["PYTHONPATH"] = os.pathsep.join([site] + [p for p in [os.environ.get("PYTHONPATH")] if p])
+    return env
+
+
+def _run(cmd, cwd, env, timeout=300):
+    r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    if r.returncode != 0:
+        raise AssertionError(f"{' '.join(map(str, cmd))} failed ({r.returncode}):\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}")
+    return r.stdout
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A directory holding cact laid out as a non-editable install has it."""
+    pkg = os.path.dirname(os.path.abspath(cact.__file__))
+    if os.path.exists(os.path.join(pkg, "include", "cact", "cact.h")):
+        return os.path.dirname(pkg)                      # tests run against an installed cact
+    d = str(tmp_path_factory.mktemp("site"))
+    _run([sys.executable, "setup.py", "-q", "build_py", "-d", d], ROOT, dict(os.environ))
+    for so in glob.glob(os.path.join(pkg, "*.so")) + glob.glob(os.path.join(pkg, "*.pyd")):
+        shutil.copy2(so, os.path.join(d, "cact"))
+    return d
+
+
+@pytest.fixture(scope="module")
+def include(site):
+    out = _run([sys.executable, "-c", "import cact; print(cact.get_include()); print(cact.__file__)"],
+               site, _env(site)).split("\n")
+    inc, init = out[0], out[1]
+    assert init.startswith(site), f"imported {init}, not the installed copy in {site}"
+    return inc
+
+
+def test_installed_layout(site, include):
+    """get_include() points inside the installed package, which holds every
+    header and the Cython declarations."""
+    assert os.path.commonpath([include, site]) == site
+    assert os.path.isfile(os.path.join(include, "cact", "cact.h"))
+    assert os.path.isfile(os.path.join(site, "cact", "kernels.pxd"))
+    src = sorted(os.path.basename(h) for h in glob.glob(os.path.join(ROOT, "include", "cact", "*.h")))
+    if src:  # a source checkout: every header is installed
+        assert sorted(os.listdir(os.path.join(include, "cact"))) == src
+
+
+def test_get_include_of_the_package_under_test():
+    assert os.path.isfile(os.path.join(cact.get_include(), "cact", "cact.h"))
+
+
+# --- (c) the plain C program, as C99 and C++11 with several flag sets ----------
+# It references every kernel (kernels_gen.h), so the strict flavours also prove
+# the header warning-free (any compiler output fails the build).
+
+STRICT_C = ["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Wshadow", "-Wstrict-prototypes",
+            "-Wmissing-prototypes", "-Wundef", "-Wcast-qual", "-Werror"]
+STRICT_CXX = ["-x", "c++", "-std=c++11", "-Wall", "-Wextra", "-pedantic", "-Wshadow", "-Wundef",
+              "-Wcast-qual", "-Werror"]
+FLAVOURS = {
+    "c99-O2-strict": (CC, ["-O2"] + STRICT_C),
+    "c99-O0": (CC, ["-std=c99", "-O0"]),
+    # compiled with -ffast-math, linked without it: linking with it adds
+    # crtfastmath.o, which sets flush-to-zero and denormals-are-zero for the
+    # whole process at start-up (the caller's floating-point environment,
+    # see cact.h); what is tested is the code the header compiles to
+    "gnu-O3-fast-math-native": (CC, ["-O3", "-ffast-math", "-march=native"]),
+    "c++11-O2-strict": (CXX, ["-O2"] + STRICT_CXX),
+}
+
+
+@pytest.fixture(scope="module")
+def values(tmp_path_factory):
+    d = str(tmp_path_factory.mktemp("values"))
+    cbuild.write_kernels_header(d)
+    x32, x64 = sample("float32", n_log=600), sample("float64", n_log=600)
+    n = min(x32.size, x64.size)
+    x32, x64 = x32[:n], x64[:n]
+    x32.tofile(os.path.join(d, "in32"))
+    x64.tofile(os.path.join(d, "in64"))
+    return d, x32, x64
+
+
+@pytest.mark.parametrize("flavour", list(FLAVOURS))
+def test_plain_c_program(flavour, values, include):
+    d, x32, x64 = values
+    cc, flags = FLAVOURS[flavour]
+    if shutil.which(cc) is None:
+        pytest.skip(f"no {cc}")
+    exe = cbuild.compile_program("check_values.c", os.path.join(d, flavour), flags, d, include=include, cc=cc,
+                                 link_flags=[] if "-ffast-math" in flags else None)
+    out = os.path.join(d, flavour + ".out")
+    env = dict(os.environ)
+    env.pop("CACT_ISA", None)
+    r = subprocess.run([exe, os.path.join(d, "in32"), os.path.join(d, "in64"), str(x32.size), out],
+                       capture_output=True, text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"cact {cact.__version__}," in r.stdout
+    raw = open(out, "rb").read()
+    pos = 0
+    rows = cbuild.elementwise_kernels(cbuild.load_catalogue())
+    for kernel, sfx, params in rows:
+        x = x32 if sfx == "f32" else x64
+        got = np.frombuffer(raw, dtype=x.dtype, count=x.size, offset=pos)
+        pos += got.nbytes
+        assert same_bits(got, run(kernel, x)), f"{kernel}_{sfx} differs from cact.{kernel} ({flavour})"
+    assert pos == len(raw)
+
+
+# --- the header on its own ----------------------------------------------------
+
+def _every_kernel_tu():
+    rows = cbuild.elementwise_kernels(cbuild.load_catalogue())
+    body = "\n".join(
+        f"    cact_{k}_{sfx}(({'float' if sfx == 'f32' else 'double'} *)x, "
+        f"({'float' if sfx == 'f32' else 'double'} *)y, n{''.join(', ' + repr(float(v)) for v in p)});"
+        for k, sfx, p in rows)
+    return ("#include <cact/cact.h>\n"
+            "void every_kernel(void *x, void *y, size_t n);\n"
+            f"void every_kernel(void *x, void *y, size_t n)\n{{\n{body}\n}}\n")
+
+
+def test_header_claims_only_cact_names(tmp_path, include):
+    """Every macro the header defines and every symbol it emits is cact_ /
+    CACT_; an includer's own short macros survive it."""
+    sysh = "#include <stddef.h>\n#include <stdlib.h>\n#include <string.h>\n#include <math.h>\n" \
+           "#include <stdint.h>\n#include <float.h>\n#include <limits.h>\n"
+    if os.uname().machine in ("x86_64", "AMD64"):
+        sysh += "#include <immintrin.h>\n"
+
+    def macros(text):
+        p = tmp_path / "m.c"
+        p.write_text(text)
+        out = subprocess.run([CC, "-std=c99", "-dM", "-E", "-I", include, str(p)], capture_output=True,
+                             text=True, check=True).stdout
+        return {line.split()[1].split("(")[0] for line in out.splitlines() if line.startswith("#define")}
+
+    new = macros(sysh + "#include <cact/cact.h>\n") - macros(sysh)
+    bad = sorted(m for m in new if not re.match(r"(CACT_|cact_)", m))
+    assert not bad, f"cact.h defines macros outside its namespace: {bad}"
+
+    # symbols: at -O0 every static function of the header is emitted
+    src = tmp_path / "s.c"
+    src.write_text(_every_kernel_tu())
+    obj = tmp_path / "s.o"
+    subprocess.run([CC, "-std=c99", "-O0", "-I", include, "-c", str(src), "-o", str(obj)], check=True)
+    if shutil.which("nm"):
+        syms = subprocess.run(["nm", str(obj)], capture_output=True, text=True, check=True).stdout.split("\n")
+        defined = [s.split()[-1] for s in syms if len(s.split()) == 3 and s.split()[1] in "tTdDbBrR"]
+        bad = sorted({s for s in defined if not s.startswith("cact_") and s != "every_kernel"
+                      and not s.startswith(".")})
+        assert not bad, f"symbols outside the cact_ namespace: {bad}"
+
+    # the includer's macros survive (and do not break the header)
+    hostile = textwrap.dedent("""\
+        #define T 7
+        #define W 8
+        #define N 9
+        #define V 10
+        #define E 11
+        #define M 12
+        #define min(a, b) ((a) < (b) ? (a) : (b))
+        #define max(a, b) ((a) > (b) ? (a) : (b))
+        #include <cact/cact.h>
+        #if T != 7 || W != 8 || N != 9 || V != 10 || E != 11 || M != 12
+        #error "cact.h changed the includer's macros"
+        #endif
+        int use(float *x, size_t n);
+        int use(float *x, size_t n) { cact_gelu_f32(x, x, n); return min(1, 2) + max(1, 2); }
+        """)
+    p = tmp_path / "h.c"
+    p.write_text(hostile)
+    r = subprocess.run([CC, "-std=c99", "-Wall", "-Werror", "-I", include, "-c", str(p), "-o",
+                        str(tmp_path / "h.o")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+# --- (a) a C extension module, (b) a Cython module ------------------------------
+
+SETUP_C = """\
+from setuptools import setup, Extension
+import cact
+setup(name="cact_downstream_c", ext_modules=[Extension(
+    "cact_downstream_c", ["gelu_ext.c"], include_dirs=[cact.get_include()], libraries=["m"])])
+"""
+
+SETUP_CY = """\
+import os
+from setuptools import setup, Extension
+from Cython.Build import cythonize
+import cact
+omp = ["-fopenmp"] if os.environ.get("DOWNSTREAM_OPENMP") == "1" else []
+setup(name="cy_ext", ext_modules=cythonize([Extension(
+    "cy_ext", ["cy_ext.pyx"], include_dirs=[cact.get_include()], libraries=["m"],
+    extra_compile_args=omp, extra_link_args=omp)], compiler_directives={"language_level": "3"}))
+"""
+
+
+def _openmp(tmp):
+    p = os.path.join(tmp, "omp.c")
+    with open(p, "w") as fh:
+        fh.write("#include <omp.h>\nint main(void) { return omp_get_max_threads() > 0 ? 0 : 1; }\n")
+    r = subprocess.run([CC, "-fopenmp", p, "-o", os.path.join(tmp, "omp")], capture_output=True)
+    return r.returncode == 0
+
+
+def _build_ext(tmp, setup_text, sources, site, extra_env=None):
+    for s in sources:
+        shutil.copy2(os.path.join(CDIR, "downstream", s), tmp)
+    with open(os.path.join(tmp, "setup.py"), "w") as fh:
+        fh.write(setup_text)
+    env = _env(site)
+    env.update(extra_env or {})
+    _run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], tmp, env)
+    return env
+
+
+def test_c_extension_module(tmp_path, site):
+    d = str(tmp_path)
+    env = _build_ext(d, SETUP_C, ["gelu_ext.c"], site)
+    script = textwrap.dedent("""\
+        import sys, numpy as np, cact, cact_downstream_c as ext
+        from cact._reference import sample
+        assert ext.CACT_VERSION == cact.__version__, (ext.CACT_VERSION, cact.__version__)
+        x = np.concatenate([sample("float32"), np.linspace(-9, 9, 5000, dtype=np.float32)])
+        for n in (0, 1, 17, x.size):
+            y = x[:n].copy()
+            ext.gelu_f32(y)
+            ref = cact.gelu(x[:n])
+            bits = lambda a: a.view(np.uint32)
+            ok = np.all((bits(y) == bits(ref)) | (np.isnan(y) & np.isnan(ref)))
+            assert ok, n
+        print("ok", ext.ISA)
+        """)
+    out = _run([sys.executable, "-c", script], d, env)
+    assert out.startswith("ok")
+
+
+def test_cython_module(tmp_path, site):
+    d = str(tmp_path)
+    omp = _openmp(d)
+    env = _build_ext(d, SETUP_CY, ["cy_ext.pyx"], site,
+                     {"DOWNSTREAM_OPENMP": "1" if omp else "0", "OMP_NUM_THREADS": "2"})
+    script = textwrap.dedent("""\
+        import numpy as np, cact, cy_ext
+        from cact._reference import sample
+        x = sample("float32")
+        y = x.copy()
+        cy_ext.gelu_inplace(y)
+        r = cact.gelu(x)
+        u = lambda a: a.view(np.uint32 if a.dtype == np.float32 else np.uint64)
+        same = lambda a, b: bool(np.all((u(a) == u(b)) | (np.isnan(a) & np.isnan(b))))
+        assert same(y, r), "gelu"
+        e = np.empty(0, np.float32)
+        cy_ext.gelu_inplace(e)
+        rows = np.random.default_rng(0).uniform(-30, 30, (64, 257))
+        out = np.full_like(rows, np.nan)
+        tid = np.full(64, -1, np.int32)
+        cy_ext.sigmoid_rows(rows, out, tid)
+        assert same(out, cact.sigmoid(rows)), "sigmoid rows"
+        print("threads", len(set(tid.tolist())))
+        """)
+    out = _run([sys.executable, "-c", script], d, env)
+    threads = int(out.split()[-1])
+    if omp:
+        assert threads == 2, f"prange ran on {threads} thread(s) with OMP_NUM_THREADS=2"
