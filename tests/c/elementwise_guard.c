@@ -3,7 +3,9 @@
  * UBSan):
  *
  *   - every length n = 0..130 (the vector bodies and every tail length of
- *     16-lane float32 / 8-lane float64 loops, twice over),
+ *     16-lane float32 / 8-lane float64 loops, twice over), and lengths
+ *     around 4 KiB, where the loops peel the elements before y's 64-byte
+ *     boundary (cact/config.h),
  *   - out of place and in place (y == x),
  *   - buffers placed so that they END exactly at a PROT_NONE page (reading or
  *     writing x[n] / y[n] faults) and so that they START exactly after one
@@ -33,7 +35,10 @@
 
 #define MAXN 130
 #define MAXOFF 15
-#define NDATA (MAXN + MAXOFF + 1)
+/* beyond MAXN: around CACT__PEEL_MIN (4096 bytes) for both element sizes */
+static const size_t large[] = {511, 512, 513, 529, 1023, 1024, 1025, 1041, 2061};
+#define MAXLARGE 2061
+#define NDATA (MAXLARGE + MAXOFF + 1)
 
 static float data32[NDATA];
 static double data64[NDATA];
@@ -119,9 +124,9 @@ static void run_at(const cact_test_kernel *k, const char *what, size_t n, unsign
 int main(void)
 {
     static const char *levels[] = {"v4", "v3", "baseline"};
-    size_t li, ki, n, off;
+    size_t li, ki, ni, n, off;
     cact_guarded xg, yg;
-    unsigned char ref[NDATA * 8];
+    static unsigned char ref[NDATA * 8];
 
     fill_data();
     cact_guard_init();
@@ -144,7 +149,8 @@ int main(void)
                 k->fn(xa, ya, 1);
                 memcpy(ref + i * k->size, ya, k->size);
             }
-            for (n = 0; n <= MAXN; n++) {
+            for (ni = 0; ni <= MAXN + sizeof large / sizeof large[0]; ni++) {
+                n = ni <= MAXN ? ni : large[ni - MAXN - 1];
                 /* ending exactly at the guard page */
                 run_at(k, "end-guarded", n, cact_guarded_end(&xg, n * k->size),
                        cact_guarded_end(&yg, n * k->size), ref);
@@ -165,8 +171,8 @@ int main(void)
                 }
             }
         }
-        printf("%s: %zu kernels, n = 0..%d, %s\n", cact_isa_name(level), (size_t)CACT_TEST_NKERNELS,
-               MAXN, failures ? "FAILED" : "ok");
+        printf("%s: %zu kernels, n = 0..%d and up to %d, %s\n", cact_isa_name(level),
+               (size_t)CACT_TEST_NKERNELS, MAXN, MAXLARGE, failures ? "FAILED" : "ok");
     }
     printf("%zu kernel calls, %ld failures\n", calls, failures);
     return failures ? 1 : 0;
