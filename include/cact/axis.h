@@ -112,7 +112,7 @@
  * (BODY is always_inline, so its loops are vectorized for each target) and
  * dispatched on cact_isa_level(). */
 #define CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, SUFFIX, ATTR, FMA) \
-    static ATTR CACT__NOINLINE void cact__##name##_##sfx##_##SUFFIX(           \
+    static ATTR CACT__NOINLINE CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX( \
         const T *x, T *y, size_t outer, size_t len, size_t inner CACT__ID PDECL) \
     {                                                                           \
         BODY(x, y, outer, len, inner CACT__ID BARGS, FMA);                      \

@@ -147,9 +147,11 @@ CACT_INLINE T AX(smout)(double e, double a, double b, int hasfma)
     if (hasfma) {
         return fma(e, a, e * b);
     } else {
-        const int tiny = e < 0x1p-800;
-        double es = e * (tiny ? 0x1p200 : 1.0), p = es * a;
-        return (p + (AX(prod_err)(es, a, p) + es * b)) * (tiny ? 0x1p-200 : 1.0);
+        /* 2^-800, 2^200, 2^-200 in decimal (hexadecimal floating constants are
+         * not C++ before C++17); each literal converts to the power exactly */
+        const int tiny = e < 1.499696813895631e-241;
+        double es = e * (tiny ? 1.6069380442589903e+60 : 1.0), p = es * a;
+        return (p + (AX(prod_err)(es, a, p) + es * b)) * (tiny ? 6.223015277861142e-61 : 1.0);
     }
 #else
     (void)b, (void)hasfma;
@@ -174,64 +176,64 @@ CACT_INLINE T AX(logout)(T v, T m, double ls)
 
 /* ---- loops over contiguous runs ---------------------------------------- */
 
-/* D[i] = d_i (and Dlo[i] = lo_i) for n entries of one row, max m */
-CACT_INLINE void AX(fill)(const T *x, double *D, double *Dlo, size_t n, T m, int neg)
+/* dbuf[i] = d_i (and dlo[i] = lo_i) for n entries of one row, max m */
+CACT_INLINE void AX(fill)(const T *x, double *dbuf, double *dlo, size_t n, T m, int neg)
 {
     size_t i;
     for (i = 0; i < n; i++) {
         double lo = 0.0;
-        D[i] = AX(diff)(AX(ld)(x[i], neg), m, &lo);
+        dbuf[i] = AX(diff)(AX(ld)(x[i], neg), m, &lo);
 #if CACT__BITS == 64
-        Dlo[i] = lo;
+        dlo[i] = lo;
 #endif
     }
-    (void)Dlo;
+    (void)dlo;
 }
 
 /* the same for n columns of one tile row, max m[j] per column */
-CACT_INLINE void AX(fillv)(const T *x, double *D, double *Dlo, size_t n, const T *m, int neg)
+CACT_INLINE void AX(fillv)(const T *x, double *dbuf, double *dlo, size_t n, const T *m, int neg)
 {
     size_t j;
     for (j = 0; j < n; j++) {
         double lo = 0.0;
-        D[j] = AX(diff)(AX(ld)(x[j], neg), m[j], &lo);
+        dbuf[j] = AX(diff)(AX(ld)(x[j], neg), m[j], &lo);
 #if CACT__BITS == 64
-        Dlo[j] = lo;
+        dlo[j] = lo;
 #endif
     }
-    (void)Dlo;
+    (void)dlo;
 }
 
-/* D[i] = e^D[i]: the one loop with exponentials, flat and contiguous */
-CACT_INLINE void AX(expflat)(double *D, const double *Dlo, size_t n, int hasfma)
+/* dbuf[i] = e^dbuf[i]: the one loop with exponentials, flat and contiguous */
+CACT_INLINE void AX(expflat)(double *dbuf, const double *dlo, size_t n, int hasfma)
 {
     size_t i;
 #if CACT__BITS == 64
-    for (i = 0; i < n; i++) D[i] = AX(expd)(D[i], Dlo[i], hasfma);
+    for (i = 0; i < n; i++) dbuf[i] = AX(expd)(dbuf[i], dlo[i], hasfma);
 #else
-    (void)Dlo;
-    for (i = 0; i < n; i++) D[i] = AX(expd)(D[i], 0.0, hasfma);
+    (void)dlo;
+    for (i = 0; i < n; i++) dbuf[i] = AX(expd)(dbuf[i], 0.0, hasfma);
 #endif
 }
 
-/* D[i] = e^(x_i - m) for a contiguous run, differences and exponentials
+/* dbuf[i] = e^(x_i - m) for a contiguous run, differences and exponentials
  * fused in one vector loop (the row kernel, and tiles at least
  * CACT__AX_FUSE columns wide) */
-CACT_INLINE void AX(fillexp)(const T *x, double *D, size_t n, T m, int neg, int hasfma)
+CACT_INLINE void AX(fillexp)(const T *x, double *dbuf, size_t n, T m, int neg, int hasfma)
 {
     size_t i;
     for (i = 0; i < n; i++) {
         double lo = 0.0, hi = AX(diff)(AX(ld)(x[i], neg), m, &lo);
-        D[i] = AX(expd)(hi, lo, hasfma);
+        dbuf[i] = AX(expd)(hi, lo, hasfma);
     }
 }
 
-CACT_INLINE void AX(fillexpv)(const T *x, double *D, size_t n, const T *m, int neg, int hasfma)
+CACT_INLINE void AX(fillexpv)(const T *x, double *dbuf, size_t n, const T *m, int neg, int hasfma)
 {
     size_t j;
     for (j = 0; j < n; j++) {
         double lo = 0.0, hi = AX(diff)(AX(ld)(x[j], neg), m[j], &lo);
-        D[j] = AX(expd)(hi, lo, hasfma);
+        dbuf[j] = AX(expd)(hi, lo, hasfma);
     }
 }
 
@@ -253,22 +255,22 @@ CACT_INLINE T AX(rowmax)(const T *x, size_t n, int neg)
 }
 
 /* entry i goes to lane i mod LS (chunks start at multiples of LS) */
-CACT_INLINE void AX(rowacc)(double *s, double *c, double *n, const double *D, size_t len, int lg)
+CACT_INLINE void AX(rowacc)(double *s, double *c, double *n, const double *dbuf, size_t len, int lg)
 {
     size_t i = 0;
     int k;
     for (; i + LS <= len; i += LS) {
         CACT__AX_NOUNROLL
-        for (k = 0; k < LS; k++) AX(acc1)(&s[k], &c[k], &n[k], D[i + k], lg);
+        for (k = 0; k < LS; k++) AX(acc1)(&s[k], &c[k], &n[k], dbuf[i + k], lg);
     }
-    for (k = 0; k < LS && i + k < len; k++) AX(acc1)(&s[k], &c[k], &n[k], D[i + k], lg);
+    for (k = 0; k < LS && i + k < len; k++) AX(acc1)(&s[k], &c[k], &n[k], dbuf[i + k], lg);
 }
 
-/* y[i] = T(e_i / s) from D */
-CACT_INLINE void AX(smrow)(const double *D, T *y, size_t n, double a, double b, int hasfma)
+/* y[i] = T(e_i / s) from dbuf */
+CACT_INLINE void AX(smrow)(const double *dbuf, T *y, size_t n, double a, double b, int hasfma)
 {
     size_t i;
-    for (i = 0; i < n; i++) y[i] = AX(smout)(D[i], a, b, hasfma);
+    for (i = 0; i < n; i++) y[i] = AX(smout)(dbuf[i], a, b, hasfma);
 }
 
 /* y[i] = T(y[i] / s): y holds e (rounded to T) */
@@ -290,10 +292,10 @@ CACT_INLINE void AX(logrow)(const T *x, T *y, size_t n, T m, double ls, int neg)
     }
 }
 
-CACT_INLINE void AX(store)(const double *D, T *y, size_t n)
+CACT_INLINE void AX(store)(const double *dbuf, T *y, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++) y[i] = (T)D[i];
+    for (i = 0; i < n; i++) y[i] = (T)dbuf[i];
 }
 
 /* ---- the last axis (inner == 1) ---------------------------------------- */
@@ -301,7 +303,7 @@ CACT_INLINE void AX(store)(const double *D, T *y, size_t n)
 /* One row of any length: max; then chunks of CACT__AX_CHUNK entries
  * through the scratch buffer (differences, exponentials, sums); then the
  * output pass. */
-CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int hasfma)
+CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *dbuf, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     const int resident = len <= CACT__AX_CHUNK;
@@ -312,9 +314,9 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int ha
     for (k = 0; k < LS; k++) s[k] = c[k] = n[k] = 0.0;
     for (i0 = 0; i0 < len; i0 += CACT__AX_CHUNK) {
         size_t nn = len - i0 < CACT__AX_CHUNK ? len - i0 : CACT__AX_CHUNK;
-        AX(fillexp)(x + i0, D, nn, m, neg, hasfma);
-        AX(rowacc)(s, c, n, D, nn, lg);
-        if (!lg && !resident) AX(store)(D, y + i0, nn);
+        AX(fillexp)(x + i0, dbuf, nn, m, neg, hasfma);
+        AX(rowacc)(s, c, n, dbuf, nn, lg);
+        if (!lg && !resident) AX(store)(dbuf, y + i0, nn);
     }
     /* lanes combined in a fixed order (same bits at every ISA level) */
     for (k = 0; k < LS; k++) {
@@ -324,7 +326,7 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int ha
     }
     AX(finish)(st, ct, nt, lg, &a, &b);
     if (lg) AX(logrow)(x, y, len, m, a, neg);
-    else if (resident) AX(smrow)(D, y, len, a, b, hasfma);
+    else if (resident) AX(smrow)(dbuf, y, len, a, b, hasfma);
     else AX(smrow_y)(y, len, a, b, hasfma);
 }
 
@@ -333,30 +335,30 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int ha
  * short dependency chain per row, and the exponentials of all those rows
  * are one flat loop. */
 CACT_INLINE void AX(rows_short)(const T *x, T *y, size_t nrows, size_t len, int op,
-                                double *D, double *Dlo, int hasfma)
+                                double *dbuf, double *dlo, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     size_t qmax = CACT__AX_CHUNK / len, r0;
-    T M[CACT__AX_QMAX];
-    double S[CACT__AX_QMAX], C[CACT__AX_QMAX], N[CACT__AX_QMAX], A[CACT__AX_QMAX], B[CACT__AX_QMAX];
+    T rmax[CACT__AX_QMAX];
+    double acc_s[CACT__AX_QMAX], acc_c[CACT__AX_QMAX], acc_n[CACT__AX_QMAX], out_a[CACT__AX_QMAX], out_b[CACT__AX_QMAX];
     if (qmax > CACT__AX_QMAX) qmax = CACT__AX_QMAX;
     for (r0 = 0; r0 < nrows; r0 += qmax) {
         size_t nq = nrows - r0 < qmax ? nrows - r0 : qmax, q, i;
         const T *xq = x + r0 * len;
         T *yq = y + r0 * len;
-        for (q = 0; q < nq; q++) M[q] = -(T)INFINITY;
+        for (q = 0; q < nq; q++) rmax[q] = -(T)INFINITY;
         for (i = 0; i < len; i++)
-            for (q = 0; q < nq; q++) M[q] = AX(max2)(M[q], AX(ld)(xq[q * len + i], neg));
-        for (q = 0; q < nq; q++) M[q] = AX(fixmax)(M[q]);
-        for (q = 0; q < nq; q++) AX(fill)(xq + q * len, D + q * len, Dlo + q * len, len, M[q], neg);
-        AX(expflat)(D, Dlo, nq * len, hasfma);
-        for (q = 0; q < nq; q++) S[q] = C[q] = N[q] = 0.0;
+            for (q = 0; q < nq; q++) rmax[q] = AX(max2)(rmax[q], AX(ld)(xq[q * len + i], neg));
+        for (q = 0; q < nq; q++) rmax[q] = AX(fixmax)(rmax[q]);
+        for (q = 0; q < nq; q++) AX(fill)(xq + q * len, dbuf + q * len, dlo + q * len, len, rmax[q], neg);
+        AX(expflat)(dbuf, dlo, nq * len, hasfma);
+        for (q = 0; q < nq; q++) acc_s[q] = acc_c[q] = acc_n[q] = 0.0;
         for (i = 0; i < len; i++)
-            for (q = 0; q < nq; q++) AX(acc1)(&S[q], &C[q], &N[q], D[q * len + i], lg);
-        for (q = 0; q < nq; q++) AX(finish)(S[q], C[q], N[q], lg, &A[q], &B[q]);
+            for (q = 0; q < nq; q++) AX(acc1)(&acc_s[q], &acc_c[q], &acc_n[q], dbuf[q * len + i], lg);
+        for (q = 0; q < nq; q++) AX(finish)(acc_s[q], acc_c[q], acc_n[q], lg, &out_a[q], &out_b[q]);
         for (q = 0; q < nq; q++) {
-            if (lg) AX(logrow)(xq + q * len, yq + q * len, len, M[q], A[q], neg);
-            else AX(smrow)(D + q * len, yq + q * len, len, A[q], B[q], hasfma);
+            if (lg) AX(logrow)(xq + q * len, yq + q * len, len, rmax[q], out_a[q], neg);
+            else AX(smrow)(dbuf + q * len, yq + q * len, len, out_a[q], out_b[q], hasfma);
         }
     }
 }
@@ -367,11 +369,11 @@ CACT_INLINE void AX(rows_short)(const T *x, T *y, size_t nrows, size_t len, int 
  * pass walks a tile row by row, vectorized across its columns (contiguous
  * in memory), with one accumulator per column. */
 CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
-                          double *D, double *Dlo, int hasfma)
+                          double *dbuf, double *dlo, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     T m[CACT__AX_BMAX];
-    double S[CACT__AX_BMAX], C[CACT__AX_BMAX], N[CACT__AX_BMAX], A[CACT__AX_BMAX], B[CACT__AX_BMAX];
+    double acc_s[CACT__AX_BMAX], acc_c[CACT__AX_BMAX], acc_n[CACT__AX_BMAX], out_a[CACT__AX_BMAX], out_b[CACT__AX_BMAX];
     size_t j0;
     for (j0 = 0; j0 < inner; j0 += CACT__AX_BMAX) {
         const size_t nb = inner - j0 < CACT__AX_BMAX ? inner - j0 : CACT__AX_BMAX;
@@ -386,41 +388,41 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
             for (j = 0; j < nb; j++) m[j] = AX(max2)(m[j], AX(ld)(xi[j], neg));
         }
         for (j = 0; j < nb; j++) m[j] = AX(fixmax)(m[j]);
-        for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
+        for (j = 0; j < nb; j++) acc_s[j] = acc_c[j] = acc_n[j] = 0.0;
         for (i0 = 0; i0 < len; i0 += nr) {
             const size_t ni = len - i0 < nr ? len - i0 : nr;
             if (nb >= CACT__AX_FUSE) {
                 for (i = 0; i < ni; i++)
-                    AX(fillexpv)(xt + (i0 + i) * inner, D + i * nb, nb, m, neg, hasfma);
+                    AX(fillexpv)(xt + (i0 + i) * inner, dbuf + i * nb, nb, m, neg, hasfma);
             } else {        /* narrow tiles: one flat loop of exponentials */
                 for (i = 0; i < ni; i++)
-                    AX(fillv)(xt + (i0 + i) * inner, D + i * nb, Dlo + i * nb, nb, m, neg);
-                AX(expflat)(D, Dlo, ni * nb, hasfma);
+                    AX(fillv)(xt + (i0 + i) * inner, dbuf + i * nb, dlo + i * nb, nb, m, neg);
+                AX(expflat)(dbuf, dlo, ni * nb, hasfma);
             }
             for (i = 0; i < ni; i++) {
-                const double *Di = D + i * nb;
-                for (j = 0; j < nb; j++) AX(acc1)(&S[j], &C[j], &N[j], Di[j], lg);
+                const double *dbi = dbuf + i * nb;
+                for (j = 0; j < nb; j++) AX(acc1)(&acc_s[j], &acc_c[j], &acc_n[j], dbi[j], lg);
             }
             if (!lg && !resident)
-                for (i = 0; i < ni; i++) AX(store)(D + i * nb, yt + (i0 + i) * inner, nb);
+                for (i = 0; i < ni; i++) AX(store)(dbuf + i * nb, yt + (i0 + i) * inner, nb);
         }
-        for (j = 0; j < nb; j++) AX(finish)(S[j], C[j], N[j], lg, &A[j], &B[j]);
+        for (j = 0; j < nb; j++) AX(finish)(acc_s[j], acc_c[j], acc_n[j], lg, &out_a[j], &out_b[j]);
         for (i = 0; i < len; i++) {
             T *yi = yt + i * inner;
             if (lg) {
                 const T *xi = xt + i * inner;
                 if (xi == yi) {
-                    for (j = 0; j < nb; j++) yi[j] = AX(logout)(AX(ld)(yi[j], neg), m[j], A[j]);
+                    for (j = 0; j < nb; j++) yi[j] = AX(logout)(AX(ld)(yi[j], neg), m[j], out_a[j]);
                 } else {
                     const T *CACT_RESTRICT xr = xi;
                     T *CACT_RESTRICT yr = yi;
-                    for (j = 0; j < nb; j++) yr[j] = AX(logout)(AX(ld)(xr[j], neg), m[j], A[j]);
+                    for (j = 0; j < nb; j++) yr[j] = AX(logout)(AX(ld)(xr[j], neg), m[j], out_a[j]);
                 }
             } else if (resident) {
-                const double *Di = D + i * nb;
-                for (j = 0; j < nb; j++) yi[j] = AX(smout)(Di[j], A[j], B[j], hasfma);
+                const double *dbi = dbuf + i * nb;
+                for (j = 0; j < nb; j++) yi[j] = AX(smout)(dbi[j], out_a[j], out_b[j], hasfma);
             } else {
-                for (j = 0; j < nb; j++) yi[j] = AX(smout)((double)yi[j], A[j], B[j], hasfma);
+                for (j = 0; j < nb; j++) yi[j] = AX(smout)((double)yi[j], out_a[j], out_b[j], hasfma);
             }
         }
     }
@@ -430,23 +432,23 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
 CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, size_t inner, int op,
                                   int hasfma)
 {
-    double D[CACT__AX_CHUNK];
+    double dbuf[CACT__AX_CHUNK];
 #if CACT__BITS == 64
-    double Dlo[CACT__AX_CHUNK];
+    double dlo[CACT__AX_CHUNK];
 #else
-    double *Dlo = D;            /* unused for float32 */
+    double *dlo = dbuf;            /* unused for float32 */
 #endif
     size_t o;
     if (outer == 0 || len == 0 || inner == 0) return;
     if (inner == 1) {
         if (len < CACT__AX_SHORT) {
-            AX(rows_short)(x, y, outer, len, op, D, Dlo, hasfma);
+            AX(rows_short)(x, y, outer, len, op, dbuf, dlo, hasfma);
         } else {
-            for (o = 0; o < outer; o++) AX(row)(x + o * len, y + o * len, len, op, D, hasfma);
+            for (o = 0; o < outer; o++) AX(row)(x + o * len, y + o * len, len, op, dbuf, hasfma);
         }
     } else {
         for (o = 0; o < outer; o++)
-            AX(cols)(x + o * len * inner, y + o * len * inner, len, inner, op, D, Dlo, hasfma);
+            AX(cols)(x + o * len * inner, y + o * len * inner, len, inner, op, dbuf, dlo, hasfma);
     }
 }
 

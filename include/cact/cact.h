@@ -93,16 +93,27 @@
 extern "C" {
 #endif
 
-/* elementwise_impl.h names its element and compute types T and W; keep an
- * includer's macros of those names (gcc, clang and MSVC know push_macro). */
+/* The *_impl.h files use a few short macro names internally (T, W, L, LS, AX)
+ * and #undef them at their end; keep an includer's macros of those names
+ * (gcc, clang and MSVC know push_macro).  tests/test_embedding.py finds every
+ * such name in the headers and checks it is listed here. */
 #pragma push_macro("T")
 #pragma push_macro("W")
+#pragma push_macro("L")
+#pragma push_macro("AX")
+#pragma push_macro("LS")
 #undef T
 #undef W
+#undef L
+#undef AX
+#undef LS
 #include "config.h"
 #include "math.h"
 #include "elementwise.h"
 #include "axis.h"
+#pragma pop_macro("LS")
+#pragma pop_macro("AX")
+#pragma pop_macro("L")
 #pragma pop_macro("W")
 #pragma pop_macro("T")
 
