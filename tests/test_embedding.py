@@ -8,11 +8,12 @@
 - (a) a C extension module (tests/c/downstream/gelu_ext.c) that includes
   <cact/cact.h> and applies cact_gelu_f32 in place;
 - (b) a Cython module (tests/c/downstream/cy_ext.pyx) that cimports
-  cact.kernels and runs kernels in a nogil block and in a prange loop
-  (OpenMP when the compiler has it);
+  cact.kernels and runs cact_gelu_f32 and cact_softmax_f64 in nogil blocks
+  and in a prange loop (OpenMP when the compiler has it);
 - (c) a plain C program (tests/c/check_values.c) that checks values itself
-  and applies every kernel, compiled as C99 and as C++11 with several sets
-  of flags (-O0, -O2 -pedantic -Werror, -O3 -ffast-math -march=native);
+  and applies every kernel (elementwise and along an axis), compiled as C99
+  and as C++11 with several sets of flags (-O0, -O2 -pedantic -Werror,
+  -O3 -ffast-math -march=native);
 - the header compiles warning-free as C99 and C++11 under strict warnings
   and claims no names outside cact_ / CACT_.
 
@@ -139,6 +140,9 @@ FLAVOURS = {
 }
 
 
+AXIS_SHAPES = [(40, 38, 1), (3, 50, 7)]   # rows along the last axis; a middle axis (column tiles)
+
+
 @pytest.fixture(scope="module")
 def values(tmp_path_factory):
     d = str(tmp_path_factory.mktemp("values"))
@@ -148,49 +152,74 @@ def values(tmp_path_factory):
     x32, x64 = x32[:n], x64[:n]
     x32.tofile(os.path.join(d, "in32"))
     x64.tofile(os.path.join(d, "in64"))
-    return d, x32, x64
+    m = max(int(np.prod(s)) for s in AXIS_SHAPES)
+    a64 = np.random.default_rng(7).uniform(-30, 30, m)
+    a64[::13] *= 20
+    a64[[3, 200, 401]] = [-np.inf, np.inf, np.nan]
+    a64.tofile(os.path.join(d, "ax64"))
+    a64.astype(np.float32).tofile(os.path.join(d, "ax32"))
+    return d, x32, x64, a64
+
+
+_built = {}
+
+
+def _flavour(flavour, d, include):
+    """check_values compiled for a flavour (once per session): (exe, object)."""
+    if flavour not in _built:
+        cc, flags = FLAVOURS[flavour]
+        if shutil.which(cc) is None:
+            pytest.skip(f"no {cc}")
+        exe = os.path.join(d, flavour)
+        # compiled and linked apart: the object is kept (the namespace test
+        # reads it), and -ffast-math stays out of the link (see FLAVOURS)
+        cbuild.compile_program("check_values.c", exe, flags, d, include=include, cc=cc, link_flags=[])
+        _built[flavour] = exe, exe + ".o"
+    return _built[flavour]
 
 
 @pytest.mark.parametrize("flavour", list(FLAVOURS))
 def test_plain_c_program(flavour, values, include):
-    d, x32, x64 = values
-    cc, flags = FLAVOURS[flavour]
-    if shutil.which(cc) is None:
-        pytest.skip(f"no {cc}")
-    exe = cbuild.compile_program("check_values.c", os.path.join(d, flavour), flags, d, include=include, cc=cc,
-                                 link_flags=[] if "-ffast-math" in flags else None)
-    out = os.path.join(d, flavour + ".out")
+    d, x32, x64, a64 = values
+    exe, _ = _flavour(flavour, d, include)
+    out, axout = os.path.join(d, flavour + ".out"), os.path.join(d, flavour + ".axout")
     env = dict(os.environ)
     env.pop("CACT_ISA", None)
-    r = subprocess.run([exe, os.path.join(d, "in32"), os.path.join(d, "in64"), str(x32.size), out],
+    r = subprocess.run([exe, os.path.join(d, "in32"), os.path.join(d, "in64"), str(x32.size), out,
+                        os.path.join(d, "ax32"), os.path.join(d, "ax64"), axout] +
+                       [",".join(map(str, s)) for s in AXIS_SHAPES],
                        capture_output=True, text=True, env=env, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"cact {cact.__version__}," in r.stdout
     raw = open(out, "rb").read()
     pos = 0
-    rows = cbuild.elementwise_kernels(cbuild.load_catalogue())
-    for kernel, sfx, params in rows:
+    cat = cbuild.load_catalogue()
+    for kernel, sfx, params in cbuild.elementwise_kernels(cat):
         x = x32 if sfx == "f32" else x64
         got = np.frombuffer(raw, dtype=x.dtype, count=x.size, offset=pos)
         pos += got.nbytes
         assert same_bits(got, run(kernel, x)), f"{kernel}_{sfx} differs from cact.{kernel} ({flavour})"
     assert pos == len(raw)
+    raw, pos = open(axout, "rb").read(), 0
+    for shape in AXIS_SHAPES:
+        for kernel, sfx, kind in cbuild.axis_kernels(cat):
+            dt = np.float32 if sfx == "f32" else np.float64
+            x = a64[:int(np.prod(shape))].astype(dt).reshape(shape)
+            if kind == "pieces":
+                expect = cact.maxout(x, 2, axis=1)
+            elif kind == "weight":
+                expect = cact.prelu(x, ((np.arange(shape[1]) % 50) / 64 - 0.25).astype(dt), axis=1)
+            else:
+                expect = getattr(cact, kernel)(x, axis=1)
+            got = np.frombuffer(raw, dtype=dt, count=expect.size, offset=pos).reshape(expect.shape)
+            pos += got.nbytes
+            assert same_bits(got, expect), f"{kernel}_{sfx} {shape} differs from cact.{kernel} ({flavour})"
+    assert pos == len(raw)
 
 
 # --- the header on its own ----------------------------------------------------
 
-def _every_kernel_tu():
-    rows = cbuild.elementwise_kernels(cbuild.load_catalogue())
-    body = "\n".join(
-        f"    cact_{k}_{sfx}(({'float' if sfx == 'f32' else 'double'} *)x, "
-        f"({'float' if sfx == 'f32' else 'double'} *)y, n{''.join(', ' + repr(float(v)) for v in p)});"
-        for k, sfx, p in rows)
-    return ("#include <cact/cact.h>\n"
-            "void every_kernel(void *x, void *y, size_t n);\n"
-            f"void every_kernel(void *x, void *y, size_t n)\n{{\n{body}\n}}\n")
-
-
-def test_header_claims_only_cact_names(tmp_path, include):
+def test_header_claims_only_cact_names(tmp_path, include, values):
     """Every macro the header defines and every symbol it emits is cact_ /
     CACT_; an includer's own short macros survive it."""
     sysh = "#include <stddef.h>\n#include <stdlib.h>\n#include <string.h>\n#include <math.h>\n" \
@@ -210,36 +239,50 @@ def test_header_claims_only_cact_names(tmp_path, include):
     assert not bad, f"cact.h defines macros outside its namespace: {bad}"
 
     # symbols: at -O0 every static function of the header is emitted
-    src = tmp_path / "s.c"
-    src.write_text(_every_kernel_tu())
-    obj = tmp_path / "s.o"
-    subprocess.run([CC, "-std=c99", "-O0", "-I", include, "-c", str(src), "-o", str(obj)], check=True)
+    _, obj = _flavour("c99-O0", values[0], include)
     if shutil.which("nm"):
-        syms = subprocess.run(["nm", str(obj)], capture_output=True, text=True, check=True).stdout.split("\n")
+        own = {"main", "expect", "self_check", "read_file", "run_axis", "failed", "w32", "w64"}
+        syms = subprocess.run(["nm", obj], capture_output=True, text=True, check=True).stdout.split("\n")
         defined = [s.split()[-1] for s in syms if len(s.split()) == 3 and s.split()[1] in "tTdDbBrR"]
-        bad = sorted({s for s in defined if not s.startswith("cact_") and s != "every_kernel"
+        assert any(s.startswith("cact_softmax_f64") for s in defined)
+        bad = sorted({s for s in defined if not s.startswith("cact_") and s.split(".")[0] not in own
                       and not s.startswith(".")})
         assert not bad, f"symbols outside the cact_ namespace: {bad}"
 
-    # the includer's macros survive (and do not break the header)
-    hostile = textwrap.dedent("""\
-        #define T 7
-        #define W 8
-        #define N 9
-        #define V 10
-        #define E 11
-        #define M 12
-        #define min(a, b) ((a) < (b) ? (a) : (b))
-        #define max(a, b) ((a) > (b) ? (a) : (b))
-        #include <cact/cact.h>
-        #if T != 7 || W != 8 || N != 9 || V != 10 || E != 11 || M != 12
-        #error "cact.h changed the includer's macros"
-        #endif
-        int use(float *x, size_t n);
-        int use(float *x, size_t n) { cact_gelu_f32(x, x, n); return min(1, 2) + max(1, 2); }
-        """)
+    # the includer's macros survive.  Identifiers an includer's macro could
+    # replace: names starting with a capital (macros are conventionally
+    # upper case) that are neither CACT_ nor standard C.  The headers may
+    # use such names only as their own short macros, which cact.h saves and
+    # restores (push_macro); everything else there is lower case.
+    std = re.compile(r"(INFINITY|NAN|NULL|HUGE_VALL?|HUGE_VALF|FLT_\w+|DBL_\w+|LDBL_\w+|SIZE_MAX|"
+                     r"INT\d*_\w+|UINT\d*_\w+|CHAR_BIT|FP_\w+|EOF|_\w+)$")
+    short, capitalised = set(), set()
+    for h in glob.glob(os.path.join(include, "cact", "*.h")):
+        text = open(h).read()
+        short |= {m for m in re.findall(r"^\s*#\s*define\s+(\w+)", text, re.M)
+                  if not re.match(r"(CACT_|cact_)", m)}
+        code = re.sub(r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\])*"', " ", text, flags=re.S)
+        code = re.sub(r"^\s*#\s*(error|pragma)[^\n]*", " ", code, flags=re.M)
+        # a function-like macro's parameters are not expanded by other macros
+        params = {q.strip() for ps in re.findall(r"#\s*define\s+\w+\(([^)]*)\)", code)
+                  for q in ps.split(",")}
+        capitalised |= {w for w in re.findall(r"\b[A-Z]\w*", code)
+                        if not w.startswith("CACT_") and not std.match(w) and w not in params}
+    cact_h = open(os.path.join(include, "cact", "cact.h")).read()
+    pushed = set(re.findall(r'push_macro\("(\w+)"\)', cact_h))
+    assert capitalised <= short, f"capitalised identifiers an includer's macro would replace: {sorted(capitalised - short)}"
+    assert short <= pushed, f"short internal macros not saved by cact.h's push_macro: {sorted(short - pushed)}"
+    names = sorted(short | {"T", "W", "N", "V", "E", "M", "L", "X", "Y"})
+    lines = [f"#define {m} {1000 + i}" for i, m in enumerate(names)]
+    lines += ["#define min(a, b) ((a) < (b) ? (a) : (b))", "#define max(a, b) ((a) > (b) ? (a) : (b))",
+              "#include <cact/cact.h>"]
+    for i, m in enumerate(names):
+        lines += [f"#if !defined({m}) || {m} != {1000 + i}", f'#error "cact.h changed the includer\'s macro {m}"',
+                  "#endif"]
+    lines += ["int use(float *x, size_t n);",
+              "int use(float *x, size_t n) { cact_gelu_f32(x, x, n); return min(1, 2) + max(1, 2); }", ""]
     p = tmp_path / "h.c"
-    p.write_text(hostile)
+    p.write_text("\n".join(lines))
     r = subprocess.run([CC, "-std=c99", "-Wall", "-Werror", "-I", include, "-c", str(p), "-o",
                         str(tmp_path / "h.o")], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
@@ -314,20 +357,25 @@ def test_cython_module(tmp_path, site):
     script = textwrap.dedent("""\
         import numpy as np, cact, cy_ext
         from cact._reference import sample
+        u = lambda a: a.view(np.uint32 if a.dtype == np.float32 else np.uint64)
+        same = lambda a, b: bool(np.all((u(a) == u(b)) | (np.isnan(a) & np.isnan(b))))
         x = sample("float32")
         y = x.copy()
         cy_ext.gelu_inplace(y)
-        r = cact.gelu(x)
-        u = lambda a: a.view(np.uint32 if a.dtype == np.float32 else np.uint64)
-        same = lambda a, b: bool(np.all((u(a) == u(b)) | (np.isnan(a) & np.isnan(b))))
-        assert same(y, r), "gelu"
-        e = np.empty(0, np.float32)
-        cy_ext.gelu_inplace(e)
-        rows = np.random.default_rng(0).uniform(-30, 30, (64, 257))
+        assert same(y, cact.gelu(x)), "gelu"
+        cy_ext.gelu_inplace(np.empty(0, np.float32))
+        rng = np.random.default_rng(0)
+        rows = rng.uniform(-30, 30, (64, 1030))       # longer than the kernel's scratch buffer
+        rows[5, 7] = np.inf
+        rows[9, :] = -np.inf
         out = np.full_like(rows, np.nan)
         tid = np.full(64, -1, np.int32)
-        cy_ext.sigmoid_rows(rows, out, tid)
-        assert same(out, cact.sigmoid(rows)), "sigmoid rows"
+        cy_ext.softmax_rows(rows, out, tid)
+        assert same(out, cact.softmax(rows, axis=-1)), "softmax rows"
+        z = rng.uniform(-30, 30, (3, 40, 9))
+        out3 = np.empty_like(z)
+        cy_ext.softmax_middle(z, out3)
+        assert same(out3, cact.softmax(z, axis=1)), "softmax axis 1"
         print("threads", len(set(tid.tolist())))
         """)
     out = _run([sys.executable, "-c", script], d, env)

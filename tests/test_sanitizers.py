@@ -1,10 +1,13 @@
 """The C kernels themselves, with no Python in between: every kernel of the
-catalogue, both dtypes, every ISA level, lengths 0..130, in place and out of
-place, buffers ending exactly at (and starting exactly after) a PROT_NONE
-guard page, starts offset 1..15 elements -- built once with AddressSanitizer
-+ UndefinedBehaviorSanitizer and once plain (the guard pages alone check the
-uninstrumented machine code).  The programs are in tests/c/ (see
-tests/c/build.py); a failure prints the kernel, placement, length and level.
+catalogue (elementwise and along an axis), both dtypes, every ISA level,
+lengths 0..130 and around 4 KiB (axis kernels: rows 0..66 long, chunked
+rows, short rows, column tiles, empty shapes), in place and out of place,
+buffers ending exactly at (and starting exactly after) a PROT_NONE guard
+page, starts offset 1..15 elements -- built once with AddressSanitizer +
+UndefinedBehaviorSanitizer (+ float-cast-overflow) and once plain (the guard
+pages alone check the uninstrumented machine code).  The programs are in
+tests/c/ (see tests/c/build.py); a failure prints the kernel, placement,
+length and level.
 
 The Python extension under the sanitizers is a separate run
 (``.ci/sanitize``, README "Guarantees").
@@ -68,14 +71,17 @@ def test_c_kernels_guarded(programs, program, variant):
     assert r.returncode == 0, report[-6000:]
     assert " 0 failures" in r.stdout, report[-6000:]
     assert "baseline:" in r.stdout and "ok" in r.stdout
+    assert "FAILED" not in r.stdout
 
 
 def test_generated_list_covers_the_catalogue():
-    """The C driver's kernel list is the catalogue's, both dtypes."""
+    """The C drivers' kernel lists are the catalogue's, both dtypes."""
     cat = build.load_catalogue()
     rows = build.elementwise_kernels(cat)
     assert len(rows) == 2 * len(cat.KERNELS)
     assert {k for k, _, _ in rows} == set(cat.KERNELS)
+    axis = build.axis_kernels(cat)
+    assert {k for k, _, _ in axis} == {row[0] for row in cat.AXIS} and len(axis) == 2 * len(cat.AXIS)
     header = build.gen_kernels_header(cat)
-    for k in cat.KERNELS:
+    for k in list(cat.KERNELS) + [row[0] for row in cat.AXIS]:
         assert f"cact_{k}_f32(" in header and f"cact_{k}_f64(" in header

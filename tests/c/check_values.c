@@ -5,10 +5,13 @@
  * cact's Python results.  Built there as C99 and as C++11, with several sets
  * of flags (-O0, -O2 -pedantic -Werror, -O3 -ffast-math -march=native).
  *
- *   check_values IN32 IN64 N OUT
+ *   check_values IN32 IN64 N OUT [AX32 AX64 AXOUT OUTER,LEN,INNER ...]
  *
- * IN32 / IN64: N raw float32 / float64 values.  OUT: for each kernel in table
- * order, its N results in the kernel's dtype.
+ * IN32 / IN64: N raw float32 / float64 values.  OUT: for each elementwise
+ * kernel in table order, its N results in the kernel's dtype.  Then, for each
+ * shape, every axis kernel applied to the first OUTER*LEN*INNER values of
+ * AX32 / AX64 (maxout with pieces = 2; prelu with w[c] = (c % 50) / 64 - 1/4,
+ * exact in both dtypes), the results appended to AXOUT.
  */
 #include <cact/cact.h>
 
@@ -55,6 +58,18 @@ static void self_check(void)
     expect("tanh(-inf)", x[3], -1.0);
     expect("tanh(1000)", x[2], 1.0);
 
+    {
+        double r[2] = {1000.0, 0.0}, s[2];
+        float q[3] = {-INFINITY, -INFINITY, -INFINITY}, t[3];
+        cact_softmax_f64(r, s, 1, 2, 1);
+        expect("softmax([1000, 0])[0]", s[0], 1.0);
+        expect("softmax([1000, 0])[1]", s[1], 0.0);
+        cact_softmax_f32(q, t, 1, 3, 1);
+        expect("softmax(all -inf)", t[0], NAN);
+        cact_maxout_f64(r, s, 1, 2, 1, 2);
+        expect("maxout([1000, 0])", s[0], 1000.0);
+    }
+
     sprintf(version, "%d.%d.%d", CACT_VERSION_MAJOR, CACT_VERSION_MINOR, CACT_VERSION_PATCH);
     if (strcmp(version, CACT_VERSION_STRING) != 0) {
         fprintf(stderr, "FAIL version %s != %s\n", version, CACT_VERSION_STRING);
@@ -75,6 +90,45 @@ static void *read_file(const char *path, size_t bytes)
     return p;
 }
 
+static int run_axis(char **argv, int nshapes)
+{
+    static float w32[4096];
+    static double w64[4096];
+    const size_t pieces = 2;
+    FILE *f = fopen(argv[2], "wb");
+    int si;
+    size_t c, k;
+    if (!f) return 2;
+    for (c = 0; c < 4096; c++) {
+        w64[c] = (double)(c % 50) / 64.0 - 0.25;    /* exact whatever the flags */
+        w32[c] = (float)w64[c];
+    }
+    for (si = 0; si < nshapes; si++) {
+        size_t outer, len, inner, nin;
+        void *x32, *x64, *y;
+        if (sscanf(argv[3 + si], "%zu,%zu,%zu", &outer, &len, &inner) != 3 || len > 4096) return 2;
+        nin = outer * len * inner;
+        x32 = read_file(argv[0], nin * 4);
+        x64 = read_file(argv[1], nin * 8);
+        y = malloc(nin * 8 + 1);
+        if (!y) return 2;
+        for (k = 0; k < CACT_TEST_NAXIS; k++) {
+            const cact_test_axis_kernel *t = &cact_test_axis_kernels[k];
+            size_t nout = t->kind == CACT_TEST_PIECES ? outer * (len / pieces) * inner : nin;
+            const void *extra = t->kind == CACT_TEST_PIECES ? (const void *)&pieces
+                              : t->size == 4 ? (const void *)w32 : (const void *)w64;
+            t->fn(t->size == 4 ? x32 : x64, y, outer, len, inner, extra);
+            if (fwrite(y, t->size, nout, f) != nout) return 2;
+        }
+        free(x32);
+        free(x64);
+        free(y);
+    }
+    fclose(f);
+    printf("%zu axis kernels, %d shapes\n", (size_t)CACT_TEST_NAXIS, nshapes);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     size_t n, k;
@@ -82,7 +136,7 @@ int main(int argc, char **argv)
     FILE *f;
 
     self_check();
-    if (argc != 5) return failed;
+    if (argc < 5) return failed;
     n = (size_t)strtoul(argv[3], NULL, 10);
     in32 = read_file(argv[1], n * 4);
     in64 = read_file(argv[2], n * 8);
@@ -99,5 +153,6 @@ int main(int argc, char **argv)
     free(in64);
     free(out);
     printf("%zu kernels, %zu values each\n", (size_t)CACT_TEST_NKERNELS, n);
+    if (argc > 8 && run_axis(argv + 5, argc - 8)) return 2;
     return failed;
 }
