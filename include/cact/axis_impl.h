@@ -176,64 +176,64 @@ CACT_INLINE T AX(logout)(T v, T m, double ls)
 
 /* ---- loops over contiguous runs ---------------------------------------- */
 
-/* dbuf[i] = d_i (and dlo[i] = lo_i) for n entries of one row, max m */
-CACT_INLINE void AX(fill)(const T *x, double *dbuf, double *dlo, size_t n, T m, int neg)
+/* D[i] = d_i (and Dlo[i] = lo_i) for n entries of one row, max m */
+CACT_INLINE void AX(fill)(const T *x, double *D, double *Dlo, size_t n, T m, int neg)
 {
     size_t i;
     for (i = 0; i < n; i++) {
         double lo = 0.0;
-        dbuf[i] = AX(diff)(AX(ld)(x[i], neg), m, &lo);
+        D[i] = AX(diff)(AX(ld)(x[i], neg), m, &lo);
 #if CACT__BITS == 64
-        dlo[i] = lo;
+        Dlo[i] = lo;
 #endif
     }
-    (void)dlo;
+    (void)Dlo;
 }
 
 /* the same for n columns of one tile row, max m[j] per column */
-CACT_INLINE void AX(fillv)(const T *x, double *dbuf, double *dlo, size_t n, const T *m, int neg)
+CACT_INLINE void AX(fillv)(const T *x, double *D, double *Dlo, size_t n, const T *m, int neg)
 {
     size_t j;
     for (j = 0; j < n; j++) {
         double lo = 0.0;
-        dbuf[j] = AX(diff)(AX(ld)(x[j], neg), m[j], &lo);
+        D[j] = AX(diff)(AX(ld)(x[j], neg), m[j], &lo);
 #if CACT__BITS == 64
-        dlo[j] = lo;
+        Dlo[j] = lo;
 #endif
     }
-    (void)dlo;
+    (void)Dlo;
 }
 
-/* dbuf[i] = e^dbuf[i]: the one loop with exponentials, flat and contiguous */
-CACT_INLINE void AX(expflat)(double *dbuf, const double *dlo, size_t n, int hasfma)
+/* D[i] = e^D[i]: the one loop with exponentials, flat and contiguous */
+CACT_INLINE void AX(expflat)(double *D, const double *Dlo, size_t n, int hasfma)
 {
     size_t i;
 #if CACT__BITS == 64
-    for (i = 0; i < n; i++) dbuf[i] = AX(expd)(dbuf[i], dlo[i], hasfma);
+    for (i = 0; i < n; i++) D[i] = AX(expd)(D[i], Dlo[i], hasfma);
 #else
-    (void)dlo;
-    for (i = 0; i < n; i++) dbuf[i] = AX(expd)(dbuf[i], 0.0, hasfma);
+    (void)Dlo;
+    for (i = 0; i < n; i++) D[i] = AX(expd)(D[i], 0.0, hasfma);
 #endif
 }
 
-/* dbuf[i] = e^(x_i - m) for a contiguous run, differences and exponentials
+/* D[i] = e^(x_i - m) for a contiguous run, differences and exponentials
  * fused in one vector loop (the row kernel, and tiles at least
  * CACT__AX_FUSE columns wide) */
-CACT_INLINE void AX(fillexp)(const T *x, double *dbuf, size_t n, T m, int neg, int hasfma)
+CACT_INLINE void AX(fillexp)(const T *x, double *D, size_t n, T m, int neg, int hasfma)
 {
     size_t i;
     for (i = 0; i < n; i++) {
         double lo = 0.0, hi = AX(diff)(AX(ld)(x[i], neg), m, &lo);
-        dbuf[i] = AX(expd)(hi, lo, hasfma);
+        D[i] = AX(expd)(hi, lo, hasfma);
     }
 }
 
-CACT_INLINE void AX(fillexpv)(const T *x, double *dbuf, size_t n, const T *m, int neg, int hasfma)
+CACT_INLINE void AX(fillexpv)(const T *x, double *D, size_t n, const T *m, int neg, int hasfma)
 {
     size_t j;
     for (j = 0; j < n; j++) {
         double lo = 0.0, hi = AX(diff)(AX(ld)(x[j], neg), m[j], &lo);
-        dbuf[j] = AX(expd)(hi, lo, hasfma);
+        D[j] = AX(expd)(hi, lo, hasfma);
     }
 }
 
@@ -255,22 +255,22 @@ CACT_INLINE T AX(rowmax)(const T *x, size_t n, int neg)
 }
 
 /* entry i goes to lane i mod LS (chunks start at multiples of LS) */
-CACT_INLINE void AX(rowacc)(double *s, double *c, double *n, const double *dbuf, size_t len, int lg)
+CACT_INLINE void AX(rowacc)(double *s, double *c, double *n, const double *D, size_t len, int lg)
 {
     size_t i = 0;
     int k;
     for (; i + LS <= len; i += LS) {
         CACT__AX_NOUNROLL
-        for (k = 0; k < LS; k++) AX(acc1)(&s[k], &c[k], &n[k], dbuf[i + k], lg);
+        for (k = 0; k < LS; k++) AX(acc1)(&s[k], &c[k], &n[k], D[i + k], lg);
     }
-    for (k = 0; k < LS && i + k < len; k++) AX(acc1)(&s[k], &c[k], &n[k], dbuf[i + k], lg);
+    for (k = 0; k < LS && i + k < len; k++) AX(acc1)(&s[k], &c[k], &n[k], D[i + k], lg);
 }
 
-/* y[i] = T(e_i / s) from dbuf */
-CACT_INLINE void AX(smrow)(const double *dbuf, T *y, size_t n, double a, double b, int hasfma)
+/* y[i] = T(e_i / s) from D */
+CACT_INLINE void AX(smrow)(const double *D, T *y, size_t n, double a, double b, int hasfma)
 {
     size_t i;
-    for (i = 0; i < n; i++) y[i] = AX(smout)(dbuf[i], a, b, hasfma);
+    for (i = 0; i < n; i++) y[i] = AX(smout)(D[i], a, b, hasfma);
 }
 
 /* y[i] = T(y[i] / s): y holds e (rounded to T) */
@@ -292,10 +292,10 @@ CACT_INLINE void AX(logrow)(const T *x, T *y, size_t n, T m, double ls, int neg)
     }
 }
 
-CACT_INLINE void AX(store)(const double *dbuf, T *y, size_t n)
+CACT_INLINE void AX(store)(const double *D, T *y, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++) y[i] = (T)dbuf[i];
+    for (i = 0; i < n; i++) y[i] = (T)D[i];
 }
 
 /* ---- the last axis (inner == 1) ---------------------------------------- */
@@ -303,7 +303,7 @@ CACT_INLINE void AX(store)(const double *dbuf, T *y, size_t n)
 /* One row of any length: max; then chunks of CACT__AX_CHUNK entries
  * through the scratch buffer (differences, exponentials, sums); then the
  * output pass. */
-CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *dbuf, int hasfma)
+CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     const int resident = len <= CACT__AX_CHUNK;
@@ -314,9 +314,9 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *dbuf, int
     for (k = 0; k < LS; k++) s[k] = c[k] = n[k] = 0.0;
     for (i0 = 0; i0 < len; i0 += CACT__AX_CHUNK) {
         size_t nn = len - i0 < CACT__AX_CHUNK ? len - i0 : CACT__AX_CHUNK;
-        AX(fillexp)(x + i0, dbuf, nn, m, neg, hasfma);
-        AX(rowacc)(s, c, n, dbuf, nn, lg);
-        if (!lg && !resident) AX(store)(dbuf, y + i0, nn);
+        AX(fillexp)(x + i0, D, nn, m, neg, hasfma);
+        AX(rowacc)(s, c, n, D, nn, lg);
+        if (!lg && !resident) AX(store)(D, y + i0, nn);
     }
     /* lanes combined in a fixed order (same bits at every ISA level) */
     for (k = 0; k < LS; k++) {
@@ -326,7 +326,7 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *dbuf, int
     }
     AX(finish)(st, ct, nt, lg, &a, &b);
     if (lg) AX(logrow)(x, y, len, m, a, neg);
-    else if (resident) AX(smrow)(dbuf, y, len, a, b, hasfma);
+    else if (resident) AX(smrow)(D, y, len, a, b, hasfma);
     else AX(smrow_y)(y, len, a, b, hasfma);
 }
 
@@ -335,30 +335,30 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *dbuf, int
  * short dependency chain per row, and the exponentials of all those rows
  * are one flat loop. */
 CACT_INLINE void AX(rows_short)(const T *x, T *y, size_t nrows, size_t len, int op,
-                                double *dbuf, double *dlo, int hasfma)
+                                double *D, double *Dlo, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     size_t qmax = CACT__AX_CHUNK / len, r0;
-    T rmax[CACT__AX_QMAX];
-    double acc_s[CACT__AX_QMAX], acc_c[CACT__AX_QMAX], acc_n[CACT__AX_QMAX], out_a[CACT__AX_QMAX], out_b[CACT__AX_QMAX];
+    T M[CACT__AX_QMAX];
+    double S[CACT__AX_QMAX], C[CACT__AX_QMAX], N[CACT__AX_QMAX], A[CACT__AX_QMAX], B[CACT__AX_QMAX];
     if (qmax > CACT__AX_QMAX) qmax = CACT__AX_QMAX;
     for (r0 = 0; r0 < nrows; r0 += qmax) {
         size_t nq = nrows - r0 < qmax ? nrows - r0 : qmax, q, i;
         const T *xq = x + r0 * len;
         T *yq = y + r0 * len;
-        for (q = 0; q < nq; q++) rmax[q] = -(T)INFINITY;
+        for (q = 0; q < nq; q++) M[q] = -(T)INFINITY;
         for (i = 0; i < len; i++)
-            for (q = 0; q < nq; q++) rmax[q] = AX(max2)(rmax[q], AX(ld)(xq[q * len + i], neg));
-        for (q = 0; q < nq; q++) rmax[q] = AX(fixmax)(rmax[q]);
-        for (q = 0; q < nq; q++) AX(fill)(xq + q * len, dbuf + q * len, dlo + q * len, len, rmax[q], neg);
-        AX(expflat)(dbuf, dlo, nq * len, hasfma);
-        for (q = 0; q < nq; q++) acc_s[q] = acc_c[q] = acc_n[q] = 0.0;
+            for (q = 0; q < nq; q++) M[q] = AX(max2)(M[q], AX(ld)(xq[q * len + i], neg));
+        for (q = 0; q < nq; q++) M[q] = AX(fixmax)(M[q]);
+        for (q = 0; q < nq; q++) AX(fill)(xq + q * len, D + q * len, Dlo + q * len, len, M[q], neg);
+        AX(expflat)(D, Dlo, nq * len, hasfma);
+        for (q = 0; q < nq; q++) S[q] = C[q] = N[q] = 0.0;
         for (i = 0; i < len; i++)
-            for (q = 0; q < nq; q++) AX(acc1)(&acc_s[q], &acc_c[q], &acc_n[q], dbuf[q * len + i], lg);
-        for (q = 0; q < nq; q++) AX(finish)(acc_s[q], acc_c[q], acc_n[q], lg, &out_a[q], &out_b[q]);
+            for (q = 0; q < nq; q++) AX(acc1)(&S[q], &C[q], &N[q], D[q * len + i], lg);
+        for (q = 0; q < nq; q++) AX(finish)(S[q], C[q], N[q], lg, &A[q], &B[q]);
         for (q = 0; q < nq; q++) {
-            if (lg) AX(logrow)(xq + q * len, yq + q * len, len, rmax[q], out_a[q], neg);
-            else AX(smrow)(dbuf + q * len, yq + q * len, len, out_a[q], out_b[q], hasfma);
+            if (lg) AX(logrow)(xq + q * len, yq + q * len, len, M[q], A[q], neg);
+            else AX(smrow)(D + q * len, yq + q * len, len, A[q], B[q], hasfma);
         }
     }
 }
@@ -369,11 +369,11 @@ CACT_INLINE void AX(rows_short)(const T *x, T *y, size_t nrows, size_t len, int 
  * pass walks a tile row by row, vectorized across its columns (contiguous
  * in memory), with one accumulator per column. */
 CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
-                          double *dbuf, double *dlo, int hasfma)
+                          double *D, double *Dlo, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     T m[CACT__AX_BMAX];
-    double acc_s[CACT__AX_BMAX], acc_c[CACT__AX_BMAX], acc_n[CACT__AX_BMAX], out_a[CACT__AX_BMAX], out_b[CACT__AX_BMAX];
+    double S[CACT__AX_BMAX], C[CACT__AX_BMAX], N[CACT__AX_BMAX], A[CACT__AX_BMAX], B[CACT__AX_BMAX];
     size_t j0;
     for (j0 = 0; j0 < inner; j0 += CACT__AX_BMAX) {
         const size_t nb = inner - j0 < CACT__AX_BMAX ? inner - j0 : CACT__AX_BMAX;
@@ -388,41 +388,41 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
             for (j = 0; j < nb; j++) m[j] = AX(max2)(m[j], AX(ld)(xi[j], neg));
         }
         for (j = 0; j < nb; j++) m[j] = AX(fixmax)(m[j]);
-        for (j = 0; j < nb; j++) acc_s[j] = acc_c[j] = acc_n[j] = 0.0;
+        for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
         for (i0 = 0; i0 < len; i0 += nr) {
             const size_t ni = len - i0 < nr ? len - i0 : nr;
             if (nb >= CACT__AX_FUSE) {
                 for (i = 0; i < ni; i++)
-                    AX(fillexpv)(xt + (i0 + i) * inner, dbuf + i * nb, nb, m, neg, hasfma);
+                    AX(fillexpv)(xt + (i0 + i) * inner, D + i * nb, nb, m, neg, hasfma);
             } else {        /* narrow tiles: one flat loop of exponentials */
                 for (i = 0; i < ni; i++)
-                    AX(fillv)(xt + (i0 + i) * inner, dbuf + i * nb, dlo + i * nb, nb, m, neg);
-                AX(expflat)(dbuf, dlo, ni * nb, hasfma);
+                    AX(fillv)(xt + (i0 + i) * inner, D + i * nb, Dlo + i * nb, nb, m, neg);
+                AX(expflat)(D, Dlo, ni * nb, hasfma);
             }
             for (i = 0; i < ni; i++) {
-                const double *dbi = dbuf + i * nb;
-                for (j = 0; j < nb; j++) AX(acc1)(&acc_s[j], &acc_c[j], &acc_n[j], dbi[j], lg);
+                const double *Di = D + i * nb;
+                for (j = 0; j < nb; j++) AX(acc1)(&S[j], &C[j], &N[j], Di[j], lg);
             }
             if (!lg && !resident)
-                for (i = 0; i < ni; i++) AX(store)(dbuf + i * nb, yt + (i0 + i) * inner, nb);
+                for (i = 0; i < ni; i++) AX(store)(D + i * nb, yt + (i0 + i) * inner, nb);
         }
-        for (j = 0; j < nb; j++) AX(finish)(acc_s[j], acc_c[j], acc_n[j], lg, &out_a[j], &out_b[j]);
+        for (j = 0; j < nb; j++) AX(finish)(S[j], C[j], N[j], lg, &A[j], &B[j]);
         for (i = 0; i < len; i++) {
             T *yi = yt + i * inner;
             if (lg) {
                 const T *xi = xt + i * inner;
                 if (xi == yi) {
-                    for (j = 0; j < nb; j++) yi[j] = AX(logout)(AX(ld)(yi[j], neg), m[j], out_a[j]);
+                    for (j = 0; j < nb; j++) yi[j] = AX(logout)(AX(ld)(yi[j], neg), m[j], A[j]);
                 } else {
                     const T *CACT_RESTRICT xr = xi;
                     T *CACT_RESTRICT yr = yi;
-                    for (j = 0; j < nb; j++) yr[j] = AX(logout)(AX(ld)(xr[j], neg), m[j], out_a[j]);
+                    for (j = 0; j < nb; j++) yr[j] = AX(logout)(AX(ld)(xr[j], neg), m[j], A[j]);
                 }
             } else if (resident) {
-                const double *dbi = dbuf + i * nb;
-                for (j = 0; j < nb; j++) yi[j] = AX(smout)(dbi[j], out_a[j], out_b[j], hasfma);
+                const double *Di = D + i * nb;
+                for (j = 0; j < nb; j++) yi[j] = AX(smout)(Di[j], A[j], B[j], hasfma);
             } else {
-                for (j = 0; j < nb; j++) yi[j] = AX(smout)((double)yi[j], out_a[j], out_b[j], hasfma);
+                for (j = 0; j < nb; j++) yi[j] = AX(smout)((double)yi[j], A[j], B[j], hasfma);
             }
         }
     }
@@ -432,23 +432,23 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
 CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, size_t inner, int op,
                                   int hasfma)
 {
-    double dbuf[CACT__AX_CHUNK];
+    double D[CACT__AX_CHUNK];
 #if CACT__BITS == 64
-    double dlo[CACT__AX_CHUNK];
+    double Dlo[CACT__AX_CHUNK];
 #else
-    double *dlo = dbuf;            /* unused for float32 */
+    double *Dlo = D;            /* unused for float32 */
 #endif
     size_t o;
     if (outer == 0 || len == 0 || inner == 0) return;
     if (inner == 1) {
         if (len < CACT__AX_SHORT) {
-            AX(rows_short)(x, y, outer, len, op, dbuf, dlo, hasfma);
+            AX(rows_short)(x, y, outer, len, op, D, Dlo, hasfma);
         } else {
-            for (o = 0; o < outer; o++) AX(row)(x + o * len, y + o * len, len, op, dbuf, hasfma);
+            for (o = 0; o < outer; o++) AX(row)(x + o * len, y + o * len, len, op, D, hasfma);
         }
     } else {
         for (o = 0; o < outer; o++)
-            AX(cols)(x + o * len * inner, y + o * len * inner, len, inner, op, dbuf, dlo, hasfma);
+            AX(cols)(x + o * len * inner, y + o * len * inner, len, inner, op, D, Dlo, hasfma);
     }
 }
 

@@ -93,26 +93,54 @@
 extern "C" {
 #endif
 
-/* The *_impl.h files use a few short macro names internally (T, W, L, LS, AX)
- * and #undef them at their end; keep an includer's macros of those names
- * (gcc, clang and MSVC know push_macro).  tests/test_embedding.py finds every
- * such name in the headers and checks it is listed here. */
+/* The *_impl.h files use short macro names internally (T, W, L, LS, AX, #undef
+ * at their end) and a few capitalised local names; an includer's macros of
+ * those names are saved and restored around them (gcc, clang and MSVC know
+ * push_macro).  tests/test_embedding.py finds every such name in the
+ * headers and checks it is listed here. */
 #pragma push_macro("T")
 #pragma push_macro("W")
 #pragma push_macro("L")
-#pragma push_macro("AX")
 #pragma push_macro("LS")
+#pragma push_macro("AX")
+#pragma push_macro("A")
+#pragma push_macro("B")
+#pragma push_macro("C")
+#pragma push_macro("D")
+#pragma push_macro("Di")
+#pragma push_macro("Dlo")
+#pragma push_macro("M")
+#pragma push_macro("N")
+#pragma push_macro("S")
 #undef T
 #undef W
 #undef L
-#undef AX
 #undef LS
+#undef AX
+#undef A
+#undef B
+#undef C
+#undef D
+#undef Di
+#undef Dlo
+#undef M
+#undef N
+#undef S
 #include "config.h"
 #include "math.h"
 #include "elementwise.h"
 #include "axis.h"
-#pragma pop_macro("LS")
+#pragma pop_macro("S")
+#pragma pop_macro("N")
+#pragma pop_macro("M")
+#pragma pop_macro("Dlo")
+#pragma pop_macro("Di")
+#pragma pop_macro("D")
+#pragma pop_macro("C")
+#pragma pop_macro("B")
+#pragma pop_macro("A")
 #pragma pop_macro("AX")
+#pragma pop_macro("LS")
 #pragma pop_macro("L")
 #pragma pop_macro("W")
 #pragma pop_macro("T")
