@@ -545,6 +545,8 @@ def test_object_code_is_vectorized_per_level():
     spec.loader.exec_module(od)
     table = od.kernels(od.disassemble(axext.__file__))
     elem = od.kernels(od.disassemble(elext.__file__))
+    if any("__asan" in c or "__ubsan" in c for v in table.values() for c in v["calls"]):
+        pytest.skip("sanitizer build (.ci/sanitize): the object code is instrumented, not the shipped one")
     allowed = {c for (k, _, lv), v in elem.items() if k == "sigmoid" and lv == "v4" for c in v["calls"]}
     for name, _, _, _ in AXIS:
         for dt in ("f32", "f64"):
