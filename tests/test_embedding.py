@@ -49,10 +49,13 @@ if shutil.which(CC) is None:
 
 
 def _load_build():
-    spec = importlib.util.spec_from_file_location("cact_tests_c_build", os.path.join(CDIR, "build.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    """tests/c/build.py, loaded once per process (its build cache is shared)."""
+    if "cact_tests_c_build" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("cact_tests_c_build", os.path.join(CDIR, "build.py"))
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        sys.modules["cact_tests_c_build"] = mod
+    return sys.modules["cact_tests_c_build"]
 
 
 cbuild = _load_build()
@@ -124,20 +127,9 @@ def test_get_include_of_the_package_under_test():
 # It references every kernel (kernels_gen.h), so the strict flavours also prove
 # the header warning-free (any compiler output fails the build).
 
-STRICT_C = ["-std=c99", "-Wall", "-Wextra", "-pedantic", "-Wshadow", "-Wstrict-prototypes",
-            "-Wmissing-prototypes", "-Wundef", "-Wcast-qual", "-Werror"]
-STRICT_CXX = ["-x", "c++", "-std=c++11", "-Wall", "-Wextra", "-pedantic", "-Wshadow", "-Wundef",
-              "-Wcast-qual", "-Werror"]
-FLAVOURS = {
-    "c99-O2-strict": (CC, ["-O2"] + STRICT_C),
-    "c99-O0": (CC, ["-std=c99", "-O0"]),
-    # compiled with -ffast-math, linked without it: linking with it adds
-    # crtfastmath.o, which sets flush-to-zero and denormals-are-zero for the
-    # whole process at start-up (the caller's floating-point environment,
-    # see cact.h); what is tested is the code the header compiles to
-    "gnu-O3-fast-math-native": (CC, ["-O3", "-ffast-math", "-march=native"]),
-    "c++11-O2-strict": (CXX, ["-O2"] + STRICT_CXX),
-}
+# check_values linked with kernels.c compiled in these flavours (tests/c/build.py)
+FLAVOURS = {"c99-O2-strict": "plain", "c99-O0": "O0", "gnu-O3-fast-math-native": "fastmath",
+            "c++11-O2-strict": "cxx11"}
 
 
 AXIS_SHAPES = [(40, 38, 1), (3, 50, 7)]   # rows along the last axis; a middle axis (column tiles)
@@ -146,7 +138,6 @@ AXIS_SHAPES = [(40, 38, 1), (3, 50, 7)]   # rows along the last axis; a middle a
 @pytest.fixture(scope="module")
 def values(tmp_path_factory):
     d = str(tmp_path_factory.mktemp("values"))
-    cbuild.write_kernels_header(d)
     x32, x64 = sample("float32", n_log=600), sample("float64", n_log=600)
     n = min(x32.size, x64.size)
     x32, x64 = x32[:n], x64[:n]
@@ -161,27 +152,18 @@ def values(tmp_path_factory):
     return d, x32, x64, a64
 
 
-_built = {}
-
-
-def _flavour(flavour, d, include):
-    """check_values compiled for a flavour (once per session): (exe, object)."""
-    if flavour not in _built:
-        cc, flags = FLAVOURS[flavour]
-        if shutil.which(cc) is None:
-            pytest.skip(f"no {cc}")
-        exe = os.path.join(d, flavour)
-        # compiled and linked apart: the object is kept (the namespace test
-        # reads it), and -ffast-math stays out of the link (see FLAVOURS)
-        cbuild.compile_program("check_values.c", exe, flags, d, include=include, cc=cc, link_flags=[])
-        _built[flavour] = exe, exe + ".o"
-    return _built[flavour]
+def _flavour(flavour, include):
+    """check_values linked with kernels.c in this flavour: (exe, kernels object)."""
+    cc = cbuild.compiler(cbuild.FLAVOURS[FLAVOURS[flavour]][0])
+    if shutil.which(cc) is None:
+        pytest.skip(f"no {cc}")
+    return cbuild.built("check_values", FLAVOURS[flavour], include)
 
 
 @pytest.mark.parametrize("flavour", list(FLAVOURS))
 def test_plain_c_program(flavour, values, include):
     d, x32, x64, a64 = values
-    exe, _ = _flavour(flavour, d, include)
+    exe, _ = _flavour(flavour, include)
     out, axout = os.path.join(d, flavour + ".out"), os.path.join(d, flavour + ".axout")
     env = dict(os.environ)
     env.pop("CACT_ISA", None)
@@ -219,7 +201,7 @@ def test_plain_c_program(flavour, values, include):
 
 # --- the header on its own ----------------------------------------------------
 
-def test_header_claims_only_cact_names(tmp_path, include, values):
+def test_header_claims_only_cact_names(tmp_path, include):
     """Every macro the header defines and every symbol it emits is cact_ /
     CACT_; an includer's own short macros survive it."""
     sysh = "#include <stddef.h>\n#include <stdlib.h>\n#include <string.h>\n#include <math.h>\n" \
@@ -239,14 +221,13 @@ def test_header_claims_only_cact_names(tmp_path, include, values):
     assert not bad, f"cact.h defines macros outside its namespace: {bad}"
 
     # symbols: at -O0 every static function of the header is emitted
-    _, obj = _flavour("c99-O0", values[0], include)
+    _, obj = _flavour("c99-O0", include)
     if shutil.which("nm"):
-        own = {"main", "expect", "self_check", "read_file", "run_axis", "failed", "w32", "w64"}
         syms = subprocess.run(["nm", obj], capture_output=True, text=True, check=True).stdout.split("\n")
         defined = [s.split()[-1] for s in syms if len(s.split()) == 3 and s.split()[1] in "tTdDbBrR"]
         assert any(s.startswith("cact_softmax_f64") for s in defined)
-        bad = sorted({s for s in defined if not s.startswith("cact_") and s.split(".")[0] not in own
-                      and not s.startswith(".")})
+        # tests/c/kernels.c names its own functions cact_test_*
+        bad = sorted({s for s in defined if not s.startswith("cact_") and not s.startswith(".")})
         assert not bad, f"symbols outside the cact_ namespace: {bad}"
 
     # the includer's macros survive.  Identifiers an includer's macro could

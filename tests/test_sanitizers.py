@@ -27,10 +27,13 @@ if not sys.platform.startswith("linux"):
 
 
 def _load_build():
-    spec = importlib.util.spec_from_file_location("cact_tests_c_build", os.path.join(HERE, "c", "build.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    """tests/c/build.py, loaded once per process (its build cache is shared)."""
+    if "cact_tests_c_build" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("cact_tests_c_build", os.path.join(HERE, "c", "build.py"))
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        sys.modules["cact_tests_c_build"] = mod
+    return sys.modules["cact_tests_c_build"]
 
 
 build = _load_build()
@@ -47,26 +50,23 @@ def _asan_works(tmp):
 
 
 @pytest.fixture(scope="module")
-def programs(tmp_path_factory):
+def asan_works(tmp_path_factory):
     if shutil.which(build.compiler()) is None:
         pytest.skip(f"no C compiler ({build.compiler()}) to build tests/c")
-    out = str(tmp_path_factory.mktemp("ctests"))
-    variants = ["plain"]
-    if _asan_works(out):
-        variants.append("asan")
-    return build.build(out, variants)
+    return _asan_works(str(tmp_path_factory.mktemp("probe")))
 
 
 @pytest.mark.parametrize("variant", ["asan", "plain"])
 @pytest.mark.parametrize("program", build.PROGRAMS)
-def test_c_kernels_guarded(programs, program, variant):
-    if (program, variant) not in programs:
+def test_c_kernels_guarded(asan_works, program, variant):
+    if variant == "asan" and not asan_works:
         pytest.skip(f"{build.compiler()} cannot build AddressSanitizer programs here")
+    exe, _ = build.built(program, variant)
     env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1",
                UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1")
     env.pop("CACT_ISA", None)
     env.pop("LD_PRELOAD", None)
-    r = subprocess.run([programs[program, variant]], capture_output=True, text=True, env=env, timeout=600)
+    r = subprocess.run([exe], capture_output=True, text=True, env=env, timeout=600)
     report = r.stdout + r.stderr
     assert r.returncode == 0, report[-6000:]
     assert " 0 failures" in r.stdout, report[-6000:]
@@ -82,6 +82,6 @@ def test_generated_list_covers_the_catalogue():
     assert {k for k, _, _ in rows} == set(cat.KERNELS)
     axis = build.axis_kernels(cat)
     assert {k for k, _, _ in axis} == {row[0] for row in cat.AXIS} and len(axis) == 2 * len(cat.AXIS)
-    header = build.gen_kernels_header(cat)
+    header = build.gen_kernels_inc(cat)
     for k in list(cat.KERNELS) + [row[0] for row in cat.AXIS]:
         assert f"cact_{k}_f32(" in header and f"cact_{k}_f64(" in header

@@ -17,10 +17,9 @@
  *     reference call, in place equals out of place, x is never written.
  *
  * maxout runs with pieces = 1, 2 and 3 wherever len is a multiple.  The
- * kernel list comes from cact/_catalogue.py (kernels_gen.h, tests/c/build.py).
+ * kernel list comes from cact/_catalogue.py (kernels.h, tests/c/build.py).
  */
 #define _DEFAULT_SOURCE 1
-#include <cact/cact.h>
 
 #include <math.h>
 #include <stdint.h>
@@ -29,7 +28,7 @@
 #include <string.h>
 
 #include "guard.h"
-#include "kernels_gen.h"
+#include "kernels.h"
 
 #define MAXELEMS 4200
 #define MAXOFF 15
@@ -98,7 +97,7 @@ static void compare(const cact_test_axis_kernel *k, const shape *s, const char *
         if (!same(y + i * k->size, ref + i * k->size, k->size)) {
             if (failures++ < 20)
                 fprintf(stderr, "MISMATCH %s %s [%zu, %zu, %zu] pieces=%zu i=%zu isa=%s\n", k->name, what,
-                        s->outer, s->len, s->inner, s->pieces, i, cact_isa_name(cact_isa_level()));
+                        s->outer, s->len, s->inner, s->pieces, i, cact_test_isa_name());
             return;
         }
 }
@@ -180,10 +179,9 @@ int main(void)
         return 2;
 
     for (li = 0; li < sizeof levels / sizeof levels[0]; li++) {
-        int level;
         setenv("CACT_ISA", levels[li], 1);
-        level = cact_isa_reset();
-        for (ki = 0; ki < CACT_TEST_NAXIS; ki++) {
+        cact_test_isa_reset();
+        for (ki = 0; ki < cact_test_naxis; ki++) {
             const cact_test_axis_kernel *k = &cact_test_axis_kernels[ki];
             for (p = 1; p <= (k->kind == CACT_TEST_PIECES ? 3u : 1u); p++) {
                 static const size_t outers[] = {1, 3}, inners[] = {1, 2, 5};
@@ -204,7 +202,7 @@ int main(void)
                 }
             }
         }
-        printf("%s: %zu axis kernels, %s\n", cact_isa_name(level), (size_t)CACT_TEST_NAXIS,
+        printf("%s: %zu axis kernels, %s\n", cact_test_isa_name(), (size_t)cact_test_naxis,
                failures ? "FAILED" : "ok");
     }
     printf("%zu kernel calls, %ld failures\n", calls, failures);

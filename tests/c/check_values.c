@@ -1,9 +1,10 @@
-/* check_values.c -- a plain C (or C++) program using cact, no Python: the
- * downstream user's view.  It checks a few values itself, then applies every
- * kernel (kernels_gen.h, from the catalogue) to the inputs of a file and
- * writes the results, which tests/test_embedding.py compares bit for bit with
- * cact's Python results.  Built there as C99 and as C++11, with several sets
- * of flags (-O0, -O2 -pedantic -Werror, -O3 -ffast-math -march=native).
+/* check_values.c -- a plain C program using cact, no Python: the downstream
+ * user's view.  It checks a few values (kernels.c), then applies every kernel
+ * (the tables of kernels.h) to the inputs of a file and writes the results,
+ * which tests/test_embedding.py compares bit for bit with cact's Python
+ * results.  Linked there with kernels.c compiled as C99 and as C++11, with
+ * several sets of flags (-O0, -O2 -pedantic -Werror, -O3 -ffast-math
+ * -march=native).
  *
  *   check_values IN32 IN64 N OUT [AX32 AX64 AXOUT OUTER,LEN,INNER ...]
  *
@@ -13,70 +14,11 @@
  * AX32 / AX64 (maxout with pieces = 2; prelu with w[c] = (c % 50) / 64 - 1/4,
  * exact in both dtypes), the results appended to AXOUT.
  */
-#include <cact/cact.h>
-
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernels_gen.h"
-
-static int failed;
-
-static void expect(const char *what, double got, double want)
-{
-    int ok = (got != got && want != want) ||
-             (got == want && signbit(got) == signbit(want));
-    if (!ok) {
-        fprintf(stderr, "FAIL %s: got %a, want %a\n", what, got, want);
-        failed = 1;
-    }
-}
-
-static void self_check(void)
-{
-    float x[5] = {-1.0f, 0.0f, 1000.0f, -INFINITY, NAN}, y[5];
-    double d[4] = {0.0, 1000.0, -1000.0, INFINITY}, e[4];
-    char version[32];
-
-    cact_relu_f32(x, y, 5);
-    expect("relu(-1)", y[0], 0.0);
-    expect("relu(1000)", y[2], 1000.0);
-    expect("relu(nan)", y[4], NAN);
-    cact_gelu_f32(x, y, 5);
-    expect("gelu(-inf)", y[3], -0.0);
-    expect("gelu(0)", y[1], 0.0);
-    cact_sigmoid_f64(d, e, 4);
-    expect("sigmoid(0)", e[0], 0.5);
-    expect("sigmoid(inf)", e[3], 1.0);
-    cact_softplus_f64(d, e, 4, 1.0, 20.0);
-    expect("softplus(1000)", e[1], 1000.0);
-    cact_log_sigmoid_f64(d, e, 4);
-    expect("log_sigmoid(-1000)", e[2], -1000.0);
-    cact_tanh_f32(x, x, 5);     /* in place */
-    expect("tanh(-inf)", x[3], -1.0);
-    expect("tanh(1000)", x[2], 1.0);
-
-    {
-        double r[2] = {1000.0, 0.0}, s[2];
-        float q[3] = {-INFINITY, -INFINITY, -INFINITY}, t[3];
-        cact_softmax_f64(r, s, 1, 2, 1);
-        expect("softmax([1000, 0])[0]", s[0], 1.0);
-        expect("softmax([1000, 0])[1]", s[1], 0.0);
-        cact_softmax_f32(q, t, 1, 3, 1);
-        expect("softmax(all -inf)", t[0], NAN);
-        cact_maxout_f64(r, s, 1, 2, 1, 2);
-        expect("maxout([1000, 0])", s[0], 1000.0);
-    }
-
-    sprintf(version, "%d.%d.%d", CACT_VERSION_MAJOR, CACT_VERSION_MINOR, CACT_VERSION_PATCH);
-    if (strcmp(version, CACT_VERSION_STRING) != 0) {
-        fprintf(stderr, "FAIL version %s != %s\n", version, CACT_VERSION_STRING);
-        failed = 1;
-    }
-    printf("cact %s, %s\n", CACT_VERSION_STRING, cact_isa_name(cact_isa_level()));
-}
+#include "kernels.h"
 
 static void *read_file(const char *path, size_t bytes)
 {
@@ -112,7 +54,7 @@ static int run_axis(char **argv, int nshapes)
         x64 = read_file(argv[1], nin * 8);
         y = malloc(nin * 8 + 1);
         if (!y) return 2;
-        for (k = 0; k < CACT_TEST_NAXIS; k++) {
+        for (k = 0; k < cact_test_naxis; k++) {
             const cact_test_axis_kernel *t = &cact_test_axis_kernels[k];
             size_t nout = t->kind == CACT_TEST_PIECES ? outer * (len / pieces) * inner : nin;
             const void *extra = t->kind == CACT_TEST_PIECES ? (const void *)&pieces
@@ -125,9 +67,11 @@ static int run_axis(char **argv, int nshapes)
         free(y);
     }
     fclose(f);
-    printf("%zu axis kernels, %d shapes\n", (size_t)CACT_TEST_NAXIS, nshapes);
+    printf("%zu axis kernels, %d shapes\n", (size_t)cact_test_naxis, nshapes);
     return 0;
 }
+
+static int failed;
 
 int main(int argc, char **argv)
 {
@@ -135,7 +79,8 @@ int main(int argc, char **argv)
     void *in32, *in64, *out;
     FILE *f;
 
-    self_check();
+    failed = cact_test_self_check();
+    printf("cact %s, %s\n", cact_test_version(), cact_test_isa_name());
     if (argc < 5) return failed;
     n = (size_t)strtoul(argv[3], NULL, 10);
     in32 = read_file(argv[1], n * 4);
@@ -143,7 +88,7 @@ int main(int argc, char **argv)
     out = malloc(n * 8 + 1);
     f = fopen(argv[4], "wb");
     if (!out || !f) return 2;
-    for (k = 0; k < CACT_TEST_NKERNELS; k++) {
+    for (k = 0; k < cact_test_nkernels; k++) {
         const cact_test_kernel *t = &cact_test_kernels[k];
         t->fn(t->size == 4 ? in32 : in64, out, n);
         if (fwrite(out, t->size, n, f) != n) return 2;
@@ -152,7 +97,7 @@ int main(int argc, char **argv)
     free(in32);
     free(in64);
     free(out);
-    printf("%zu kernels, %zu values each\n", (size_t)CACT_TEST_NKERNELS, n);
+    printf("%zu kernels, %zu values each\n", (size_t)cact_test_nkernels, n);
     if (argc > 8 && run_axis(argv + 5, argc - 8)) return 2;
     return failed;
 }

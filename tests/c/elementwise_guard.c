@@ -17,11 +17,11 @@
  *     unchanged by an out-of-place call.
  *
  * The kernel list and the parameter values come from cact/_catalogue.py:
- * tests/c/build.py writes them into kernels_gen.h.  Exit status 0 = all
- * passed; any failure prints what ran and exits 1 (a fault: 2).
+ * tests/c/build.py writes them into kernels_gen.inc (kernels.c, kernels.h).
+ * Exit status 0 = all passed; any failure prints what ran and exits 1 (a
+ * fault: 2).
  */
 #define _DEFAULT_SOURCE 1
-#include <cact/cact.h>
 
 #include <math.h>
 #include <stdint.h>
@@ -31,7 +31,7 @@
 
 #include "guard.h"
 
-#include "kernels_gen.h"   /* cact_test_kernels[], CACT_TEST_NKERNELS */
+#include "kernels.h"   /* cact_test_kernels[], from the catalogue */
 
 #define MAXN 130
 #define MAXOFF 15
@@ -93,14 +93,14 @@ static void check(const cact_test_kernel *k, const char *what, size_t n, const u
         if (!same(y + i * k->size, ref + i * k->size, k->size)) {
             if (failures++ < 20)
                 fprintf(stderr, "MISMATCH %s %s n=%zu i=%zu isa=%s\n", k->name, what, n, i,
-                        cact_isa_name(cact_isa_level()));
+                        cact_test_isa_name());
             return;
         }
     }
     if (x0 && memcmp(x, x0, n * k->size) != 0) {
         if (failures++ < 20)
             fprintf(stderr, "INPUT WRITTEN %s %s n=%zu isa=%s\n", k->name, what, n,
-                    cact_isa_name(cact_isa_level()));
+                    cact_test_isa_name());
     }
 }
 
@@ -135,9 +135,9 @@ int main(void)
     for (li = 0; li < sizeof levels / sizeof levels[0]; li++) {
         int level;
         setenv("CACT_ISA", levels[li], 1);
-        level = cact_isa_reset();
-        if (li == 0 && level != CACT_ISA_V4) printf("note: hardware below x86-64-v4, levels clamp\n");
-        for (ki = 0; ki < CACT_TEST_NKERNELS; ki++) {
+        level = cact_test_isa_reset();
+        if (li == 0 && level != cact_test_isa_v4()) printf("note: hardware below x86-64-v4, levels clamp\n");
+        for (ki = 0; ki < cact_test_nkernels; ki++) {
             const cact_test_kernel *k = &cact_test_kernels[ki];
             const unsigned char *src = (const unsigned char *)data_for(k->size);
             size_t i;
@@ -171,8 +171,8 @@ int main(void)
                 }
             }
         }
-        printf("%s: %zu kernels, n = 0..%d and up to %d, %s\n", cact_isa_name(level),
-               (size_t)CACT_TEST_NKERNELS, MAXN, MAXLARGE, failures ? "FAILED" : "ok");
+        printf("%s: %zu kernels, n = 0..%d and up to %d, %s\n", cact_test_isa_name(),
+               (size_t)cact_test_nkernels, MAXN, MAXLARGE, failures ? "FAILED" : "ok");
     }
     printf("%zu kernel calls, %ld failures\n", calls, failures);
     return failures ? 1 : 0;
