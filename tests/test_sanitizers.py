@@ -9,6 +9,10 @@ pages alone check the uninstrumented machine code).  The programs are in
 tests/c/ (see tests/c/build.py); a failure prints the kernel, placement,
 length and level.
 
+And cact's thread pool (pyx/_parallel.h) under ThreadSanitizer: caller
+threads running kernels through it at once while another changes the
+thread count (tests/c/pool_tsan.c).
+
 The Python extension under the sanitizers is a separate run
 (``.ci/sanitize``, README "Guarantees").
 """
@@ -39,14 +43,20 @@ def _load_build():
 build = _load_build()
 
 
-def _asan_works(tmp):
-    """Whether the compiler can build and run an ASan+UBSan program here."""
+def _sanitizer_works(tmp, flag):
+    """Whether the compiler can build and run a program with -fsanitize=flag here."""
     src = os.path.join(tmp, "probe.c")
     with open(src, "w") as fh:
         fh.write("int main(void) { return 0; }\n")
     exe = os.path.join(tmp, "probe")
-    r = subprocess.run([build.compiler(), "-fsanitize=address,undefined", src, "-o", exe], capture_output=True)
-    return r.returncode == 0 and subprocess.run([exe]).returncode == 0
+    r = subprocess.run([build.compiler(), f"-fsanitize={flag}", src, "-o", exe], capture_output=True)
+    env = dict(os.environ)
+    env.pop("LD_PRELOAD", None)
+    return r.returncode == 0 and subprocess.run([exe], env=env, capture_output=True).returncode == 0
+
+
+def _asan_works(tmp):
+    return _sanitizer_works(tmp, "address,undefined")
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +82,19 @@ def test_c_kernels_guarded(asan_works, program, variant):
     assert " 0 failures" in r.stdout, report[-6000:]
     assert "baseline:" in r.stdout and "ok" in r.stdout
     assert "FAILED" not in r.stdout
+
+
+def test_thread_pool_under_thread_sanitizer(tmp_path):
+    if shutil.which(build.compiler()) is None:
+        pytest.skip(f"no C compiler ({build.compiler()})")
+    if not _sanitizer_works(str(tmp_path), "thread"):
+        pytest.skip(f"{build.compiler()} cannot build and run ThreadSanitizer programs here")
+    exe = build.build_pool_tsan(str(tmp_path))
+    env = dict(os.environ, TSAN_OPTIONS="halt_on_error=1:exitcode=66:second_deadlock_stack=1")
+    env.pop("LD_PRELOAD", None)
+    r = subprocess.run([exe], capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, (r.stdout + r.stderr)[-6000:]
+    assert " 0 failures" in r.stdout
 
 
 def test_generated_list_covers_the_catalogue():

@@ -22,7 +22,9 @@ parallel) and linked into the programs:
 
 Programs: elementwise_guard and axis_guard (guard pages; asan and plain),
 check_values (every flavour; tests/test_embedding.py compares its output
-with cact's).  $CC / $CXX pick the compilers (gcc / g++).
+with cact's); pool_tsan (the thread pool of pyx/_parallel.h under
+ThreadSanitizer, build_pool_tsan).  $CC / $CXX pick the compilers (gcc /
+g++).
 """
 import argparse
 import importlib.util
@@ -163,6 +165,17 @@ def build(outdir, flavours, programs, include=None):
         objs = dict(zip(flavours, pool.map(kernels_object, flavours)))
         jobs = [(p, fl) for p in programs for fl in flavours]
         return dict(zip(jobs, pool.map(program, jobs)))
+
+
+def build_pool_tsan(outdir):
+    """tests/c/pool_tsan.c (cact's thread pool, pyx/_parallel.h, driven from
+    several threads) with ThreadSanitizer; returns the executable."""
+    os.makedirs(outdir, exist_ok=True)
+    exe = os.path.join(outdir, "pool_tsan")
+    _run([compiler(), "-std=c99", "-Wall", "-Werror", "-O1", "-g", "-fsanitize=thread",
+          "-I", os.path.join(ROOT, "include"), "-I", os.path.join(ROOT, "pyx"),
+          os.path.join(HERE, "pool_tsan.c"), "-o", exe, "-lm", "-lpthread"])
+    return exe
 
 
 _cache = {}
