@@ -21,7 +21,6 @@ Every result is compared with cact's own (the Python API) bit for bit.
 Skipped only when there is no C compiler.
 """
 import glob
-import importlib.util
 import os
 import re
 import shutil
@@ -33,10 +32,11 @@ import numpy as np
 import pytest
 
 import cact
-from cact._catalogue import KERNELS
 from cact._reference import sample
 
 from conftest import run
+
+from c import build as cbuild  # tests/c/build.py
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -48,17 +48,6 @@ if shutil.which(CC) is None:
     pytest.skip(f"no C compiler ({CC}) for the downstream builds", allow_module_level=True)
 
 
-def _load_build():
-    """tests/c/build.py, loaded once per process (its build cache is shared)."""
-    if "cact_tests_c_build" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("cact_tests_c_build", os.path.join(CDIR, "build.py"))
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        sys.modules["cact_tests_c_build"] = mod
-    return sys.modules["cact_tests_c_build"]
-
-
-cbuild = _load_build()
 
 
 def same_bits(a, b):

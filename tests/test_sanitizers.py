@@ -16,7 +16,6 @@ thread count (tests/c/pool_tsan.c).
 The Python extension under the sanitizers is a separate run
 (``.ci/sanitize``, README "Guarantees").
 """
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -24,23 +23,13 @@ import sys
 
 import pytest
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from c import build  # tests/c/build.py
+
 
 if not sys.platform.startswith("linux"):
     pytest.skip("guard pages via mmap/mprotect: Linux only", allow_module_level=True)
 
 
-def _load_build():
-    """tests/c/build.py, loaded once per process (its build cache is shared)."""
-    if "cact_tests_c_build" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("cact_tests_c_build", os.path.join(HERE, "c", "build.py"))
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        sys.modules["cact_tests_c_build"] = mod
-    return sys.modules["cact_tests_c_build"]
-
-
-build = _load_build()
 
 
 def _sanitizer_works(tmp, flag):

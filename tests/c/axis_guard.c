@@ -63,19 +63,6 @@ static void fill_data(void)
     }
 }
 
-static int same(const void *a, const void *b, size_t size)
-{
-    if (size == 4) {
-        float x, y;
-        memcpy(&x, a, 4); memcpy(&y, b, 4);
-        return (x != x && y != y) || memcmp(a, b, 4) == 0;
-    } else {
-        double x, y;
-        memcpy(&x, a, 8); memcpy(&y, b, 8);
-        return (x != x && y != y) || memcmp(a, b, 8) == 0;
-    }
-}
-
 static long failures;
 static size_t calls;
 
@@ -94,7 +81,7 @@ static void compare(const cact_test_axis_kernel *k, const shape *s, const char *
 {
     size_t i;
     for (i = 0; i < n; i++)
-        if (!same(y + i * k->size, ref + i * k->size, k->size)) {
+        if (!cact_guard_same(y + i * k->size, ref + i * k->size, k->size)) {
             if (failures++ < 20)
                 fprintf(stderr, "MISMATCH %s %s [%zu, %zu, %zu] pieces=%zu i=%zu isa=%s\n", k->name, what,
                         s->outer, s->len, s->inner, s->pieces, i, cact_test_isa_name());

@@ -69,20 +69,6 @@ static void fill_data(void)
 
 static const void *data_for(size_t size) { return size == 4 ? (const void *)data32 : (const void *)data64; }
 
-/* bitwise equality, any NaN equal to any NaN */
-static int same(const void *a, const void *b, size_t size)
-{
-    if (size == 4) {
-        float x, y;
-        memcpy(&x, a, 4); memcpy(&y, b, 4);
-        return (x != x && y != y) || memcmp(a, b, 4) == 0;
-    } else {
-        double x, y;
-        memcpy(&x, a, 8); memcpy(&y, b, 8);
-        return (x != x && y != y) || memcmp(a, b, 8) == 0;
-    }
-}
-
 static long failures;
 
 static void check(const cact_test_kernel *k, const char *what, size_t n, const unsigned char *y,
@@ -90,7 +76,7 @@ static void check(const cact_test_kernel *k, const char *what, size_t n, const u
 {
     size_t i;
     for (i = 0; i < n; i++) {
-        if (!same(y + i * k->size, ref + i * k->size, k->size)) {
+        if (!cact_guard_same(y + i * k->size, ref + i * k->size, k->size)) {
             if (failures++ < 20)
                 fprintf(stderr, "MISMATCH %s %s n=%zu i=%zu isa=%s\n", k->name, what, n, i,
                         cact_test_isa_name());

@@ -1,7 +1,8 @@
 /* guard.h -- guarded buffers for the C kernel tests: a data area with a
  * PROT_NONE page on each side, so that touching one byte before its start
  * or after its end faults, and a SIGSEGV/SIGBUS handler that says which
- * kernel call was running (under ASan, ASan's own report comes first). */
+ * kernel call was running (under ASan, ASan's own report comes first);
+ * and the bitwise comparison of results. */
 #ifndef CACT_TEST_GUARD_H
 #define CACT_TEST_GUARD_H
 
@@ -61,6 +62,20 @@ static int cact_guarded_alloc(cact_guarded *g, size_t bytes)
     g->lo = p + page;
     g->hi = p + page + data;
     return 0;
+}
+
+/* bitwise equality of two elements of `size` bytes, any NaN equal to any NaN */
+static int cact_guard_same(const void *a, const void *b, size_t size)
+{
+    if (size == 4) {
+        float x, y;
+        memcpy(&x, a, 4); memcpy(&y, b, 4);
+        return (x != x && y != y) || memcmp(a, b, 4) == 0;
+    } else {
+        double x, y;
+        memcpy(&x, a, 8); memcpy(&y, b, 8);
+        return (x != x && y != y) || memcmp(a, b, 8) == 0;
+    }
 }
 
 /* a buffer of `bytes` ending exactly at the upper guard page */
