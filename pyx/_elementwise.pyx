@@ -59,7 +59,7 @@ def identity(x, *, out=None):
         _run_identity(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_identity, &t, t.op.n, 131072)
+            parallel_for(_run_identity, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
     return o
 
 
@@ -96,7 +96,7 @@ def binary_step(x, *, out=None):
         _run_binary_step(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_binary_step, &t, t.op.n, 131072)
+            parallel_for(_run_binary_step, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
     return o
 
 
@@ -133,7 +133,7 @@ def relu(x, *, out=None):
         _run_relu(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_relu, &t, t.op.n, 131072)
+            parallel_for(_run_relu, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
     return o
 
 
@@ -170,7 +170,7 @@ def relu6(x, *, out=None):
         _run_relu6(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_relu6, &t, t.op.n, 131072)
+            parallel_for(_run_relu6, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
     return o
 
 
@@ -212,7 +212,7 @@ def leaky_relu(x, double negative_slope=0.01, *, out=None):
         _run_leaky_relu(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_leaky_relu, &t, t.op.n, 131072)
+            parallel_for(_run_leaky_relu, &t, t.op.n, (1048576 if t.op.f64 else 16384))
     return o
 
 
@@ -259,7 +259,7 @@ def hardtanh(x, double min_val=-1.0, double max_val=1.0, *, out=None):
         _run_hardtanh(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_hardtanh, &t, t.op.n, 131072)
+            parallel_for(_run_hardtanh, &t, t.op.n, (1048576 if t.op.f64 else 16384))
     return o
 
 
@@ -306,7 +306,7 @@ def hard_sigmoid(x, double alpha=0.16666666666666666, double beta=0.5, *, out=No
         _run_hard_sigmoid(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_hard_sigmoid, &t, t.op.n, 131072)
+            parallel_for(_run_hard_sigmoid, &t, t.op.n, 16384)
     return o
 
 
@@ -343,7 +343,7 @@ def hard_swish(x, *, out=None):
         _run_hard_swish(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_hard_swish, &t, t.op.n, 131072)
+            parallel_for(_run_hard_swish, &t, t.op.n, 16384)
     return o
 
 
@@ -385,7 +385,7 @@ def softshrink(x, double lambd=0.5, *, out=None):
         _run_softshrink(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_softshrink, &t, t.op.n, 131072)
+            parallel_for(_run_softshrink, &t, t.op.n, (1048576 if t.op.f64 else 16384))
     return o
 
 
@@ -427,7 +427,7 @@ def hardshrink(x, double lambd=0.5, *, out=None):
         _run_hardshrink(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_hardshrink, &t, t.op.n, 131072)
+            parallel_for(_run_hardshrink, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
     return o
 
 
@@ -471,7 +471,7 @@ def threshold(x, double threshold, double value, *, out=None):
         _run_threshold(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_threshold, &t, t.op.n, 131072)
+            parallel_for(_run_threshold, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
     return o
 
 
@@ -508,7 +508,7 @@ def softsign(x, *, out=None):
         _run_softsign(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_softsign, &t, t.op.n, 65536)
+            parallel_for(_run_softsign, &t, t.op.n, 16384)
     return o
 
 

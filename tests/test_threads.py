@@ -16,8 +16,8 @@ from cact._reference import sample
 
 from conftest import run
 
-# Above every function's threshold (2 * grain, at most 2**18 elements), odd,
-# so chunks and the last tail fall at awkward places.
+# Odd, so chunks and the last tail fall at awkward places; with the grain
+# forced down (see `split`) every kernel splits it into many chunks.
 N = 300_007
 
 
@@ -26,6 +26,14 @@ def threads():
     saved = cact.get_num_threads()
     yield cact.set_num_threads
     cact.set_num_threads(saved)
+
+
+@pytest.fixture
+def split():
+    """Force every call of at least 2 * grain elements to split (the tuned
+    thresholds reach 2**22 elements for the bandwidth-bound kernels)."""
+    yield _parallel._grain_override
+    _parallel._grain_override(0)
 
 
 def big(dtype):
@@ -37,8 +45,9 @@ def big(dtype):
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
-def test_threads_give_single_thread_bits(kernel, dtype, threads):
+def test_threads_give_single_thread_bits(kernel, dtype, threads, split):
     x = big(dtype)
+    split(4096)
     threads(1)
     jobs = _parallel._jobs()
     ref = run(kernel, x)
@@ -53,6 +62,25 @@ def test_threads_give_single_thread_bits(kernel, dtype, threads):
         z = x.copy()
         run(kernel, z, out=z)                          # in place, split
         np.testing.assert_array_equal(z, ref, err_msg=f"{kernel} in place on {n} threads")
+
+
+@pytest.mark.skipif(not _parallel.HAVE_THREADS, reason="built without threads")
+@pytest.mark.parametrize("name, dtype, threshold", [("sigmoid", np.float32, 1 << 15),
+                                                    ("softsign", np.float64, 1 << 15),
+                                                    ("leaky_relu", np.float32, 1 << 15),
+                                                    ("relu", np.float32, 1 << 22),
+                                                    ("relu", np.float64, 1 << 21)])
+def test_tuned_thresholds(name, dtype, threshold, threads):
+    """The generated wrappers split from their tuned size on (tools/generate.py
+    GRAIN_COMPUTE, GRAIN_MEMORY_BYTES), not before."""
+    threads(2)
+    f = getattr(cact, name)
+    x = np.zeros(threshold, dtype)
+    jobs = _parallel._jobs()
+    f(x[:threshold - 64], out=x[:threshold - 64])
+    assert _parallel._jobs() == jobs
+    f(x, out=x)
+    assert _parallel._jobs() == jobs + 1
 
 
 def test_small_calls_do_not_use_the_pool(threads):

@@ -98,12 +98,33 @@ def call(kernel, f, sfx, indent):
     return f"{indent}cact_{kernel}_{sfx}(<const {t} *>t.op.x + lo, <{t} *>t.op.y + lo, hi - lo{args})"
 
 
-# Elements per thread below which a second thread does not pay, by
-# catalogue family: parallel_for splits a call over threads only from
-# 2 * GRAIN elements on.  Measured on the 2-core reference machine with
-# `python benchmarks/bench.py --tune-threads` (see README "Speed").
-GRAIN = {"linear": 1 << 17, "rational": 1 << 16}
-GRAIN_TRANSCENDENTAL = 1 << 14
+# When a call is split over threads (cact._parallel): parallel_for uses a
+# second thread only from 2 * grain elements on, a third from 3 * grain...
+# Measured on the 2-core reference machine (AVX-512, gcc 12) with
+# `python benchmarks/bench.py --tune-threads` (README "Speed"):
+#  - a kernel that computes (>= ~0.15 ns per element on one core: every
+#    transcendental, softsign, hard_swish, and the float32 kernels that
+#    compute in double) runs 1.6-1.9x faster on 2 threads from about 5 us of
+#    work per thread on: sigmoid f32 at 2**15 elements 0.52x the one-thread
+#    time, leaky_relu f32 at 2**15 0.61x;
+#  - a bandwidth-bound kernel (~0.05-0.1 ns per element, 180 GB/s from L2/L3)
+#    gains nothing while the data is in the caller's caches (relu f32 at
+#    2**19, freshly written by the caller: 1.6x slower on 2 threads) and
+#    0.75-0.95x once it comes from DRAM (relu f64 2**20 0.75x, 2**22 0.77x;
+#    relu f32 2**24 0.93x), so it splits from 16 MB on.
+GRAIN_COMPUTE = 1 << 14
+GRAIN_MEMORY_BYTES = 8 << 20
+MEMORY_BOUND = {
+    "f32": {"identity", "binary_step", "relu", "relu6", "threshold", "hardshrink"},
+    "f64": {"identity", "binary_step", "relu", "relu6", "threshold", "hardshrink",
+            "leaky_relu", "hardtanh", "softshrink"},
+}
+
+
+def grain(f, sfx):
+    if f.name in MEMORY_BOUND[sfx]:
+        return GRAIN_MEMORY_BYTES // (4 if sfx == "f32" else 8)
+    return GRAIN_COMPUTE
 
 
 def gen_run(f):
@@ -150,17 +171,20 @@ def gen_def(f, cat):
         L.append(f"    t.p[{i}] = {p.name}")
     L.append(f"    cdef cnp.ndarray a = as_input(x, {f.name!r}, &t.op)")
     L.append(f"    cdef cnp.ndarray o = as_output(out, x, a, {f.name!r}, &t.op)")
-    grain = GRAIN.get(f.family, GRAIN_TRANSCENDENTAL)
+    g32, g64 = grain(f, "f32"), grain(f, "f64")
+    gexpr = str(g32) if g32 == g64 else f"({g64} if t.op.f64 else {g32})"
     L.append("    if <Py_ssize_t>t.op.n < NOGIL_MIN:")
     L.append(f"        _run_{f.name}(&t, 0, t.op.n)")
     L.append("    else:")
     L.append("        with nogil:")
-    L.append(f"            parallel_for(_run_{f.name}, &t, t.op.n, {grain})")
+    L.append(f"            parallel_for(_run_{f.name}, &t, t.op.n, {gexpr})")
     L.append("    return o")
     return "\n".join(L)
 
 
 def gen_pyx(cat):
+    unknown = set().union(*MEMORY_BOUND.values()) - {f.name for f in cat.ELEMENTWISE}
+    assert not unknown, f"MEMORY_BOUND names no catalogue function: {unknown}"
     parts = [HEADER.rstrip("\n"),
              "# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False",
              '"""Elementwise activations: one wrapper per catalogue entry."""',
