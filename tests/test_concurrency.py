@@ -2,9 +2,10 @@
 
 - Every public function (elementwise and along an axis, both dtypes) run
   from 8 Python threads at once on their own arrays, small (the GIL kept),
-  medium (GIL released) and large (split over cact's thread pool), new
-  result / out= / in place, gives exactly the serial results -- with the
-  pool on (set_num_threads(2)) and off.
+  medium (GIL released) and large (split over cact's thread pool where the
+  function's threshold is reached), new result / out= / in place, gives
+  exactly the serial results -- with the pool on (set_num_threads(2)) and
+  off.
 - The GIL is released while a long kernel runs: another Python thread makes
   progress in the middle of the call (and, as a control, does not during a
   C call known to hold the GIL).
@@ -23,10 +24,11 @@ from cact._catalogue import AXIS, ELEMENTWISE, REQUIRED
 
 THREADS = 8
 
-# element counts: below the GIL-release threshold, above it, above the
-# thread pool's threshold (2 * grain: 2**15 for transcendental functions,
-# 2**18 for the piecewise-linear ones, see tools/generate.py)
-SIZES = {"linear": (257, 5000, 300_001), "rational": (257, 5000, 140_001)}
+# element counts: below the GIL-release threshold, above it, and above the
+# thread pool's threshold for compute-bound kernels (2 * grain = 2**15
+# elements, tools/generate.py; the bandwidth-bound ones split only from 16 MB,
+# which the pool tests of tests/test_threads.py cover)
+SIZES = {"linear": (257, 5000, 100_001)}
 DEFAULT_SIZES = (257, 5000, 40_001)
 
 
