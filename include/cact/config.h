@@ -141,8 +141,11 @@ static CACT_UNUSED const char *cact_isa_name(int level)
 
 /* CACT__UNARY(name, sfx, T, PDECL, PARGS): defines the public kernel
  *   void cact_<name>_<sfx>(const T *x, T *y, size_t n, <params>)
- * applying the element function cact__<name>_<sfx>(x[i] PARGS) to every
- * element.  y == x (in place) is allowed; partial overlap is not.  The
+ * applying the element function cact__el_<name>_<sfx>_<level>(x[i] PARGS)
+ * to every element, where <level> is v4, v3 or base: the element functions
+ * are instantiated per level too (cact/elementwise.h), so that each can use
+ * its level's arithmetic (fused multiply-adds in v3/v4, see cact/math.h).
+ * y == x (in place) is allowed; partial overlap is not.  The
  * in-place case runs a single-pointer loop and the out-of-place case a loop
  * over restrict parameters (gcc honours restrict on parameters, not on
  * block-scope pointers), so the vectorizer needs no run-time alias checks.
@@ -170,13 +173,13 @@ static CACT_UNUSED const char *cact_isa_name(int level)
         const T *CACT_RESTRICT x, T *CACT_RESTRICT y, size_t n CACT__ID PDECL) \
     {                                                                          \
         size_t i;                                                              \
-        for (i = 0; i < n; i++) y[i] = cact__##name##_##sfx(x[i] CACT__ID PARGS); \
+        for (i = 0; i < n; i++) y[i] = cact__el_##name##_##sfx##_##SUFFIX(x[i] CACT__ID PARGS); \
     }                                                                          \
     static ATTR CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX##_ip(      \
         T *y, size_t n CACT__ID PDECL)                                         \
     {                                                                          \
         size_t i;                                                              \
-        for (i = 0; i < n; i++) y[i] = cact__##name##_##sfx(y[i] CACT__ID PARGS); \
+        for (i = 0; i < n; i++) y[i] = cact__el_##name##_##sfx##_##SUFFIX(y[i] CACT__ID PARGS); \
     }                                                                          \
     static ATTR CACT__NOINLINE CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX( \
         const T *x, T *y, size_t n CACT__ID PDECL)                             \
@@ -219,7 +222,8 @@ static CACT_UNUSED const char *cact_isa_name(int level)
     }
 #endif
 
-/* Both dtypes at once: element functions cact__<name>_f32 / _f64 exist. */
+/* Both dtypes at once: element functions cact__el_<name>_f32_<level> /
+ * _f64_<level> exist (cact/elementwise.h). */
 #define CACT__UNARY_BOTH(name, PDECL, PARGS)                                   \
     CACT__UNARY(name, f32, float, PDECL, PARGS)                                \
     CACT__UNARY(name, f64, double, PDECL, PARGS)

@@ -17,25 +17,58 @@
 #define CACT__CAT(a, b) CACT__CAT_(a, b)
 #define CACT__CAT3(a, b, c) CACT__CAT(CACT__CAT(a, b), c)
 
+/* The element functions, once per (dtype, ISA level): cact__el_<name>_<dtype>_<level>. */
 #define CACT__IN_ELEMENTWISE 1
+#if CACT_DISPATCH
+#  define CACT__LV v4
+#  define CACT_T float
+#  define CACT_SFX f32
+#  define CACT__BITS 32
+#  include "elementwise_impl.h"
+#  undef CACT_T
+#  undef CACT_SFX
+#  undef CACT__BITS
+#  define CACT_T double
+#  define CACT_SFX f64
+#  define CACT__BITS 64
+#  include "elementwise_impl.h"
+#  undef CACT_T
+#  undef CACT_SFX
+#  undef CACT__BITS
+#  undef CACT__LV
+#  define CACT__LV v3
+#  define CACT_T float
+#  define CACT_SFX f32
+#  define CACT__BITS 32
+#  include "elementwise_impl.h"
+#  undef CACT_T
+#  undef CACT_SFX
+#  undef CACT__BITS
+#  define CACT_T double
+#  define CACT_SFX f64
+#  define CACT__BITS 64
+#  include "elementwise_impl.h"
+#  undef CACT_T
+#  undef CACT_SFX
+#  undef CACT__BITS
+#  undef CACT__LV
+#endif
+#define CACT__LV base
 #define CACT_T float
-#define CACT_W cact_w32
 #define CACT_SFX f32
 #define CACT__BITS 32
 #include "elementwise_impl.h"
 #undef CACT_T
-#undef CACT_W
 #undef CACT_SFX
 #undef CACT__BITS
 #define CACT_T double
-#define CACT_W cact_w64
 #define CACT_SFX f64
 #define CACT__BITS 64
 #include "elementwise_impl.h"
 #undef CACT_T
-#undef CACT_W
 #undef CACT_SFX
 #undef CACT__BITS
+#undef CACT__LV
 #undef CACT__IN_ELEMENTWISE
 
 /* The kernels.  One line per function; the parameter lists are the C

@@ -1,56 +1,126 @@
 /* cact/elementwise_impl.h -- element functions of every elementwise
- * activation, written once for both dtypes.
+ * activation, written once per dtype, instantiated per ISA level.
  *
- * Included twice by cact/elementwise.h, with
- *   CACT_T    the element type (float / double)
- *   CACT_W    the type the function computes in (see cact/math.h)
- *   CACT_SFX  f32 / f64
- * Each element function is a branch-free select chain: NaN propagates
- * through every one of them (comparisons with NaN are false, so the
- * "otherwise" arm, which carries x, is taken), and +-inf give the limits.
+ * Included by cact/elementwise.h once per (dtype, level), with
+ *   CACT_T     the element type (float / double)
+ *   CACT_SFX   f32 / f64,  CACT__BITS 32 / 64
+ *   CACT__LV   the ISA level (v4 / v3 / base): names the math core's
+ *              instantiation (cact/math.h) and the functions defined here
+ * Each element function is a branch-free select chain the compiler
+ * vectorizes: both arms of a select are computed, so an arm may produce
+ * NaN or inf for inputs the other arm handles.  NaN propagates through
+ * every function (comparisons with NaN are false, so the arm carrying x or
+ * a NaN-propagating expression is taken) and +-inf give the limits.
+ *
+ * float32 kernels evaluate their formula in double with the "_d" math core
+ * and round once at the end: every intermediate is good to ~2^-31 relative,
+ * so the result is within 0.5 + 2^-6 ulp where the formula has no
+ * cancellation, which the formulas below see to.
+ * float64 kernels use the "_dd" core (double-double, ~2^-57) and exact
+ * products (fma, or Dekker's product in baseline), rounding once at the end;
+ * the few places where an argument is amplified (the tails of gelu,
+ * gelu_tanh, swish, softplus) carry the argument as a double-double.
+ * Measured bounds: README "Accuracy" (tools/exhaustive/ measures them).
  * Do not include this file directly.
  */
 #ifndef CACT__IN_ELEMENTWISE
 #error "include <cact/cact.h>, not cact/elementwise_impl.h"
 #endif
 
-#define CACT__E(name) CACT__CAT3(cact__, name, CACT__CAT(_, CACT_SFX))
-#define CACT__M(fn) CACT__CAT3(cact_, fn, CACT__CAT(_w, CACT__BITS))
-#define W CACT_W
+#define CACT__E(name) CACT__CAT3(cact__el_, name, CACT__CAT(CACT__CAT(_, CACT_SFX), CACT__CAT(_, CACT__LV)))
+#define CACT__M(fn) CACT__CAT3(cact__, fn, CACT__CAT(_, CACT__LV))
+#define CACT__FMA(a, b, c) CACT__M(fma)(a, b, c)
 #define T CACT_T
 
 /* ---- helpers --------------------------------------------------------- */
 
 /* clip(v, 0, 1), NaN-propagating */
-CACT_INLINE W CACT__E(clip01)(W v)
+CACT_INLINE double CACT__E(clip01)(double v)
 {
-    v = v < 0 ? (W)0 : v;
-    return v > 1 ? (W)1 : v;
+    v = v < 0 ? 0.0 : v;
+    return v > 1 ? 1.0 : v;
 }
 
 /* x * s where s in [0, 1] is a gate that may be exactly 0 while x is
  * infinite (gelu, silu, mish, hard_swish at -inf): the product is the
- * limit 0 with x's sign, not inf * 0 = NaN. */
-CACT_INLINE W CACT__E(gate)(W x, W s)
+ * limit 0 with x's sign, not inf * 0 = NaN.  (Selects, not copysign's bit
+ * operations: a select between integers would not vectorize on SSE2.) */
+CACT_INLINE double CACT__E(gate)(double x, double s)
 {
-    return s == 0 ? (x < 0 ? (W)-0.0 : (W)0.0) : x * s;
+    return s == 0 ? (x < 0 ? -0.0 : 0.0) : x * s;
 }
 
-/* sigmoid(v) = 1 / (1 + e^-v), evaluated with e = e^-|v| <= 1 so nothing
- * overflows: v >= 0 -> 1/(1+e), v < 0 -> e/(1+e) (no cancellation). */
-CACT_INLINE W CACT__E(sigmoid_w)(W v)
+/* beta * x > threshold, decided on the exact product (the rounded one may
+ * sit on the threshold while the exact one is above) */
+CACT_INLINE int CACT__E(above)(double beta, double x, double threshold)
 {
-    W e = CACT__M(exp)(v < 0 ? v : -v);
-    return (v < 0 ? e : (W)1) / (1 + e);
+    cact__dd z = CACT__M(two_prod)(beta, x);
+    return z.h > threshold || (z.h == threshold && z.l > 0);
 }
 
-/* softplus(v) = log(1 + e^v) = max(v, 0) + log1p(e^-|v|): no overflow,
- * no cancellation (both terms >= 0). */
-CACT_INLINE W CACT__E(softplus_w)(W v)
+#if CACT__BITS == 32
+/* sigmoid(v) = 1 / (1 + e^-v) with e = e^-|v| <= 1 so nothing overflows:
+ * v >= 0 -> 1/(1+e), v < 0 -> e/(1+e) (no cancellation). */
+CACT_INLINE double CACT__E(sigmoid_d)(double v)
 {
-    W e = CACT__M(exp)(v < 0 ? v : -v);
-    return (v > 0 ? v : (W)0) + CACT__M(log1p)(e);
+    double e = CACT__M(exp_d)(v < 0 ? v : -v);
+    return (v < 0 ? e : 1.0) / (1.0 + e);
 }
+
+/* softplus(z) = log(1 + e^z) = max(z, 0) + log1p(e^-|z|): no overflow, no
+ * cancellation (both terms >= 0). */
+CACT_INLINE double CACT__E(softplus_d)(double z)
+{
+    double e = CACT__M(exp_d)(z < 0 ? z : -z);
+    return (z > 0 ? z : 0.0) + CACT__M(log1p01_d)(e);
+}
+#else
+/* sigmoid(zh + zl) as (h + l) s (s < 1 only for results below 2^-1000):
+ * e = e^-|z| as a double-double, 1 + e exact, the quotient by div_dd. */
+CACT_INLINE cact__dds CACT__E(sigmoid_dds)(double zh, double zl)
+{
+    int neg = zh < 0;
+    cact__dds e = CACT__M(exp_dd)(neg ? zh : -zh, neg ? zl : -zl);
+    cact__dd d = cact__fast_two_sum(1.0, e.h);
+    cact__dd q = CACT__M(div_dd)(neg ? e.h : 1.0, neg ? e.l : 0.0, d.h, d.l + e.l);
+    cact__dds out;
+    out.h = q.h;
+    out.l = q.l;
+    out.s = neg ? e.s : 1.0;
+    return out;
+}
+
+/* softplus(zh + zl) as (h + l) s: max(z, 0) + log1p(e^-|z|), the sum exact
+ * (TwoSum) where z > 0. */
+CACT_INLINE cact__dds CACT__E(softplus_dds)(double zh, double zl)
+{
+    int neg = zh < 0;
+    cact__dds e = CACT__M(exp_dd)(neg ? zh : -zh, neg ? zl : -zl);
+    cact__dd L = CACT__M(log1p01_dd)(e.h, e.l);
+    cact__dd s = cact__two_sum(zh, L.h * e.s);
+    cact__dds out;
+    double l = s.l + (L.l * e.s + zl);
+    out.h = neg ? L.h : s.h;
+    out.l = neg ? L.l : (l == l ? l : 0.0);    /* z = inf: TwoSum's NaN */
+    out.s = neg ? e.s : 1.0;
+    return out;
+}
+
+/* x * (gh + gl) * s for a gate g in [0, 1]: exact product, one rounding.
+ * A tiny x is scaled up by 2^106 (a subnormal result is then rounded once,
+ * by the multiplication by s) and a huge one down (Dekker's product in the
+ * baseline would overflow), the scale folded into s.  The limit +-0 where
+ * g is 0 and x infinite, and x * gh where x is infinite. */
+CACT_INLINE double CACT__E(gate_dd)(double x, double gh, double gl, double s)
+{
+    double ax = cact__abs(x);
+    int tiny = ax < 1e-290, huge = ax > 1e290;
+    double xs = tiny ? x * 8.112963841460668e+31 : (huge ? x * 1.232595164407831e-32 : x);
+    double ss = tiny ? s * 1.232595164407831e-32 : (huge ? s * 8.112963841460668e+31 : s);
+    double y = CACT__M(mla_lo)(xs, gh, xs * gl) * ss;
+    return gh == 0 ? (x < 0 ? -0.0 : 0.0) : (ax > 1.7976931348623157e308 ? x * gh : y);
+}
+#endif
 
 /* ---- piecewise linear ------------------------------------------------ */
 
@@ -69,159 +139,327 @@ CACT_INLINE T CACT__E(relu6)(T x)
     return x > 6 ? (T)6 : x;
 }
 
+/* float32: the double product of a double and a float, rounded to float,
+ * is within 0.5 + 2^-29 ulp; float64: one rounding */
 CACT_INLINE T CACT__E(leaky_relu)(T x, double negative_slope)
 {
-    return x >= 0 ? x : (T)((W)negative_slope * (W)x);
+    return x >= 0 ? x : (T)(negative_slope * (double)x);
 }
 
 CACT_INLINE T CACT__E(hardtanh)(T x, double min_val, double max_val)
 {
-    W v = x;
-    v = v < (W)min_val ? (W)min_val : v;
-    return (T)(v > (W)max_val ? (W)max_val : v);
+    double v = x;
+    v = v < min_val ? min_val : v;
+    return (T)(v > max_val ? max_val : v);
 }
 
-/* alpha x + beta with one rounding (fma): near x = -beta/alpha the sum
- * cancels, and only a fused multiply-add keeps the tiny result exact. */
+/* alpha x + beta with one rounding: near x = -beta/alpha the sum cancels,
+ * and only a fused multiply-add (or an exact product) keeps the tiny result
+ * accurate.  float32 computes in double, where the product's rounding is
+ * 2^-29 of a float32 ulp even there. */
 CACT_INLINE T CACT__E(hard_sigmoid)(T x, double alpha, double beta)
 {
-    return (T)CACT__E(clip01)((W)fma(alpha, (double)x, beta));
+#if CACT__BITS == 32
+    return (T)CACT__E(clip01)(CACT__FMA(alpha, (double)x, beta));
+#else
+    return CACT__E(clip01)(CACT__M(fma_acc)(alpha, x, beta));
+#endif
 }
 
-/* x * relu6(x + 3) / 6 = x * clip((x + 3) / 6, 0, 1): never overflows. */
+/* x * relu6(x + 3) / 6 = x * clip((x + 3) / 6, 0, 1): never overflows.
+ * float64: x (x + 3) / 6 with the sum and product exact and one corrected
+ * division, so the three roundings of the formula become one. */
 CACT_INLINE T CACT__E(hard_swish)(T x)
 {
-    W v = x;
-    return (T)CACT__E(gate)(v, CACT__E(clip01)((v + 3) / 6));
+#if CACT__BITS == 32
+    double v = x;
+    return (T)CACT__E(gate)(v, CACT__E(clip01)((v + 3.0) * (1.0 / 6.0)));
+#else
+    double xc = x < -3.0 ? -3.0 : (x > 3.0 ? 3.0 : x);
+    cact__dd s = cact__two_sum(xc, 3.0);
+    cact__dd p = CACT__M(mul_dd)(xc, 0.0, s.h, s.l);
+    cact__dd q = CACT__M(div_dd)(p.h, p.l, 6.0, 0.0);
+    /* below 1e-290 the result is x/2 (x^2/6 is 2^-960 of it): exact but for
+     * its own rounding, where the double-double steps would underflow */
+    double r = cact__abs(x) < 1e-290 ? 0.5 * x : q.h + q.l;
+    return x >= 3.0 ? x : (x <= -3.0 ? -0.0 : r);
+#endif
 }
 
 CACT_INLINE T CACT__E(softshrink)(T x, double lambd)
 {
-    W v = x, l = (W)lambd;
-    return (T)(v > l ? v - l : (v < -l ? v + l : v * 0));
+    double v = x;
+    return (T)(v > lambd ? v - lambd : (v < -lambd ? v + lambd : v * 0));
 }
 
 CACT_INLINE T CACT__E(hardshrink)(T x, double lambd)
 {
-    W v = x, l = (W)lambd;
-    return (v > l || v < -l) ? x : x * 0;
+    double v = x;
+    return (v > lambd || v < -lambd) ? x : x * 0;
 }
 
 /* x > threshold ? x : value; NaN stays NaN (PyTorch would give value). */
 CACT_INLINE T CACT__E(threshold)(T x, double threshold, double value)
 {
-    return (W)x > (W)threshold ? x : (x != x ? x : (T)value);
+    return (double)x > threshold ? x : (x != x ? x : (T)value);
 }
 
-/* x / (1 + |x|); the limits +-1 at +-inf (inf/inf would be NaN). */
+/* x / (1 + |x|); the limits +-1 at +-inf (inf/inf would be NaN).
+ * float64: 1 + |x| exact (TwoSum) and a corrected division. */
 CACT_INLINE T CACT__E(softsign)(T x)
 {
-    W v = x, a = v < 0 ? -v : v;
-    return (T)(a == (W)INFINITY ? (v < 0 ? (W)-1 : (W)1) : v / (1 + a));
+    double v = x, a = cact__abs(v);
+#if CACT__BITS == 32
+    double q = v / (1.0 + a);
+    return (T)(a > 1.7976931348623157e308 ? (v < 0 ? -1.0 : 1.0) : q);
+#else
+    /* beyond 2^60 the result rounds to +-1 (and Dekker's product in the
+     * baseline's division would overflow near the top of the range) */
+    cact__dd d = cact__two_sum(1.0, a);
+    cact__dd qq = CACT__M(div_dd)(v, 0.0, d.h, d.l);
+    return a > 1.152921504606847e18 ? (v < 0 ? -1.0 : 1.0) : qq.h + qq.l;
+#endif
 }
 
 /* ---- sigmoid family -------------------------------------------------- */
 
-CACT_INLINE T CACT__E(sigmoid)(T x) { return (T)CACT__E(sigmoid_w)((W)x); }
+#if CACT__BITS == 32
+
+CACT_INLINE T CACT__E(sigmoid)(T x) { return (T)CACT__E(sigmoid_d)((double)x); }
 
 /* log(sigmoid(x)) = -softplus(-x) */
-CACT_INLINE T CACT__E(log_sigmoid)(T x) { return (T)-CACT__E(softplus_w)(-(W)x); }
+CACT_INLINE T CACT__E(log_sigmoid)(T x) { return (T)-CACT__E(softplus_d)(-(double)x); }
 
-/* x * sigmoid(beta * x) */
+/* x * sigmoid(beta * x); the double product's rounding (2^-53) is amplified
+ * by at most |beta x| < 104 where the result is not 0 or x */
 CACT_INLINE T CACT__E(swish)(T x, double beta)
 {
-    W v = x;
-    return (T)CACT__E(gate)(v, CACT__E(sigmoid_w)((W)beta * v));
+    double v = x;
+    return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(beta * v));
 }
 
 CACT_INLINE T CACT__E(silu)(T x)
 {
-    W v = x;
-    return (T)CACT__E(gate)(v, CACT__E(sigmoid_w)(v));
+    double v = x;
+    return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(v));
 }
 
 /* log(1 + e^(beta x)) / beta, and x itself where beta x > threshold
  * (PyTorch's definition; threshold = inf gives the smooth function). */
 CACT_INLINE T CACT__E(softplus)(T x, double beta, double threshold)
 {
-    W v = x, z = (W)beta * v;
-    return z > (W)threshold ? x : (T)(CACT__E(softplus_w)(z) / (W)beta);
+    double v = x;
+    return CACT__E(above)(beta, v, threshold) ? x
+           : (T)(CACT__E(softplus_d)(beta * v) * (1.0 / beta));
 }
 
 /* x * tanh(softplus(x)).  With e = e^x, tanh(log(1 + e)) = n / (n + 2),
  * n = e (e + 2): no cancellation for x < 0 (mish ~ x e^x there).  For
- * x > 40, 1 - n/(n+2) < 2e^-80, below half an ulp of the wide type, and
- * e^2x would overflow: the result is x. */
+ * x > 40, 1 - n/(n+2) < 2e^-80 and the result is x. */
 CACT_INLINE T CACT__E(mish)(T x)
 {
-    W v = x, e = CACT__M(exp)(v > 40 ? (W)40 : v), n = e * (e + 2);
+    double v = x, e = CACT__M(exp_d)(v > 40 ? 40.0 : v), n = e * (e + 2);
     return (T)(v > 40 ? v : CACT__E(gate)(v, n / (n + 2)));
 }
 
+#else /* float64 */
+
+CACT_INLINE T CACT__E(sigmoid)(T x)
+{
+    cact__dds q = CACT__E(sigmoid_dds)(x, 0.0);
+    return (q.h + q.l) * q.s;
+}
+
+/* log(sigmoid(x)) = -softplus(-x) */
+CACT_INLINE T CACT__E(log_sigmoid)(T x)
+{
+    cact__dds r = CACT__E(softplus_dds)(-x, 0.0);
+    return -((r.h + r.l) * r.s);
+}
+
+/* x * sigmoid(beta * x), beta x exact: in the tail sigmoid(z) ~ e^z, whose
+ * relative error is |z| times z's.  Below z = -1400 the gate is 0 (the
+ * result underflows unless |x| > 1e284 with |beta| < 1e-281). */
+CACT_INLINE T CACT__E(swish)(T x, double beta)
+{
+    cact__dd z = CACT__M(two_prod)(beta, x);
+    cact__dds q = CACT__E(sigmoid_dds)(z.h, z.l == z.l ? z.l : 0.0);
+    return CACT__E(gate_dd)(x, z.h < -1400.0 ? 0.0 : q.h, q.l, q.s);
+}
+
+CACT_INLINE T CACT__E(silu)(T x)
+{
+    cact__dds q = CACT__E(sigmoid_dds)(x, 0.0);
+    return CACT__E(gate_dd)(x, x < -1400.0 ? 0.0 : q.h, q.l, q.s);
+}
+
+/* log(1 + e^(beta x)) / beta (beta x exact, the division corrected), and x
+ * itself where beta x > threshold (PyTorch's definition). */
+CACT_INLINE T CACT__E(softplus)(T x, double beta, double threshold)
+{
+    cact__dd z = CACT__M(two_prod)(beta, x);
+    cact__dds r = CACT__E(softplus_dds)(z.h, z.l == z.l ? z.l : 0.0);
+    cact__dd q = CACT__M(div_dd)(r.h, r.l, beta, 0.0);
+    return CACT__E(above)(beta, x, threshold) ? x : (q.h + q.l) * r.s;
+}
+
+/* x * n / (n + 2), n = e (e + 2), e = e^x, every step a double-double */
+CACT_INLINE T CACT__E(mish)(T x)
+{
+    double v = x > 40 ? 40.0 : x;
+    cact__dds e = CACT__M(exp_dd)(v, 0.0);
+    cact__dd e2 = cact__two_sum(e.h, 2.0);
+    cact__dd n = CACT__M(mul_dd)(e.h, e.l, e2.h, e2.l + e.l);
+    cact__dd d = cact__two_sum(n.h, 2.0);
+    cact__dd t = CACT__M(div_dd)(n.h, n.l, d.h, d.l + n.l);
+    return x > 40 ? x : CACT__E(gate_dd)(x, x < -1400.0 ? 0.0 : t.h, t.l, e.s);
+}
+
+#endif
+
 /* ---- tanh family ----------------------------------------------------- */
 
-CACT_INLINE T CACT__E(tanh)(T x) { return (T)CACT__M(tanh)((W)x); }
+#if CACT__BITS == 32
 
-/* x - tanh(x).  For |x| < 1/16 the subtraction would cancel most digits:
- * use the Taylor series x^3/3 - 2x^5/15 + 17x^7/315 - ... (terms shrink by
- * about 0.4 x^2 < 1.6e-3 each; eight terms leave < 1e-21 relative). */
+CACT_INLINE T CACT__E(tanh)(T x) { return (T)CACT__M(tanh_d)((double)x); }
+
+/* x - tanh(x): below |x| = 0.625 the subtraction would cancel (up to all
+ * digits near 0), and a series takes over */
 CACT_INLINE T CACT__E(tanhshrink)(T x)
 {
-    W v = x, z = v * v;
-    W s = v * z * ((W)1 / 3 + z * ((W)-2 / 15 + z * ((W)17 / 315 + z * ((W)-62 / 2835 +
-          z * ((W)1382 / 155925 + z * ((W)-21844 / 6081075 + z * ((W)929569 / 638512875 +
-          z * ((W)-6404582 / 10854718875.0L))))))));
-    W a = v < 0 ? -v : v;
-    return (T)(a < (W)0.0625 ? s : v - CACT__M(tanh)(v));
+    double v = x;
+    return (T)(cact__abs(v) <= 0.625 ? CACT__M(tanhshrink_small_d)(v) : v - CACT__M(tanh_d)(v));
 }
+
+#else
+
+CACT_INLINE T CACT__E(tanh)(T x)
+{
+    cact__dd t = CACT__M(tanh_dd)(x);
+    return t.h + t.l;
+}
+
+/* x - tanh(x): a series below |x| = 0.4; above, x - tanh(x) with tanh a
+ * double-double and the subtraction exact (TwoSum); x -+ 1 beyond 20 */
+CACT_INLINE T CACT__E(tanhshrink)(T x)
+{
+    double a = cact__abs(x);
+    cact__dd t = CACT__M(tanh_dd)(x);
+    cact__dd d = cact__two_sum(x, -t.h);
+    double big = a > 20.0 ? (x < 0 ? x + 1.0 : x - 1.0) : d.h + (d.l - t.l);
+    return a < 0.4 ? CACT__M(tanhshrink_small_dd)(x) : big;
+}
+
+#endif
 
 /* ---- exponential linear units ---------------------------------------- */
 
-/* expm1 keeps full precision near 0 (e^x - 1 would cancel) */
+/* Klambauer et al. 2017 constants (the 35-digit values PyTorch documents),
+ * as double-doubles: scale, and scale * alpha */
+#define CACT__SELU_SCALE_H 1.0507009873554805
+#define CACT__SELU_SCALE_L 3.9874847667154144e-17
+#define CACT__SELU_SA_H 1.7580993408473768
+#define CACT__SELU_SA_L 1.41535193800845e-17
+
+#if CACT__BITS == 32
+
+/* expm1 keeps full precision near 0 (e^x - 1 would cancel); x (+-0
+ * included) where x >= 0 */
 CACT_INLINE T CACT__E(elu)(T x, double alpha)
 {
-    W v = x;
-    return v > 0 ? x : (T)((W)alpha * CACT__M(expm1)(v));
+    double v = x;
+    return v < 0 ? (T)(alpha * CACT__M(expm1n_d)(v)) : x;
 }
 
 CACT_INLINE T CACT__E(celu)(T x, double alpha)
 {
-    W v = x;
-    return v > 0 ? x : (T)((W)alpha * CACT__M(expm1)(v / (W)alpha));
+    double v = x;
+    return v < 0 ? (T)(alpha * CACT__M(expm1n_d)(v * (1.0 / alpha))) : x;
 }
 
-/* Klambauer et al. 2017 constants, to 35 digits */
-#define CACT__SELU_ALPHA 1.6732632423543772848170429916717L
-#define CACT__SELU_SCALE 1.0507009873554804934193349852946L
 CACT_INLINE T CACT__E(selu)(T x)
 {
-    W v = x;
-    return (T)(v > 0 ? (W)CACT__SELU_SCALE * v
-                     : (W)(CACT__SELU_SCALE * CACT__SELU_ALPHA) * CACT__M(expm1)(v));
+    double v = x;
+    return (T)(v < 0 ? CACT__SELU_SA_H * CACT__M(expm1n_d)(v) : CACT__SELU_SCALE_H * v);
 }
+
+#else
+
+CACT_INLINE T CACT__E(elu)(T x, double alpha)
+{
+    cact__dd m = CACT__M(expm1n_dd)(x, 0.0);
+    return x < 0 ? CACT__M(mla_lo)(alpha, m.h, alpha * m.l) : x;
+}
+
+/* expm1(x / alpha) with the quotient a double-double (its rounding would
+ * otherwise be a full ulp of the result near 0) */
+CACT_INLINE T CACT__E(celu)(T x, double alpha)
+{
+    cact__dd z = CACT__M(div_dd)(x, 0.0, alpha, 0.0);
+    cact__dd m = CACT__M(expm1n_dd)(z.h, z.l == z.l ? z.l : 0.0);
+    return x < 0 ? CACT__M(mla_lo)(alpha, m.h, alpha * m.l) : x;
+}
+
+CACT_INLINE T CACT__E(selu)(T x)
+{
+    cact__dd m = CACT__M(expm1n_dd)(x, 0.0);
+    double neg = CACT__M(mla_lo)(CACT__SELU_SA_H, m.h,
+                                 CACT__FMA(CACT__SELU_SA_H, m.l, CACT__SELU_SA_L * m.h));
+    return x < 0 ? neg : CACT__E(gate_dd)(x, CACT__SELU_SCALE_H, CACT__SELU_SCALE_L, 1.0);
+}
+
+#endif
 
 /* ---- GELU ------------------------------------------------------------ */
 
 /* x Phi(x) = x erfc(-x / sqrt 2) / 2.  erfc, not 1 + erf: in the negative
  * tail 1 + erf(x/sqrt 2) cancels to 0 long before the result underflows
- * (gelu(-6.52) = -2.3e-10, not 0). */
+ * (gelu(-6.52) = -2.3e-10, not 0).  With a = |x| / sqrt 2 and E = erfc(a):
+ * Phi = E/2 for x < 0 and 1 - E/2 (no cancellation, E/2 <= 1/2) for x >= 0. */
 CACT_INLINE T CACT__E(gelu)(T x)
 {
-    W v = x;
-    W p = (W)0.5 * CACT__M(erfc)(v * (W)-0.70710678118654752440084436210484903L);
-    return (T)CACT__E(gate)(v, p);
+#if CACT__BITS == 32
+    double v = x;
+    double E = CACT__M(erfc_d)(cact__abs(v) * 0.7071067811865476);
+    return (T)CACT__E(gate)(v, v < 0 ? 0.5 * E : 1.0 - 0.5 * E);
+#else
+    /* a = |x| / sqrt 2 as a double-double: erfc's relative sensitivity is 2a */
+    double ax = cact__abs(x);
+    ax = ax > 40.0 ? 40.0 : ax;
+    cact__dd a = CACT__M(two_prod)(ax, 0.7071067811865476);
+    a.l = CACT__FMA(ax, -4.833646656726457e-17, a.l);
+    cact__dds E = CACT__M(erfc_dd)(a.h, a.l);
+    cact__dd p = cact__fast_two_sum(1.0, -0.5 * E.h);
+    int neg = x < 0;
+    return CACT__E(gate_dd)(x, neg ? 0.5 * E.h : p.h, neg ? 0.5 * E.l : p.l - 0.5 * E.l,
+                            neg ? E.s : 1.0);
+#endif
 }
 
 /* x (1 + tanh(u)) / 2, u = sqrt(2/pi) (x + 0.044715 x^3), written as
- * x sigmoid(2u) because 1 + tanh(u) cancels in the negative tail. */
+ * x sigmoid(2u) because 1 + tanh(u) cancels in the negative tail.
+ * float64: sigmoid(2u) ~ e^2u there amplifies u's relative error by 2|u|
+ * (up to 745), so u is a double-double (with 0.044715 and sqrt(2/pi) as
+ * double-doubles: 0.044715 is a decimal constant, not a double). */
 CACT_INLINE T CACT__E(gelu_tanh)(T x)
 {
-    W v = x;
-    W u = (W)0.79788456080286535587989211986876373L * (v + (W)0.044715L * v * v * v);
-    return (T)CACT__E(gate)(v, CACT__E(sigmoid_w)(2 * u));
+#if CACT__BITS == 32
+    double v = x;
+    double u = 0.7978845608028654 * (v + 0.044715 * v * v * v);
+    return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(2.0 * u));
+#else
+    double xc = x < -1e5 ? -1e5 : (x > 1e5 ? 1e5 : x);   /* sigmoid(2u) is 0 or 1 beyond */
+    cact__dd x2 = CACT__M(two_prod)(xc, xc);
+    cact__dd k = CACT__M(mul_dd)(0.044715, 2.1960211427085595e-18, x2.h, x2.l);
+    cact__dd w = cact__two_sum(1.0, k.h);                  /* 1 + 0.044715 x^2 */
+    cact__dd c = CACT__M(mul_dd)(0.7978845608028654, -4.98465440455546e-17, xc, 0.0);
+    cact__dd u = CACT__M(mul_dd)(c.h, c.l, w.h, w.l + k.l);
+    cact__dds q = CACT__E(sigmoid_dds)(2.0 * u.h, 2.0 * u.l);
+    return CACT__E(gate_dd)(x, u.h < -700.0 ? 0.0 : q.h, q.l, q.s);
+#endif
 }
 
-#undef W
 #undef T
 #undef CACT__E
 #undef CACT__M
+#undef CACT__FMA

@@ -1,0 +1,555 @@
+/* tools/exhaustive/check.c -- accuracy of cact's elementwise kernels against
+ * long double references:
+ *
+ *   check f32 [--stride S] [--kernel K] [--level L] [--threads T]
+ *       every float32 bit pattern (or every S-th) through each kernel, at each
+ *       ISA level the CPU has (v4, v3, base), against the reference
+ *   check f64 [--samples N] [--seed S] [--kernel K] [--level L] [--threads T]
+ *       N random float64 inputs (log-uniform magnitudes of both signs over
+ *       the whole range, the working range, the tails, special values)
+ *   check ref32|ref64 KERNEL < inputs
+ *       the reference for each input (one hex float per line), printed as
+ *       "hi lo" doubles (hi + lo = the long double value): tests compare it
+ *       with mpmath
+ *
+ * For each kernel and level it prints the max error in ulps of the result's
+ * dtype (subnormal results at their true ulp: 2^-149 / 2^-1074), the input
+ * where it occurs, and how many results are above 0.5 and above 1 ulp.
+ * Built and run by `make -C tools/exhaustive full` (float32, every pattern)
+ * and by tests/test_math_core.py (a stride).  Kernels run with their default
+ * parameters (threshold: 0.5, -2).
+ *
+ * The references are long double (x87, 64-bit mantissa: 11 bits more than
+ * float64, so a reference good to 2^-62 relative measures float64 ulps to
+ * +-0.002).  Where a formula cancels or amplifies its argument's rounding,
+ * the reference is written so that it does not: tanhshrink by a 26-term
+ * series below |x| = 1/2; gelu's x/sqrt2, gelu_tanh's u and hard_sigmoid's
+ * alpha x as exact long-double pairs (Dekker products) with a first-order
+ * correction; every reference is cross-checked against mpmath by the tests.
+ */
+#include <cact/cact.h>
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+typedef long double LD;
+
+/* ---- long double pairs (hi + lo), Dekker / Knuth ---------------------- */
+
+typedef struct { LD h, l; } dld;
+
+static dld ld_two_sum(LD a, LD b)
+{
+    LD s = a + b, bb = s - a;
+    dld r = { s, (a - (s - bb)) + (b - bb) };
+    return r;
+}
+
+static dld ld_two_prod(LD a, LD b)
+{
+    const LD C = 4294967297.0L;  /* 2^32 + 1: Veltkamp's split of a 64-bit mantissa */
+    LD ca = C * a, ah = ca - (ca - a), al = a - ah;
+    LD cb = C * b, bh = cb - (cb - b), bl = b - bh;
+    LD p = a * b;
+    dld r = { p, ((ah * bh - p) + ah * bl + al * bh) + al * bl };
+    return r;
+}
+
+static dld ld_mul(dld a, dld b)
+{
+    dld p = ld_two_prod(a.h, b.h);
+    p.l += a.h * b.l + a.l * b.h;
+    return ld_two_sum(p.h, p.l);
+}
+
+static dld ld_add(dld a, dld b)
+{
+    dld s = ld_two_sum(a.h, b.h);
+    s.l += a.l + b.l;
+    return ld_two_sum(s.h, s.l);
+}
+
+static dld ld_pair(LD h, LD l) { dld r = { h, l }; return r; }
+
+/* constants as long double pairs (from mpmath at 300 bits) */
+#define RSQRT2 ld_pair(0xb504f333f9de6484p-64L, 0xb2fb1366ea957d3ep-129L)
+#define SQRT2PI ld_pair(0xcc42299ea1b28468p-64L, 0xfcb3c500bab8e2ffp-129L)
+#define K0044715 ld_pair(0xb727136a400fba88p-68L, 0x9aaa3ad18d25edd0p-134L)
+#define TWO_RSQRTPI 0x906eba8214db688dp-63L
+#define SELU_ALPHA 0xd62d7d6bc1678bd7p-63L
+#define SELU_SCALE 0x867d5eb548899170p-63L
+
+/* ---- references ------------------------------------------------------ */
+
+static LD clip(LD v, LD lo, LD hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+static LD r_identity(LD x) { return x; }
+static LD r_binary_step(LD x) { return x >= 0 ? 1 : 0; }
+static LD r_relu(LD x) { return x > 0 ? x : 0; }
+static LD r_relu6(LD x) { return clip(x, 0, 6); }
+static LD r_leaky_relu(LD x) { return x >= 0 ? x : (LD)0.01 * x; }
+static LD r_hardtanh(LD x) { return clip(x, -1, 1); }
+static LD r_hard_sigmoid(LD x)
+{
+    /* alpha x exactly (alpha = 1/6 as a double), then + 1/2: near the kink
+     * the sum cancels to a few ulps of x */
+    dld p = ld_two_prod((LD)(1.0 / 6.0), x);
+    dld s = ld_two_sum(p.h, 0.5L);
+    return clip(s.h + (s.l + p.l), 0, 1);
+}
+static LD r_hard_swish(LD x) { return x * clip((x + 3) / 6, 0, 1); }
+static LD r_softshrink(LD x) { return x > 0.5L ? x - 0.5L : (x < -0.5L ? x + 0.5L : 0); }
+static LD r_hardshrink(LD x) { return fabsl(x) > 0.5L ? x : 0; }
+static LD r_threshold(LD x) { return x > 0.5L ? x : -2.0L; }
+static LD r_softsign(LD x) { return x / (1 + fabsl(x)); }
+
+static LD r_sigmoid(LD x)
+{
+    LD e = expl(-fabsl(x));
+    return (x < 0 ? e : 1) / (1 + e);
+}
+static LD softplusl(LD z) { return (z > 0 ? z : 0) + log1pl(expl(-fabsl(z))); }
+static LD r_log_sigmoid(LD x) { return -softplusl(-x); }
+static LD r_silu(LD x) { return x * r_sigmoid(x); }
+static LD r_softplus(LD x) { return x > 20 ? x : softplusl(x); }
+/* tanh(log(1 + e)) = n / (n + 2), n = e (e + 2): no cancellation for x < 0 */
+static LD r_mish(LD x)
+{
+    LD e = expl(x > 40 ? 40 : x), n = e * (e + 2);
+    return x > 40 ? x : x * (n / (n + 2));
+}
+static LD r_tanh(LD x) { return tanhl(x); }
+
+/* x - tanh x = sum a_k x^(2k+1), a_k = -2^2n (2^2n - 1) B_2n / (2n)!, n = k+1 */
+static const LD TS[26] = {
+    0xaaaaaaaaaaaaaaabp-65L, -0x8888888888888889p-66L, 0xdd0dd0dd0dd0dd0ep-68L,
+    -0xb327a4416087cf99p-69L, 0x91371aaf3611e47bp-70L, -0xeb69e870abeefdb0p-72L,
+    0xbed1b2295baf15b5p-73L, -0x9aac12401b3a2291p-74L, 0xfabebb9a68b3210dp-76L,
+    -0xcb3f0c57e57d6451p-77L, 0xa4bec7751292c99fp-78L, -0x8589969cd3028276p-79L,
+    0xd87b969f71274917p-81L, -0xaf796d23a72db63ep-82L, 0x8e3befcae0e06817p-83L,
+    -0xe694cef25735d9c2p-85L, 0xbae6f32b1ff6c743p-86L, -0x977f46d9d7f8f919p-87L,
+    0xf59914823a1a5e53p-89L, -0xc712ffc993f15cc6p-90L, 0xa15d0d1a4da4808ap-91L,
+    -0x82cbdb0e59849149p-92L, 0xd409fb755382c294p-94L, -0xabdf514a8788f214p-95L,
+    0x8b5080e2fef4b0ffp-96L, -0xe1d91d82f1cfc57ep-98L };
+static LD r_tanhshrink(LD x)
+{
+    if (fabsl(x) >= 0.5L)
+        return x - tanhl(x);    /* loses < 4 bits */
+    LD u = x * x, s = 0;
+    for (int k = 25; k >= 0; k--)
+        s = s * u + TS[k];
+    return x * u * s;
+}
+static LD r_elu(LD x) { return x > 0 ? x : expm1l(x); }
+static LD r_selu(LD x) { return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * expm1l(x)); }
+
+/* x erfc(-x / sqrt2) / 2 with z = -x/sqrt2 an exact pair (zh + zl) and
+ * erfc(zh + zl) = erfc(zh) - zl (2/sqrt pi) e^(-zh^2): erfc's relative
+ * sensitivity is 2z, up to 2^10.5 in the float64 tail. */
+static LD r_gelu(LD x)
+{
+    dld z = ld_mul(ld_pair(-x, 0), RSQRT2);
+    LD E = erfcl(z.h) - z.l * TWO_RSQRTPI * expl(-z.h * z.h);
+    return x * E / 2;
+}
+/* x sigmoid(2u), u = sqrt(2/pi) (x + 0.044715 x^3) as an exact pair; in the
+ * tail sigmoid's relative sensitivity is |2u|, up to 745 */
+static LD r_gelu_tanh(LD x)
+{
+    if (fabsl(x) > 1e5L)
+        return x > 0 ? x : -0.0L;
+    dld xx = ld_pair(x, 0);
+    dld x3 = ld_mul(ld_mul(xx, xx), xx);
+    dld u = ld_mul(SQRT2PI, ld_add(xx, ld_mul(K0044715, x3)));
+    LD v = 2 * u.h, vl = 2 * u.l;
+    LD s = r_sigmoid(v);
+    return x * s * (1 + (1 - s) * vl);
+}
+
+/* ---- the kernels under test, per level, with default parameters ------- */
+
+typedef void (*k32)(const float *, float *, size_t);
+typedef void (*k64)(const double *, double *, size_t);
+
+#define LEVELS_MAX 3
+static const char *LEVEL_NAME[LEVELS_MAX] = { "v4", "v3", "base" };
+
+#if CACT_DISPATCH
+#define WRAP(name, ARGS)                                                                      \
+    static void w_##name##_f32_v4(const float *x, float *y, size_t n) { cact__##name##_f32_v4(x, y, n ARGS); }    \
+    static void w_##name##_f32_v3(const float *x, float *y, size_t n) { cact__##name##_f32_v3(x, y, n ARGS); }    \
+    static void w_##name##_f32_base(const float *x, float *y, size_t n) { cact__##name##_f32_base(x, y, n ARGS); } \
+    static void w_##name##_f64_v4(const double *x, double *y, size_t n) { cact__##name##_f64_v4(x, y, n ARGS); }  \
+    static void w_##name##_f64_v3(const double *x, double *y, size_t n) { cact__##name##_f64_v3(x, y, n ARGS); }  \
+    static void w_##name##_f64_base(const double *x, double *y, size_t n) { cact__##name##_f64_base(x, y, n ARGS); }
+#define ENTRY(name, ref, lo, hi)                                                              \
+    { #name, { w_##name##_f32_v4, w_##name##_f32_v3, w_##name##_f32_base },                   \
+      { w_##name##_f64_v4, w_##name##_f64_v3, w_##name##_f64_base }, ref, lo, hi }
+#else
+#define WRAP(name, ARGS)                                                                      \
+    static void w_##name##_f32_base(const float *x, float *y, size_t n) { cact__##name##_f32_base(x, y, n ARGS); } \
+    static void w_##name##_f64_base(const double *x, double *y, size_t n) { cact__##name##_f64_base(x, y, n ARGS); }
+#define ENTRY(name, ref, lo, hi)                                                              \
+    { #name, { 0, 0, w_##name##_f32_base }, { 0, 0, w_##name##_f64_base }, ref, lo, hi }
+#endif
+#define NOARGS
+
+WRAP(identity, NOARGS)
+WRAP(binary_step, NOARGS)
+WRAP(relu, NOARGS)
+WRAP(relu6, NOARGS)
+WRAP(leaky_relu, CACT__ID(, 0.01))
+WRAP(hardtanh, CACT__ID(, -1.0, 1.0))
+WRAP(hard_sigmoid, CACT__ID(, 1.0 / 6.0, 0.5))
+WRAP(hard_swish, NOARGS)
+WRAP(softshrink, CACT__ID(, 0.5))
+WRAP(hardshrink, CACT__ID(, 0.5))
+WRAP(threshold, CACT__ID(, 0.5, -2.0))
+WRAP(softsign, NOARGS)
+WRAP(sigmoid, NOARGS)
+WRAP(log_sigmoid, NOARGS)
+WRAP(swish, CACT__ID(, 1.0))
+WRAP(silu, NOARGS)
+WRAP(softplus, CACT__ID(, 1.0, 20.0))
+WRAP(mish, NOARGS)
+WRAP(tanh, NOARGS)
+WRAP(tanhshrink, NOARGS)
+WRAP(elu, CACT__ID(, 1.0))
+WRAP(celu, CACT__ID(, 1.0))
+WRAP(selu, NOARGS)
+WRAP(gelu, NOARGS)
+WRAP(gelu_tanh, NOARGS)
+
+typedef struct {
+    const char *name;
+    k32 f32[LEVELS_MAX];
+    k64 f64[LEVELS_MAX];
+    LD (*ref)(LD);
+    double lim_neg, lim_pos;   /* f(-inf), f(+inf) */
+} kernel_t;
+
+#define INF_ HUGE_VAL
+static const kernel_t KERNELS[] = {
+    ENTRY(identity, r_identity, -INF_, INF_),
+    ENTRY(binary_step, r_binary_step, 0, 1),
+    ENTRY(relu, r_relu, 0, INF_),
+    ENTRY(relu6, r_relu6, 0, 6),
+    ENTRY(leaky_relu, r_leaky_relu, -INF_, INF_),
+    ENTRY(hardtanh, r_hardtanh, -1, 1),
+    ENTRY(hard_sigmoid, r_hard_sigmoid, 0, 1),
+    ENTRY(hard_swish, r_hard_swish, -0.0, INF_),
+    ENTRY(softshrink, r_softshrink, -INF_, INF_),
+    ENTRY(hardshrink, r_hardshrink, -INF_, INF_),
+    ENTRY(threshold, r_threshold, -2, INF_),
+    ENTRY(softsign, r_softsign, -1, 1),
+    ENTRY(sigmoid, r_sigmoid, 0, 1),
+    ENTRY(log_sigmoid, r_log_sigmoid, -INF_, -0.0),
+    ENTRY(swish, r_silu, -0.0, INF_),
+    ENTRY(silu, r_silu, -0.0, INF_),
+    ENTRY(softplus, r_softplus, 0, INF_),
+    ENTRY(mish, r_mish, -0.0, INF_),
+    ENTRY(tanh, r_tanh, -1, 1),
+    ENTRY(tanhshrink, r_tanhshrink, -INF_, INF_),
+    ENTRY(elu, r_elu, -1, INF_),
+    ENTRY(celu, r_elu, -1, INF_),
+    ENTRY(selu, r_selu, -1.7580993408473768, INF_),
+    ENTRY(gelu, r_gelu, -0.0, INF_),
+    ENTRY(gelu_tanh, r_gelu_tanh, -0.0, INF_),
+};
+#define NKERNELS (sizeof KERNELS / sizeof KERNELS[0])
+
+static LD reference(const kernel_t *k, LD x)
+{
+    if (x != x)
+        return x;
+    if (isinf(x))
+        return x < 0 ? k->lim_neg : k->lim_pos;
+    return k->ref(x);
+}
+
+/* ---- ulp errors -------------------------------------------------------- */
+
+/* |y - ref| in ulps of the dtype (mant bits, min exponent emin), subnormal
+ * results at their true ulp; NaN expected: 0 if y is NaN; a reference
+ * that rounds to +-inf expects that inf. */
+static double ulp_error(LD y, LD ref, int mant, int emin, LD rounded_ref)
+{
+    if (ref != ref)
+        return y != y ? 0 : INFINITY;
+    if (isinf(rounded_ref))
+        return y == rounded_ref ? 0 : INFINITY;
+    if (!isfinite(y))
+        return INFINITY;
+    int e;
+    frexpl(ref, &e);
+    e -= 1;
+    if (e < emin)
+        e = emin;
+    return (double)(fabsl(y - ref) / ldexpl(1, e - mant));
+}
+
+typedef struct {
+    double max;
+    double worst_x;
+    double worst_y;
+    uint64_t over_half, over_one, n;
+} stats_t;
+
+static void stats_add(stats_t *s, double err, double x, double y)
+{
+    s->n++;
+    if (err > 0.5) s->over_half++;
+    if (err > 1.0) s->over_one++;
+    if (err > s->max) {
+        s->max = err;
+        s->worst_x = x;
+        s->worst_y = y;
+    }
+}
+
+static void stats_merge(stats_t *a, const stats_t *b)
+{
+    if (b->max > a->max) { a->max = b->max; a->worst_x = b->worst_x; a->worst_y = b->worst_y; }
+    a->over_half += b->over_half;
+    a->over_one += b->over_one;
+    a->n += b->n;
+}
+
+static void print_stats(const char *dtype, const char *name, const char *level, const stats_t *s,
+                        int vs_v4_diff_known, uint64_t vs_v4_diff)
+{
+    printf("%-4s %-13s %-4s max %-9.4g ulp at x=%-15.9g (%a) got %-15.9g >0.5: %-11llu >1: %-9llu n=%llu",
+           dtype, name, level, s->max, s->worst_x, s->worst_x, s->worst_y,
+           (unsigned long long)s->over_half, (unsigned long long)s->over_one, (unsigned long long)s->n);
+    if (vs_v4_diff_known)
+        printf(" differs-from-v4=%llu", (unsigned long long)vs_v4_diff);
+    printf("\n");
+    fflush(stdout);
+}
+
+/* ---- float32: every bit pattern -------------------------------------- */
+
+#define CHUNK 4096
+
+static int level_available(int lv)
+{
+    int hw = cact_isa_hardware();
+    if (lv == 0) return CACT_DISPATCH && hw >= CACT_ISA_V4;
+    if (lv == 1) return CACT_DISPATCH && hw >= CACT_ISA_V3;
+    return 1;
+}
+
+static void run_f32(const kernel_t *k, const int *levels, uint64_t stride)
+{
+    stats_t tot[LEVELS_MAX];
+    uint64_t diff[LEVELS_MAX];
+    memset(tot, 0, sizeof tot);
+    memset(diff, 0, sizeof diff);
+    uint64_t nchunks = ((1ULL << 32) / stride + CHUNK - 1) / CHUNK;
+    long long c;
+#pragma omp parallel
+    {
+        stats_t loc[LEVELS_MAX];
+        uint64_t ldiff[LEVELS_MAX];
+        float x[CHUNK], y[LEVELS_MAX][CHUNK];
+        memset(loc, 0, sizeof loc);
+        memset(ldiff, 0, sizeof ldiff);
+#pragma omp for schedule(dynamic, 16)
+        for (c = 0; c < (long long)nchunks; c++) {
+            size_t m = 0;
+            for (; m < CHUNK; m++) {
+                uint64_t b = ((uint64_t)c * CHUNK + m) * stride;
+                if (b >= (1ULL << 32)) break;
+                uint32_t u = (uint32_t)b;
+                memcpy(&x[m], &u, 4);
+            }
+            for (int lv = 0; lv < LEVELS_MAX; lv++)
+                if (levels[lv]) k->f32[lv](x, y[lv], m);
+            for (size_t i = 0; i < m; i++) {
+                LD ref = reference(k, (LD)x[i]);
+                float rr = (float)ref;
+                for (int lv = 0; lv < LEVELS_MAX; lv++) {
+                    if (!levels[lv]) continue;
+                    double e = ulp_error((LD)y[lv][i], ref, 23, -126, (LD)rr);
+                    stats_add(&loc[lv], e, x[i], y[lv][i]);
+                    if (lv > 0 && levels[0] && memcmp(&y[lv][i], &y[0][i], 4) != 0 &&
+                        !(y[lv][i] != y[lv][i] && y[0][i] != y[0][i])) ldiff[lv]++;
+                }
+            }
+        }
+#pragma omp critical
+        for (int lv = 0; lv < LEVELS_MAX; lv++) {
+            stats_merge(&tot[lv], &loc[lv]);
+            diff[lv] += ldiff[lv];
+        }
+    }
+    for (int lv = 0; lv < LEVELS_MAX; lv++)
+        if (levels[lv]) print_stats("f32", k->name, LEVEL_NAME[lv], &tot[lv], lv > 0 && levels[0], diff[lv]);
+}
+
+/* ---- float64: a sample ------------------------------------------------ */
+
+static uint64_t splitmix(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+static double unif(uint64_t *s) { return (double)(splitmix(s) >> 11) * 0x1p-53; }
+
+/* The i-th input of the float64 sample: special values first, then a mix of
+ * log-uniform magnitudes over all finite doubles, the working range, and
+ * the tails where naive formulas fail. */
+static double sample64(uint64_t i, uint64_t *s)
+{
+    static const double special[] = {
+        0.0, -0.0, INFINITY, -INFINITY, NAN, 4.9406564584124654e-324, -4.9406564584124654e-324,
+        2.2250738585072009e-308, 2.2250738585072014e-308, -2.2250738585072014e-308, DBL_MAX, -DBL_MAX,
+        1, -1, 0.5, -0.5, 3, -3, 6, 20, -20, 20.000000000000004, 19.999999999999996, 40, -40,
+        709.78, -745.13, -745.2, -708.4, 1e-300, -1e-300, 1e-8, -1e-8, 0.0625, -0.0625, 0.4, -0.4,
+        0.625, -0.625, 2.5 * 1.4142135623730951, -2.5 * 1.4142135623730951, -38.6, -27.3 * 1.4142135623730951 };
+    size_t ns = sizeof special / sizeof special[0];
+    if (i < ns) return special[i];
+    double sign = (splitmix(s) & 1) ? -1.0 : 1.0, u = unif(s);
+    switch (splitmix(s) % 10) {
+    case 0: case 1: case 2:            /* log-uniform over every finite magnitude */
+        return sign * exp2(-1074.0 + u * 2098.0);
+    case 3: case 4:                    /* the working range */
+        return sign * 40.0 * u;
+    case 5:                            /* near 0: elu/tanhshrink/softsign/gelu */
+        return sign * exp2(-60.0 + 59.0 * u);
+    case 6:                            /* subnormal sigmoid/silu/mish/softplus results */
+        return sign * (700.0 + 60.0 * u);
+    case 7:                            /* gelu / gelu_tanh negative tails */
+        return -(4.0 + 36.0 * u);
+    case 8:                            /* softplus / log_sigmoid / tanh saturation, mish minimum */
+        return sign * (15.0 + 30.0 * u);
+    default:                           /* |x| in [1, 1e5]: x^3 in gelu_tanh, elu's plateau */
+        return sign * exp2(17.0 * u);
+    }
+}
+
+static void run_f64(const kernel_t *k, const int *levels, uint64_t n, uint64_t seed)
+{
+    stats_t tot[LEVELS_MAX];
+    uint64_t diff[LEVELS_MAX];
+    memset(tot, 0, sizeof tot);
+    memset(diff, 0, sizeof diff);
+    uint64_t nchunks = (n + CHUNK - 1) / CHUNK;
+    long long c;
+#pragma omp parallel
+    {
+        stats_t loc[LEVELS_MAX];
+        uint64_t ldiff[LEVELS_MAX];
+        double x[CHUNK], y[LEVELS_MAX][CHUNK];
+        memset(loc, 0, sizeof loc);
+        memset(ldiff, 0, sizeof ldiff);
+#pragma omp for schedule(dynamic, 4)
+        for (c = 0; c < (long long)nchunks; c++) {
+            uint64_t s = seed * 0x100000001B3ULL + (uint64_t)c;   /* per-chunk stream */
+            size_t m = 0;
+            for (; m < CHUNK && (uint64_t)c * CHUNK + m < n; m++)
+                x[m] = sample64((uint64_t)c * CHUNK + m, &s);
+            for (int lv = 0; lv < LEVELS_MAX; lv++)
+                if (levels[lv]) k->f64[lv](x, y[lv], m);
+            for (size_t i = 0; i < m; i++) {
+                LD ref = reference(k, (LD)x[i]);
+                double rr = (double)ref;
+                for (int lv = 0; lv < LEVELS_MAX; lv++) {
+                    if (!levels[lv]) continue;
+                    double e = ulp_error((LD)y[lv][i], ref, 52, -1022, (LD)rr);
+                    stats_add(&loc[lv], e, x[i], y[lv][i]);
+                    if (lv > 0 && levels[0] && memcmp(&y[lv][i], &y[0][i], 8) != 0 &&
+                        !(y[lv][i] != y[lv][i] && y[0][i] != y[0][i])) ldiff[lv]++;
+                }
+            }
+        }
+#pragma omp critical
+        for (int lv = 0; lv < LEVELS_MAX; lv++) {
+            stats_merge(&tot[lv], &loc[lv]);
+            diff[lv] += ldiff[lv];
+        }
+    }
+    for (int lv = 0; lv < LEVELS_MAX; lv++)
+        if (levels[lv]) print_stats("f64", k->name, LEVEL_NAME[lv], &tot[lv], lv > 0 && levels[0], diff[lv]);
+}
+
+/* ---- command line ------------------------------------------------------ */
+
+static const kernel_t *find(const char *name)
+{
+    for (size_t i = 0; i < NKERNELS; i++)
+        if (!strcmp(KERNELS[i].name, name)) return &KERNELS[i];
+    fprintf(stderr, "unknown kernel %s\n", name);
+    exit(2);
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: check f32 [--stride S] | f64 [--samples N] [--seed S]\n"
+                    "             [--kernel K] [--level v4|v3|base|all] [--threads T]\n"
+                    "       check ref32|ref64 KERNEL < hex floats\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) return usage();
+    const char *mode = argv[1];
+    if (!strcmp(mode, "ref32") || !strcmp(mode, "ref64")) {
+        if (argc < 3) return usage();
+        const kernel_t *k = find(argv[2]);
+        char line[128];
+        while (fgets(line, sizeof line, stdin)) {
+            double x = strtod(line, NULL);
+            LD r = reference(k, !strcmp(mode, "ref32") ? (LD)(float)x : (LD)x);
+            double hi = (double)r, lo = isfinite(hi) ? (double)(r - hi) : 0.0;
+            printf("%a %a\n", hi, lo);
+        }
+        return 0;
+    }
+    if (strcmp(mode, "f32") && strcmp(mode, "f64")) return usage();
+    uint64_t stride = 1, samples = 10000000, seed = 1;
+    const char *only = NULL, *level = "all";
+    int threads = 1;
+    for (int i = 2; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--stride")) stride = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--samples")) samples = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--seed")) seed = strtoull(argv[i + 1], NULL, 10);
+        else if (!strcmp(argv[i], "--kernel")) only = argv[i + 1];
+        else if (!strcmp(argv[i], "--level")) level = argv[i + 1];
+        else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+        else return usage();
+    }
+    if (stride < 1) stride = 1;
+#ifdef _OPENMP
+    omp_set_num_threads(threads > 0 ? threads : 1);
+#else
+    (void)threads;
+#endif
+    int levels[LEVELS_MAX];
+    for (int lv = 0; lv < LEVELS_MAX; lv++)
+        levels[lv] = level_available(lv) && (!strcmp(level, "all") || !strcmp(level, LEVEL_NAME[lv]));
+    printf("# cact %s accuracy, %s; %s; levels:", CACT_VERSION_STRING,
+           !strcmp(mode, "f32") ? "float32" : "float64",
+           !strcmp(mode, "f32") ? (stride == 1 ? "every bit pattern" : "a stride of the bit patterns")
+                                : "random sample");
+    for (int lv = 0; lv < LEVELS_MAX; lv++)
+        if (levels[lv]) printf(" %s", LEVEL_NAME[lv]);
+    if (!strcmp(mode, "f32")) printf("; stride %llu\n", (unsigned long long)stride);
+    else printf("; %llu samples, seed %llu\n", (unsigned long long)samples, (unsigned long long)seed);
+    for (size_t i = 0; i < NKERNELS; i++) {
+        if (only && strcmp(KERNELS[i].name, only)) continue;
+        if (!strcmp(mode, "f32")) run_f32(&KERNELS[i], levels, stride);
+        else run_f64(&KERNELS[i], levels, samples, seed);
+    }
+    return 0;
+}
