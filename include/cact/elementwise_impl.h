@@ -41,13 +41,24 @@ CACT_INLINE double CACT__E(clip01)(double v)
     return v > 1 ? 1.0 : v;
 }
 
-/* x * s where s in [0, 1] is a gate that may be exactly 0 while x is
- * infinite (gelu, silu, mish, hard_swish at -inf): the product is the
- * limit 0 with x's sign, not inf * 0 = NaN.  (Selects, not copysign's bit
- * operations: a select between integers would not vectorize on SSE2.) */
+/* x * s for a float32 x and a gate s in [0, 1] (computed in double) that
+ * is 0, or e^-708 (exp_d's floor), or 1 at x = +-inf: x is clamped to
+ * +-2^200, so that the product is the limit, +-0 (not inf * 0 = NaN, not
+ * inf * e^-708 = inf) or +-inf (2^200 s rounds to float32's inf for any
+ * s > 2^-72), while every finite float32 x is unchanged. */
 CACT_INLINE double CACT__E(gate)(double x, double s)
 {
-    return s == 0 ? (x < 0 ? -0.0 : 0.0) : x * s;
+    double xc = x < -1.6069380442589903e+60 ? -1.6069380442589903e+60 : x;
+    xc = xc > 1.6069380442589903e+60 ? 1.6069380442589903e+60 : xc;
+    return xc * s;
+}
+
+/* NaN in gives the same NaN out (its bits, wherever it sits in the array:
+ * arithmetic on a NaN may return it or the default NaN depending on the
+ * operand order the compiler picked for the vector or the scalar loop) */
+CACT_INLINE T CACT__E(nan_in)(T x, T r)
+{
+    return x != x ? x : r;
 }
 
 /* beta * x > threshold, decided on the exact product (the rounded one may
@@ -109,16 +120,19 @@ CACT_INLINE cact__dds CACT__E(softplus_dds)(double zh, double zl)
 /* x * (gh + gl) * s for a gate g in [0, 1]: exact product, one rounding.
  * A tiny x is scaled up by 2^106 (a subnormal result is then rounded once,
  * by the multiplication by s) and a huge one down (Dekker's product in the
- * baseline would overflow), the scale folded into s.  The limit +-0 where
- * g is 0 and x infinite, and x * gh where x is infinite. */
+ * baseline would overflow), the scale folded into s.  x is clamped to
+ * +-DBL_MAX, so a gate of 0 gives +-0 at x = +-inf (the limit, not NaN);
+ * an infinite x with a nonzero gate gives x * gh. */
 CACT_INLINE double CACT__E(gate_dd)(double x, double gh, double gl, double s)
 {
     double ax = cact__abs(x);
+    double xc = x < -1.7976931348623157e308 ? -1.7976931348623157e308 : x;
+    xc = xc > 1.7976931348623157e308 ? 1.7976931348623157e308 : xc;
     int tiny = ax < 1e-290, huge = ax > 1e290;
-    double xs = tiny ? x * 8.112963841460668e+31 : (huge ? x * 1.232595164407831e-32 : x);
+    double xs = tiny ? xc * 8.112963841460668e+31 : (huge ? xc * 1.232595164407831e-32 : xc);
     double ss = tiny ? s * 1.232595164407831e-32 : (huge ? s * 8.112963841460668e+31 : s);
     double y = CACT__M(mla_lo)(xs, gh, xs * gl) * ss;
-    return gh == 0 ? (x < 0 ? -0.0 : 0.0) : (ax > 1.7976931348623157e308 ? x * gh : y);
+    return (ax > 1.7976931348623157e308 && gh != 0) ? x * gh : y;
 }
 #endif
 
@@ -141,7 +155,7 @@ CACT_INLINE T CACT__E(relu6)(T x)
 
 /* float32: the double product of a double and a float, rounded to float,
  * is within 0.5 + 2^-29 ulp; float64: one rounding */
-CACT_INLINE T CACT__E(leaky_relu)(T x, double negative_slope)
+CACT_INLINE T CACT__E(leaky_relu_r)(T x, double negative_slope)
 {
     return x >= 0 ? x : (T)(negative_slope * (double)x);
 }
@@ -153,23 +167,18 @@ CACT_INLINE T CACT__E(hardtanh)(T x, double min_val, double max_val)
     return (T)(v > max_val ? max_val : v);
 }
 
-/* alpha x + beta with one rounding: near x = -beta/alpha the sum cancels,
- * and only a fused multiply-add (or an exact product) keeps the tiny result
- * accurate.  float32 computes in double, where the product's rounding is
- * 2^-29 of a float32 ulp even there. */
-CACT_INLINE T CACT__E(hard_sigmoid)(T x, double alpha, double beta)
+/* alpha x + beta with one rounding: near x = -beta/alpha the sum cancels
+ * (to 2.8e-17 at x = -3 with alpha = 1/6 rounded to double), and only a
+ * fused multiply-add or an exact product keeps the tiny result. */
+CACT_INLINE T CACT__E(hard_sigmoid_r)(T x, double alpha, double beta)
 {
-#if CACT__BITS == 32
-    return (T)CACT__E(clip01)(CACT__FMA(alpha, (double)x, beta));
-#else
-    return CACT__E(clip01)(CACT__M(fma_acc)(alpha, x, beta));
-#endif
+    return (T)CACT__E(clip01)(CACT__M(fma_acc)(alpha, (double)x, beta));
 }
 
 /* x * relu6(x + 3) / 6 = x * clip((x + 3) / 6, 0, 1): never overflows.
  * float64: x (x + 3) / 6 with the sum and product exact and one corrected
  * division, so the three roundings of the formula become one. */
-CACT_INLINE T CACT__E(hard_swish)(T x)
+CACT_INLINE T CACT__E(hard_swish_r)(T x)
 {
 #if CACT__BITS == 32
     double v = x;
@@ -186,7 +195,7 @@ CACT_INLINE T CACT__E(hard_swish)(T x)
 #endif
 }
 
-CACT_INLINE T CACT__E(softshrink)(T x, double lambd)
+CACT_INLINE T CACT__E(softshrink_r)(T x, double lambd)
 {
     double v = x;
     return (T)(v > lambd ? v - lambd : (v < -lambd ? v + lambd : v * 0));
@@ -206,7 +215,7 @@ CACT_INLINE T CACT__E(threshold)(T x, double threshold, double value)
 
 /* x / (1 + |x|); the limits +-1 at +-inf (inf/inf would be NaN).
  * float64: 1 + |x| exact (TwoSum) and a corrected division. */
-CACT_INLINE T CACT__E(softsign)(T x)
+CACT_INLINE T CACT__E(softsign_r)(T x)
 {
     double v = x, a = cact__abs(v);
 #if CACT__BITS == 32
@@ -225,20 +234,20 @@ CACT_INLINE T CACT__E(softsign)(T x)
 
 #if CACT__BITS == 32
 
-CACT_INLINE T CACT__E(sigmoid)(T x) { return (T)CACT__E(sigmoid_d)((double)x); }
+CACT_INLINE T CACT__E(sigmoid_r)(T x) { return (T)CACT__E(sigmoid_d)((double)x); }
 
 /* log(sigmoid(x)) = -softplus(-x) */
-CACT_INLINE T CACT__E(log_sigmoid)(T x) { return (T)-CACT__E(softplus_d)(-(double)x); }
+CACT_INLINE T CACT__E(log_sigmoid_r)(T x) { return (T)-CACT__E(softplus_d)(-(double)x); }
 
 /* x * sigmoid(beta * x); the double product's rounding (2^-53) is amplified
  * by at most |beta x| < 104 where the result is not 0 or x */
-CACT_INLINE T CACT__E(swish)(T x, double beta)
+CACT_INLINE T CACT__E(swish_r)(T x, double beta)
 {
     double v = x;
     return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(beta * v));
 }
 
-CACT_INLINE T CACT__E(silu)(T x)
+CACT_INLINE T CACT__E(silu_r)(T x)
 {
     double v = x;
     return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(v));
@@ -246,7 +255,7 @@ CACT_INLINE T CACT__E(silu)(T x)
 
 /* log(1 + e^(beta x)) / beta, and x itself where beta x > threshold
  * (PyTorch's definition; threshold = inf gives the smooth function). */
-CACT_INLINE T CACT__E(softplus)(T x, double beta, double threshold)
+CACT_INLINE T CACT__E(softplus_r)(T x, double beta, double threshold)
 {
     double v = x;
     return CACT__E(above)(beta, v, threshold) ? x
@@ -255,23 +264,23 @@ CACT_INLINE T CACT__E(softplus)(T x, double beta, double threshold)
 
 /* x * tanh(softplus(x)).  With e = e^x, tanh(log(1 + e)) = n / (n + 2),
  * n = e (e + 2): no cancellation for x < 0 (mish ~ x e^x there).  For
- * x > 40, 1 - n/(n+2) < 2e^-80 and the result is x. */
-CACT_INLINE T CACT__E(mish)(T x)
+ * x > 40, 1 - n/(n+2) < 2e^-80 rounds to 1 and the result is x. */
+CACT_INLINE T CACT__E(mish_r)(T x)
 {
     double v = x, e = CACT__M(exp_d)(v > 40 ? 40.0 : v), n = e * (e + 2);
-    return (T)(v > 40 ? v : CACT__E(gate)(v, n / (n + 2)));
+    return (T)CACT__E(gate)(v, n / (n + 2));
 }
 
 #else /* float64 */
 
-CACT_INLINE T CACT__E(sigmoid)(T x)
+CACT_INLINE T CACT__E(sigmoid_r)(T x)
 {
     cact__dds q = CACT__E(sigmoid_dds)(x, 0.0);
     return (q.h + q.l) * q.s;
 }
 
 /* log(sigmoid(x)) = -softplus(-x) */
-CACT_INLINE T CACT__E(log_sigmoid)(T x)
+CACT_INLINE T CACT__E(log_sigmoid_r)(T x)
 {
     cact__dds r = CACT__E(softplus_dds)(-x, 0.0);
     return -((r.h + r.l) * r.s);
@@ -280,22 +289,24 @@ CACT_INLINE T CACT__E(log_sigmoid)(T x)
 /* x * sigmoid(beta * x), beta x exact: in the tail sigmoid(z) ~ e^z, whose
  * relative error is |z| times z's.  Below z = -1400 the gate is 0 (the
  * result underflows unless |x| > 1e284 with |beta| < 1e-281). */
-CACT_INLINE T CACT__E(swish)(T x, double beta)
+CACT_INLINE T CACT__E(swish_r)(T x, double beta)
 {
     cact__dd z = CACT__M(two_prod)(beta, x);
     cact__dds q = CACT__E(sigmoid_dds)(z.h, z.l == z.l ? z.l : 0.0);
-    return CACT__E(gate_dd)(x, z.h < -1400.0 ? 0.0 : q.h, q.l, q.s);
+    double on = (double)(z.h >= -1400.0);   /* a multiply, not a select: see exp_d */
+    return CACT__E(gate_dd)(x, q.h * on, q.l * on, q.s);
 }
 
-CACT_INLINE T CACT__E(silu)(T x)
+CACT_INLINE T CACT__E(silu_r)(T x)
 {
     cact__dds q = CACT__E(sigmoid_dds)(x, 0.0);
-    return CACT__E(gate_dd)(x, x < -1400.0 ? 0.0 : q.h, q.l, q.s);
+    double on = (double)(x >= -1400.0);
+    return CACT__E(gate_dd)(x, q.h * on, q.l * on, q.s);
 }
 
 /* log(1 + e^(beta x)) / beta (beta x exact, the division corrected), and x
  * itself where beta x > threshold (PyTorch's definition). */
-CACT_INLINE T CACT__E(softplus)(T x, double beta, double threshold)
+CACT_INLINE T CACT__E(softplus_r)(T x, double beta, double threshold)
 {
     cact__dd z = CACT__M(two_prod)(beta, x);
     cact__dds r = CACT__E(softplus_dds)(z.h, z.l == z.l ? z.l : 0.0);
@@ -304,7 +315,7 @@ CACT_INLINE T CACT__E(softplus)(T x, double beta, double threshold)
 }
 
 /* x * n / (n + 2), n = e (e + 2), e = e^x, every step a double-double */
-CACT_INLINE T CACT__E(mish)(T x)
+CACT_INLINE T CACT__E(mish_r)(T x)
 {
     double v = x > 40 ? 40.0 : x;
     cact__dds e = CACT__M(exp_dd)(v, 0.0);
@@ -312,7 +323,8 @@ CACT_INLINE T CACT__E(mish)(T x)
     cact__dd n = CACT__M(mul_dd)(e.h, e.l, e2.h, e2.l + e.l);
     cact__dd d = cact__two_sum(n.h, 2.0);
     cact__dd t = CACT__M(div_dd)(n.h, n.l, d.h, d.l + n.l);
-    return x > 40 ? x : CACT__E(gate_dd)(x, x < -1400.0 ? 0.0 : t.h, t.l, e.s);
+    double on = (double)(x >= -1400.0);     /* above 40, t rounds to 1 - 2e^-80 */
+    return CACT__E(gate_dd)(x, t.h * on, t.l * on, e.s);
 }
 
 #endif
@@ -321,11 +333,11 @@ CACT_INLINE T CACT__E(mish)(T x)
 
 #if CACT__BITS == 32
 
-CACT_INLINE T CACT__E(tanh)(T x) { return (T)CACT__M(tanh_d)((double)x); }
+CACT_INLINE T CACT__E(tanh_r)(T x) { return (T)CACT__M(tanh_d)((double)x); }
 
 /* x - tanh(x): below |x| = 0.625 the subtraction would cancel (up to all
  * digits near 0), and a series takes over */
-CACT_INLINE T CACT__E(tanhshrink)(T x)
+CACT_INLINE T CACT__E(tanhshrink_r)(T x)
 {
     double v = x;
     return (T)(cact__abs(v) <= 0.625 ? CACT__M(tanhshrink_small_d)(v) : v - CACT__M(tanh_d)(v));
@@ -333,7 +345,7 @@ CACT_INLINE T CACT__E(tanhshrink)(T x)
 
 #else
 
-CACT_INLINE T CACT__E(tanh)(T x)
+CACT_INLINE T CACT__E(tanh_r)(T x)
 {
     cact__dd t = CACT__M(tanh_dd)(x);
     return t.h + t.l;
@@ -341,7 +353,7 @@ CACT_INLINE T CACT__E(tanh)(T x)
 
 /* x - tanh(x): a series below |x| = 0.4; above, x - tanh(x) with tanh a
  * double-double and the subtraction exact (TwoSum); x -+ 1 beyond 20 */
-CACT_INLINE T CACT__E(tanhshrink)(T x)
+CACT_INLINE T CACT__E(tanhshrink_r)(T x)
 {
     double a = cact__abs(x);
     cact__dd t = CACT__M(tanh_dd)(x);
@@ -365,19 +377,19 @@ CACT_INLINE T CACT__E(tanhshrink)(T x)
 
 /* expm1 keeps full precision near 0 (e^x - 1 would cancel); x (+-0
  * included) where x >= 0 */
-CACT_INLINE T CACT__E(elu)(T x, double alpha)
+CACT_INLINE T CACT__E(elu_r)(T x, double alpha)
 {
     double v = x;
     return v < 0 ? (T)(alpha * CACT__M(expm1n_d)(v)) : x;
 }
 
-CACT_INLINE T CACT__E(celu)(T x, double alpha)
+CACT_INLINE T CACT__E(celu_r)(T x, double alpha)
 {
     double v = x;
     return v < 0 ? (T)(alpha * CACT__M(expm1n_d)(v * (1.0 / alpha))) : x;
 }
 
-CACT_INLINE T CACT__E(selu)(T x)
+CACT_INLINE T CACT__E(selu_r)(T x)
 {
     double v = x;
     return (T)(v < 0 ? CACT__SELU_SA_H * CACT__M(expm1n_d)(v) : CACT__SELU_SCALE_H * v);
@@ -385,7 +397,7 @@ CACT_INLINE T CACT__E(selu)(T x)
 
 #else
 
-CACT_INLINE T CACT__E(elu)(T x, double alpha)
+CACT_INLINE T CACT__E(elu_r)(T x, double alpha)
 {
     cact__dd m = CACT__M(expm1n_dd)(x, 0.0);
     return x < 0 ? CACT__M(mla_lo)(alpha, m.h, alpha * m.l) : x;
@@ -393,14 +405,14 @@ CACT_INLINE T CACT__E(elu)(T x, double alpha)
 
 /* expm1(x / alpha) with the quotient a double-double (its rounding would
  * otherwise be a full ulp of the result near 0) */
-CACT_INLINE T CACT__E(celu)(T x, double alpha)
+CACT_INLINE T CACT__E(celu_r)(T x, double alpha)
 {
     cact__dd z = CACT__M(div_dd)(x, 0.0, alpha, 0.0);
     cact__dd m = CACT__M(expm1n_dd)(z.h, z.l == z.l ? z.l : 0.0);
     return x < 0 ? CACT__M(mla_lo)(alpha, m.h, alpha * m.l) : x;
 }
 
-CACT_INLINE T CACT__E(selu)(T x)
+CACT_INLINE T CACT__E(selu_r)(T x)
 {
     cact__dd m = CACT__M(expm1n_dd)(x, 0.0);
     double neg = CACT__M(mla_lo)(CACT__SELU_SA_H, m.h,
@@ -416,7 +428,7 @@ CACT_INLINE T CACT__E(selu)(T x)
  * tail 1 + erf(x/sqrt 2) cancels to 0 long before the result underflows
  * (gelu(-6.52) = -2.3e-10, not 0).  With a = |x| / sqrt 2 and E = erfc(a):
  * Phi = E/2 for x < 0 and 1 - E/2 (no cancellation, E/2 <= 1/2) for x >= 0. */
-CACT_INLINE T CACT__E(gelu)(T x)
+CACT_INLINE T CACT__E(gelu_r)(T x)
 {
 #if CACT__BITS == 32
     double v = x;
@@ -441,7 +453,7 @@ CACT_INLINE T CACT__E(gelu)(T x)
  * float64: sigmoid(2u) ~ e^2u there amplifies u's relative error by 2|u|
  * (up to 745), so u is a double-double (with 0.044715 and sqrt(2/pi) as
  * double-doubles: 0.044715 is a decimal constant, not a double). */
-CACT_INLINE T CACT__E(gelu_tanh)(T x)
+CACT_INLINE T CACT__E(gelu_tanh_r)(T x)
 {
 #if CACT__BITS == 32
     double v = x;
@@ -455,9 +467,40 @@ CACT_INLINE T CACT__E(gelu_tanh)(T x)
     cact__dd c = CACT__M(mul_dd)(0.7978845608028654, -4.98465440455546e-17, xc, 0.0);
     cact__dd u = CACT__M(mul_dd)(c.h, c.l, w.h, w.l + k.l);
     cact__dds q = CACT__E(sigmoid_dds)(2.0 * u.h, 2.0 * u.l);
-    return CACT__E(gate_dd)(x, u.h < -700.0 ? 0.0 : q.h, q.l, q.s);
+    double on = (double)(u.h >= -700.0);
+    return CACT__E(gate_dd)(x, q.h * on, q.l * on, q.s);
 #endif
 }
+
+/* ---- NaN in, the same NaN out: the public element functions ----------- */
+
+#define CACT__NAN_P0(name) \
+    CACT_INLINE T CACT__E(name)(T x) { return CACT__E(nan_in)(x, CACT__E(name##_r)(x)); }
+#define CACT__NAN_P1(name) \
+    CACT_INLINE T CACT__E(name)(T x, double a) { return CACT__E(nan_in)(x, CACT__E(name##_r)(x, a)); }
+#define CACT__NAN_P2(name) \
+    CACT_INLINE T CACT__E(name)(T x, double a, double b) { return CACT__E(nan_in)(x, CACT__E(name##_r)(x, a, b)); }
+CACT__NAN_P0(hard_swish)
+CACT__NAN_P0(softsign)
+CACT__NAN_P0(sigmoid)
+CACT__NAN_P0(log_sigmoid)
+CACT__NAN_P0(silu)
+CACT__NAN_P0(mish)
+CACT__NAN_P0(tanh)
+CACT__NAN_P0(tanhshrink)
+CACT__NAN_P0(selu)
+CACT__NAN_P0(gelu)
+CACT__NAN_P0(gelu_tanh)
+CACT__NAN_P1(leaky_relu)
+CACT__NAN_P1(softshrink)
+CACT__NAN_P1(swish)
+CACT__NAN_P1(elu)
+CACT__NAN_P1(celu)
+CACT__NAN_P2(hard_sigmoid)
+CACT__NAN_P2(softplus)
+#undef CACT__NAN_P0
+#undef CACT__NAN_P1
+#undef CACT__NAN_P2
 
 #undef T
 #undef CACT__E

@@ -68,11 +68,14 @@ CACT_INLINE double CACT__F(mla_lo)(double a, double b, double c)
     return CACT__FMA(a, b, c);
 #else
     /* Dekker's product is exact only above 2^-969 (its partial products
-     * would underflow): below, a is scaled by 2^106 first, the result back */
+     * would underflow): below, the smaller factor is scaled by 2^106 first
+     * (it is then < 2^-379: no overflow), and the result back */
     int sc = cact__abs(a * b) < 2.0041683600089728e-292;          /* 2^-969 */
-    double as = sc ? a * 8.112963841460668e+31 : a, cs = sc ? c * 8.112963841460668e+31 : c;
-    cact__dd p = CACT__F(two_prod)(as, b);
-    double r = p.h + (p.l + cs);
+    int sa = cact__abs(a) < cact__abs(b);
+    double as = sc && sa ? a * 8.112963841460668e+31 : a;
+    double bs = sc && !sa ? b * 8.112963841460668e+31 : b;
+    cact__dd p = CACT__F(two_prod)(as, bs);
+    double r = p.h + (p.l + (sc ? c * 8.112963841460668e+31 : c));
     return sc ? r * 1.232595164407831e-32 : r;
 #endif
 }
@@ -95,8 +98,12 @@ CACT_INLINE cact__dd CACT__F(div_dd)(double ah, double al, double bh, double bl)
 #if CACT__LV_FMA
     rem = CACT__FMA(-q, bh, ah);
 #else
-    cact__dd p = CACT__F(two_prod)(q, bh);
-    rem = (ah - p.h) - p.l;            /* ah - p.h is exact (Sterbenz) */
+    /* q bh by Dekker's product, on q 2^-200 where q is huge (the split
+     * would overflow); ah - p.h is exact (Sterbenz) */
+    int big = cact__abs(q) > 8.452712498170644e+270;              /* 2^900 */
+    cact__dd p = CACT__F(two_prod)(big ? q * 6.223015277861142e-61 : q, bh);
+    rem = big ? (ah - p.h * 1.6069380442589903e+60) - p.l * 1.6069380442589903e+60
+              : (ah - p.h) - p.l;
 #endif
     rem += CACT__FMA(-q, bl, al);
     return cact__mk_dd(q, rem * inv);
@@ -106,8 +113,8 @@ CACT_INLINE cact__dd CACT__F(div_dd)(double ah, double al, double bh, double bl)
 /* float32 core: double in, double out, relative error < 2^-31            */
 /* ===================================================================== */
 
-/* e^z for z <= 709; exactly 0 below -708 (e^-708 ~ 3e-308: no float32
- * result depends on the difference).  n = rint(z / ln 2) by the shifter,
+/* e^z for z <= 709; e^-708 (~3e-308) below -708, -inf included: no float32
+ * result depends on the difference (gate() sees to x * e^z at x = -inf).  n = rint(z / ln 2) by the shifter,
  * r = z - n ln 2 (|r| <= ln2/2; one constant is enough for 2^-43 here),
  * e^z = 2^n (1 + r P(r)). */
 CACT_INLINE double CACT__F(exp_d)(double z)
@@ -119,8 +126,7 @@ CACT_INLINE double CACT__F(exp_d)(double z)
     double p = CACT__H6(r, 1.0000000000311968, 0.5000000046541787, 0.1666666621218444,
                         0.04166635481803151, 0.008333412915154602, 0.0013940980375568672,
                         0.00019835279448638207);
-    double e = CACT__FMA(r, p, 1.0) * cact__pow2i(k);
-    return z < -708.0 ? 0.0 : e;
+    return CACT__FMA(r, p, 1.0) * cact__pow2i(k);
 }
 
 /* e^z - 1 for z <= ln2/2, relative error < 2^-31.5 (no cancellation near
