@@ -107,12 +107,12 @@ CACT_INLINE cact__dds CACT__E(softplus_dds)(double zh, double zl)
 {
     int neg = zh < 0;
     cact__dds e = CACT__M(exp_dd)(neg ? zh : -zh, neg ? zl : -zl);
-    cact__dd L = CACT__M(log1p01_dd)(e.h, e.l);
-    cact__dd s = cact__two_sum(zh, L.h * e.s);
+    cact__dd lg = CACT__M(log1p01_dd)(e.h, e.l);
+    cact__dd s = cact__two_sum(zh, lg.h * e.s);
     cact__dds out;
-    double l = s.l + (L.l * e.s + zl);
-    out.h = neg ? L.h : s.h;
-    out.l = neg ? L.l : (l == l ? l : 0.0);    /* z = inf: TwoSum's NaN */
+    double l = s.l + (lg.l * e.s + zl);
+    out.h = neg ? lg.h : s.h;
+    out.l = neg ? lg.l : (l == l ? l : 0.0);    /* z = inf: TwoSum's NaN */
     out.s = neg ? e.s : 1.0;
     return out;
 }
@@ -409,7 +409,9 @@ CACT_INLINE T CACT__E(celu_r)(T x, double alpha)
 {
     cact__dd z = CACT__M(div_dd)(x, 0.0, alpha, 0.0);
     cact__dd m = CACT__M(expm1n_dd)(z.h, z.l == z.l ? z.l : 0.0);
-    return x < 0 ? CACT__M(mla_lo)(alpha, m.h, alpha * m.l) : x;
+    /* |x/alpha| < 2^-54: alpha expm1(x/alpha) = x (1 + x/(2 alpha)) rounds to x,
+     * and the quotient may be subnormal (its low part lost) */
+    return x < 0 && cact__abs(z.h) >= 5.551115123125783e-17 ? CACT__M(mla_lo)(alpha, m.h, alpha * m.l) : x;
 }
 
 CACT_INLINE T CACT__E(selu_r)(T x)
@@ -432,19 +434,19 @@ CACT_INLINE T CACT__E(gelu_r)(T x)
 {
 #if CACT__BITS == 32
     double v = x;
-    double E = CACT__M(erfc_d)(cact__abs(v) * 0.7071067811865476);
-    return (T)CACT__E(gate)(v, v < 0 ? 0.5 * E : 1.0 - 0.5 * E);
+    double ef = CACT__M(erfc_d)(cact__abs(v) * 0.7071067811865476);
+    return (T)CACT__E(gate)(v, v < 0 ? 0.5 * ef : 1.0 - 0.5 * ef);
 #else
     /* a = |x| / sqrt 2 as a double-double: erfc's relative sensitivity is 2a */
     double ax = cact__abs(x);
     ax = ax > 40.0 ? 40.0 : ax;
     cact__dd a = CACT__M(two_prod)(ax, 0.7071067811865476);
     a.l = CACT__FMA(ax, -4.833646656726457e-17, a.l);
-    cact__dds E = CACT__M(erfc_dd)(a.h, a.l);
-    cact__dd p = cact__fast_two_sum(1.0, -0.5 * E.h);
+    cact__dds ef = CACT__M(erfc_dd)(a.h, a.l);
+    cact__dd p = cact__fast_two_sum(1.0, -0.5 * ef.h);
     int neg = x < 0;
-    return CACT__E(gate_dd)(x, neg ? 0.5 * E.h : p.h, neg ? 0.5 * E.l : p.l - 0.5 * E.l,
-                            neg ? E.s : 1.0);
+    return CACT__E(gate_dd)(x, neg ? 0.5 * ef.h : p.h, neg ? 0.5 * ef.l : p.l - 0.5 * ef.l,
+                            neg ? ef.s : 1.0);
 #endif
 }
 

@@ -173,11 +173,14 @@ CACT_INLINE double cact__pow2i(double n)
 #  undef CACT__LV
 #  undef CACT__LV_FMA
 #endif
-/* baseline: fused only where the includer's flags give an FMA instruction
- * (-march=native, -mfma, aarch64...) */
+/* baseline: with per-level dispatch, never fused, so that it gives the same
+ * bits whatever -m flags the includer compiles with (the level-independent
+ * functions below serve the axis kernels inside every level's loop); the
+ * only level of a build without dispatch uses fused multiply-adds where the
+ * flags give the instruction (-mfma, -march=native, aarch64, POWER VSX) */
 #define CACT__LV base
-#if defined(__FMA__) || defined(__aarch64__) || defined(__ARM_FEATURE_FMA) || \
-    (defined(__powerpc64__) && defined(__VSX__))
+#if !CACT_DISPATCH && (defined(__FMA__) || defined(__aarch64__) || defined(__ARM_FEATURE_FMA) || \
+                       (defined(__powerpc64__) && defined(__VSX__)))
 #  define CACT__LV_FMA 1
 #else
 #  define CACT__LV_FMA 0

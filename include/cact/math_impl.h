@@ -363,10 +363,10 @@ CACT_INLINE cact__dds CACT__F(erfc_dd)(double ah, double al)
     double c = CACT__C(4.0, 2.0);
     cact__dd den = cact__two_sum(c, ah);
     cact__dd t = CACT__F(div_dd)(c, 0.0, den.h, den.l + al);
-    double S = CACT__C(5.2, 5.316532258064516);
-    cact__dd p = CACT__F(two_prod)(S, t.h);
+    double sw = CACT__C(5.2, 5.316532258064516);
+    cact__dd p = CACT__F(two_prod)(sw, t.h);
     cact__dd ws = cact__two_sum(p.h, CACT__C(-4.2, -1.3629032258064515));
-    double w = ws.h, wl = ws.l + CACT__FMA(S, t.l, p.l);       /* S t + O = w + wl */
+    double w = ws.h, wl = ws.l + CACT__FMA(sw, t.l, p.l);       /* S t + O = w + wl */
     /* erfc_dd_lo: erfcx(a)/t, t = 4/(4+a), a in [0, 2.5], degree 16, 2^-58.1;
      * erfc_dd_hi: erfcx(a)/t, t = 2/(2+a), a in [2.5, 27.3], degree 16, 2^-56.7;
      * H = c0 + w (c1 + w H2(w)) */
@@ -392,19 +392,19 @@ CACT_INLINE cact__dds CACT__F(erfc_dd)(double ah, double al)
                          CACT__C(0.10803245816420869, 0.004659183712890078),
                          CACT__C(0.034416290255001286, -7.041247484002514e-06));
     cact__dd q = CACT__F(two_prod)(w, h2);
-    cact__dd P1 = cact__fast_two_sum(CACT__C(0.2911467459397439, 0.0843556373677685), q.h);
-    P1.l += q.l;
-    cact__dd r = CACT__F(mul_dd)(w, 0.0, P1.h, P1.l);
-    cact__dd H = cact__fast_two_sum(CACT__C(0.545941157356373, 0.37393849552155023), r.h);
-    H.l += r.l + CACT__FMA(wl, dh, CACT__C(1.2297472026525433e-17, 2.655080730452157e-17));
+    cact__dd p1 = cact__fast_two_sum(CACT__C(0.2911467459397439, 0.0843556373677685), q.h);
+    p1.l += q.l;
+    cact__dd r = CACT__F(mul_dd)(w, 0.0, p1.h, p1.l);
+    cact__dd hp = cact__fast_two_sum(CACT__C(0.545941157356373, 0.37393849552155023), r.h);
+    hp.l += r.l + CACT__FMA(wl, dh, CACT__C(1.2297472026525433e-17, 2.655080730452157e-17));
 #undef CACT__C
     cact__dd a2 = CACT__F(two_prod)(ah, ah);
     cact__dds e = CACT__F(exp_dd)(-a2.h, -CACT__FMA(2.0 * ah, al, a2.l));
     cact__dd et = CACT__F(mul_dd)(e.h, e.l, t.h, t.l);
-    cact__dd E = CACT__F(mul_dd)(et.h, et.l, H.h, H.l);
+    cact__dd ef = CACT__F(mul_dd)(et.h, et.l, hp.h, hp.l);
     cact__dds out;
-    out.h = ah > 27.3 ? 0.0 : E.h;
-    out.l = ah > 27.3 ? 0.0 : E.l;
+    out.h = ah > 27.3 ? 0.0 : ef.h;
+    out.l = ah > 27.3 ? 0.0 : ef.l;
     out.s = e.s;
     return out;
 }

@@ -9,8 +9,8 @@
  *       the whole range, the working range, the tails, special values)
  *   check ref32|ref64 KERNEL < inputs
  *       the reference for each input (one hex float per line), printed as
- *       "hi lo" doubles (hi + lo = the long double value): tests compare it
- *       with mpmath
+ *       "hi lo" doubles (hi + lo = the long double value, lo scaled by 2^600
+ *       where |hi| < 2^-500): tests compare it with mpmath
  *
  * For each kernel and level it prints the max error in ulps of the result's
  * dtype (subnormal results at their true ulp: 2^-149 / 2^-1074), the input
@@ -511,7 +511,9 @@ int main(int argc, char **argv)
         while (fgets(line, sizeof line, stdin)) {
             double x = strtod(line, NULL);
             LD r = reference(k, !strcmp(mode, "ref32") ? (LD)(float)x : (LD)x);
-            double hi = (double)r, lo = isfinite(hi) ? (double)(r - hi) : 0.0;
+            /* hi + lo, lo scaled by 2^600 where |hi| < 2^-500 (it would underflow) */
+            double hi = (double)r;
+            double lo = !isfinite(hi) ? 0.0 : (double)(fabs(hi) < 0x1p-500 ? ldexpl(r - hi, 600) : r - hi);
             printf("%a %a\n", hi, lo);
         }
         return 0;
