@@ -92,8 +92,13 @@ def default_params(kernel):
 
 
 def reference(kernel, x, params=None):
-    """Exact kernel(x) as a (hi, lo) pair of float64 arrays: hi + lo is the
-    value to ~2**-106 relative; NaN where the value is NaN; +-inf limits."""
+    """Exact kernel(x) as a (hi, lo) pair: hi (float64) + lo is the value to
+    ~2**-106 relative; NaN where the value is NaN; +-inf limits.  lo is a
+    numpy longdouble array: near and below float64's subnormal range
+    hi's residual is smaller than 2**-1074 and would round to 0 or +-2**-1074
+    in float64, blurring the error of a subnormal float64 result by up to half
+    an ulp (x86's 80-bit long double has the exponent range to keep it;
+    where longdouble is double, that blur remains)."""
     global _REFS
     mp = _mp()
     if _REFS is None:
@@ -103,7 +108,7 @@ def reference(kernel, x, params=None):
     limits = KERNEL_FUNC[kernel].limits if params == default_params(kernel) else None
     x = np.asarray(x, dtype=np.float64).ravel()
     hi = np.empty_like(x)
-    lo = np.zeros_like(x)
+    lo = np.zeros(x.shape, dtype=np.longdouble)
     with mp.workprec(PREC):
         for i, v in enumerate(x.tolist()):
             if math.isnan(v):
@@ -120,7 +125,11 @@ def reference(kernel, x, params=None):
             h = float(r) if mp.isfinite(r) else (math.inf if r > 0 else -math.inf) if mp.isinf(r) else math.nan
             hi[i] = h
             if math.isfinite(h):
-                lo[i] = float(r - h)
+                if abs(h) < 1e-290:
+                    d = r - h   # below long double's range (2**-16445) it is 0 there too
+                    lo[i] = np.longdouble(mp.nstr(d, 25)) if d == 0 or abs(d) > mp.mpf(2) ** -16000 else 0.0
+                else:
+                    lo[i] = float(r - h)
     return hi, lo
 
 
@@ -147,7 +156,8 @@ def ulp_error(y, hi, lo):
     e = np.maximum(e - 1, fi.minexp)          # unbiased exponent, subnormals clamped
     ulp = np.ldexp(1.0, e - fi.nmant)
     with np.errstate(invalid="ignore", over="ignore"):
-        d = np.abs((v - h) - l) / ulp
+        # v - h is exact in long double; l may be (see reference())
+        d = np.abs((v.astype(np.longdouble) - h) - l) / ulp
     d[~np.isfinite(v)] = np.inf
     err[fin] = d
     return err
