@@ -154,10 +154,13 @@ CACT_INLINE T CACT__E(relu6)(T x)
 }
 
 /* float32: the double product of a double and a float, rounded to float,
- * is within 0.5 + 2^-29 ulp; float64: one rounding */
+ * is within 0.5 + 2^-29 ulp; float64: one rounding.  A slope of 0 gives
+ * the limit -0 at x = -inf (the sign of 0 * x), not 0 * inf = NaN. */
 CACT_INLINE T CACT__E(leaky_relu_r)(T x, double negative_slope)
 {
-    return x >= 0 ? x : (T)(negative_slope * (double)x);
+    double p = negative_slope * (double)x;
+    p = negative_slope == 0 ? -negative_slope : p;
+    return x >= 0 ? x : (T)p;
 }
 
 CACT_INLINE T CACT__E(hardtanh)(T x, double min_val, double max_val)
@@ -172,7 +175,9 @@ CACT_INLINE T CACT__E(hardtanh)(T x, double min_val, double max_val)
  * fused multiply-add or an exact product keeps the tiny result. */
 CACT_INLINE T CACT__E(hard_sigmoid_r)(T x, double alpha, double beta)
 {
-    return (T)CACT__E(clip01)(CACT__M(fma_acc)(alpha, (double)x, beta));
+    /* alpha = 0: the constant clip(beta, 0, 1), also at x = +-inf */
+    double t = CACT__M(fma_acc)(alpha, (double)x, beta);
+    return (T)CACT__E(clip01)(alpha == 0 ? beta : t);
 }
 
 /* x * relu6(x + 3) / 6 = x * clip((x + 3) / 6, 0, 1): never overflows.
@@ -201,10 +206,17 @@ CACT_INLINE T CACT__E(softshrink_r)(T x, double lambd)
     return (T)(v > lambd ? v - lambd : (v < -lambd ? v + lambd : v * 0));
 }
 
+/* 0 with x's sign inside [-lambd, lambd] (+-inf too when lambd is inf:
+ * not inf * 0 = NaN); NaN fails both comparisons and stays NaN */
 CACT_INLINE T CACT__E(hardshrink)(T x, double lambd)
 {
     double v = x;
-    return (v > lambd || v < -lambd) ? x : x * 0;
+#if CACT__BITS == 32
+    T zero = copysignf(0.0f, x);
+#else
+    T zero = copysign(0.0, x);
+#endif
+    return ((v <= lambd) & (v >= -lambd)) ? zero : x;
 }
 
 /* x > threshold ? x : value; NaN stays NaN (PyTorch would give value). */
@@ -240,11 +252,12 @@ CACT_INLINE T CACT__E(sigmoid_r)(T x) { return (T)CACT__E(sigmoid_d)((double)x);
 CACT_INLINE T CACT__E(log_sigmoid_r)(T x) { return (T)-CACT__E(softplus_d)(-(double)x); }
 
 /* x * sigmoid(beta * x); the double product's rounding (2^-53) is amplified
- * by at most |beta x| < 104 where the result is not 0 or x */
+ * by at most |beta x| < 104 where the result is not 0 or x.  beta = 0 gives
+ * x / 2, also at x = +-inf (beta x is 0 there, not 0 * inf = NaN). */
 CACT_INLINE T CACT__E(swish_r)(T x, double beta)
 {
     double v = x;
-    return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(beta * v));
+    return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(beta == 0 ? 0.0 : beta * v));
 }
 
 CACT_INLINE T CACT__E(silu_r)(T x)
@@ -257,9 +270,17 @@ CACT_INLINE T CACT__E(silu_r)(T x)
  * (PyTorch's definition; threshold = inf gives the smooth function). */
 CACT_INLINE T CACT__E(softplus_r)(T x, double beta, double threshold)
 {
-    double v = x;
-    return CACT__E(above)(beta, v, threshold) ? x
-           : (T)(CACT__E(softplus_d)(beta * v) * (1.0 / beta));
+    /* softplus_d(z) inlined, with its tail shifted: below z = -650,
+     * softplus(z) = e^z to double precision and exp_d's floor (e^-708)
+     * would show once divided by a beta below 1e-263, so the tail is
+     * e^(z + 600) (e^-600 / beta).  1 / beta may be inf (beta < 2^-1024):
+     * every finite x then gives inf, the float32 result. */
+    double v = x, z = beta * v;
+    int tail = z < -650.0;
+    double e = CACT__M(exp_d)(tail ? z + 600.0 : (z < 0 ? z : -z));
+    double r = ((z > 0 ? z : 0.0) + CACT__M(log1p01_d)(e)) * (1.0 / beta);
+    double rt = e * (2.6503965530043108e-261 / beta);                      /* e^-600 / beta */
+    return CACT__E(above)(beta, v, threshold) ? x : (T)(tail ? rt : r);
 }
 
 /* x * tanh(softplus(x)).  With e = e^x, tanh(log(1 + e)) = n / (n + 2),
@@ -291,7 +312,7 @@ CACT_INLINE T CACT__E(log_sigmoid_r)(T x)
  * result underflows unless |x| > 1e284 with |beta| < 1e-281). */
 CACT_INLINE T CACT__E(swish_r)(T x, double beta)
 {
-    cact__dd z = CACT__M(two_prod)(beta, x);
+    cact__dd z = CACT__M(two_prod)(beta, beta == 0 ? 0.0 : x);   /* beta = 0: x / 2, +-inf too */
     cact__dds q = CACT__E(sigmoid_dds)(z.h, z.l == z.l ? z.l : 0.0);
     double on = (double)(z.h >= -1400.0);   /* a multiply, not a select: see exp_d */
     return CACT__E(gate_dd)(x, q.h * on, q.l * on, q.s);
@@ -308,10 +329,23 @@ CACT_INLINE T CACT__E(silu_r)(T x)
  * itself where beta x > threshold (PyTorch's definition). */
 CACT_INLINE T CACT__E(softplus_r)(T x, double beta, double threshold)
 {
+    /* For beta < 1e-250 only (per call, so the usual path is unchanged):
+     * the quotient by beta is taken by beta 2^200 (below 1e-290, where it
+     * would overflow) with 2^200 folded into the scale, and below
+     * z = -1000 the tail softplus(z) = e^z is taken as e^(z + 700) / e^700
+     * (exp_dd clamps its argument at -1400, and e^z / beta is a double down
+     * to z = ln(beta) - 744 < -1400 there). */
+    int small = beta < 1e-250;
+    double sc = beta < 1e-290 ? 1.6069380442589903e+60 : 1.0;               /* 2^200 */
+    cact__dd b = CACT__M(two_prod)(beta * sc, 1.0142320547350045e+304);     /* beta sc e^700 */
     cact__dd z = CACT__M(two_prod)(beta, x);
-    cact__dds r = CACT__E(softplus_dds)(z.h, z.l == z.l ? z.l : 0.0);
-    cact__dd q = CACT__M(div_dd)(r.h, r.l, beta, 0.0);
-    return CACT__E(above)(beta, x, threshold) ? x : (q.h + q.l) * r.s;
+    int tail = small && z.h < -1000.0;
+    cact__dds r = CACT__E(softplus_dds)(tail ? z.h + 700.0 : z.h, z.l == z.l ? z.l : 0.0);
+    cact__dd q = CACT__M(div_dd)(r.h, r.l, tail ? b.h : beta * sc,
+                                 tail ? b.l + beta * sc * 1.6666571920734673e+287 : 0.0);
+    double y = (q.h + (q.l == q.l ? q.l : 0.0)) * (r.s * sc);
+    /* x = +inf: the limit inf (with threshold = inf the sums above give NaN) */
+    return CACT__E(above)(beta, x, threshold) || x > 1.7976931348623157e308 ? x : y;
 }
 
 /* x * n / (n + 2), n = e (e + 2), e = e^x, every step a double-double */
@@ -383,10 +417,12 @@ CACT_INLINE T CACT__E(elu_r)(T x, double alpha)
     return v < 0 ? (T)(alpha * CACT__M(expm1n_d)(v)) : x;
 }
 
+/* |x/alpha| < 2^-30: alpha expm1(x/alpha) = x (1 + x/(2 alpha)) rounds to
+ * x in float32, and the quotient may have underflowed (alpha > 1e270) */
 CACT_INLINE T CACT__E(celu_r)(T x, double alpha)
 {
-    double v = x;
-    return v < 0 ? (T)(alpha * CACT__M(expm1n_d)(v * (1.0 / alpha))) : x;
+    double v = x, t = v * (1.0 / alpha);
+    return v < 0 && cact__abs(t) >= 9.313225746154785e-10 ? (T)(alpha * CACT__M(expm1n_d)(t)) : x;
 }
 
 CACT_INLINE T CACT__E(selu_r)(T x)
