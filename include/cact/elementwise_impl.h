@@ -163,11 +163,14 @@ CACT_INLINE T CACT__E(leaky_relu_r)(T x, double negative_slope)
     return x >= 0 ? x : (T)p;
 }
 
+/* clip(x, min_val, max_val) rounded: for float32 the bounds are rounded to
+ * float first, which gives the same result (no float lies strictly between
+ * a bound and its rounding), in float lanes */
 CACT_INLINE T CACT__E(hardtanh)(T x, double min_val, double max_val)
 {
-    double v = x;
-    v = v < min_val ? min_val : v;
-    return (T)(v > max_val ? max_val : v);
+    T lo = (T)min_val, hi = (T)max_val;
+    x = x < lo ? lo : x;
+    return x > hi ? hi : x;
 }
 
 /* alpha x + beta with one rounding: near x = -beta/alpha the sum cancels

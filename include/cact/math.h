@@ -161,7 +161,10 @@ CACT_INLINE double cact__pow2i(double n)
 #define CACT__MCAT_(a, b) a##b
 #define CACT__MCAT(a, b) CACT__MCAT_(a, b)
 
+/* CACT__HAS_FMA_<level>: whether that level's arithmetic is fused */
 #if CACT_DISPATCH
+#  define CACT__HAS_FMA_v4 1
+#  define CACT__HAS_FMA_v3 1
 #  define CACT__LV v4
 #  define CACT__LV_FMA 1
 #  include "math_impl.h"
@@ -178,13 +181,14 @@ CACT_INLINE double cact__pow2i(double n)
  * functions below serve the axis kernels inside every level's loop); the
  * only level of a build without dispatch uses fused multiply-adds where the
  * flags give the instruction (-mfma, -march=native, aarch64, POWER VSX) */
-#define CACT__LV base
 #if !CACT_DISPATCH && (defined(__FMA__) || defined(__aarch64__) || defined(__ARM_FEATURE_FMA) || \
                        (defined(__powerpc64__) && defined(__VSX__)))
-#  define CACT__LV_FMA 1
+#  define CACT__HAS_FMA_base 1
 #else
-#  define CACT__LV_FMA 0
+#  define CACT__HAS_FMA_base 0
 #endif
+#define CACT__LV base
+#define CACT__LV_FMA CACT__HAS_FMA_base
 #include "math_impl.h"
 #undef CACT__LV
 #undef CACT__LV_FMA

@@ -173,6 +173,16 @@ static LD r_gelu_tanh(LD x)
     return x * s * (1 + (1 - s) * vl);
 }
 
+/* float32 inputs: erfc's amplification 2z^2 < 225 and sigmoid's |2u| < 110
+ * in the range where the result is not 0 or x leave plain long double
+ * formulas within 2^-56 relative (the pairs above cost twice the time) */
+static LD r_gelu32(LD x) { return x * erfcl(-x * RSQRT2.h) / 2; }
+static LD r_gelu_tanh32(LD x)
+{
+    LD u = SQRT2PI.h * (x + K0044715.h * x * x * x);
+    return x * r_sigmoid(2 * u);
+}
+
 /* ---- the kernels under test, per level, with default parameters ------- */
 
 typedef void (*k32)(const float *, float *, size_t);
@@ -189,15 +199,15 @@ static const char *LEVEL_NAME[LEVELS_MAX] = { "v4", "v3", "base" };
     static void w_##name##_f64_v4(const double *x, double *y, size_t n) { cact__##name##_f64_v4(x, y, n ARGS); }  \
     static void w_##name##_f64_v3(const double *x, double *y, size_t n) { cact__##name##_f64_v3(x, y, n ARGS); }  \
     static void w_##name##_f64_base(const double *x, double *y, size_t n) { cact__##name##_f64_base(x, y, n ARGS); }
-#define ENTRY(name, ref, lo, hi)                                                              \
+#define ENTRY(name, ref, lo, hi, ...)                                                         \
     { #name, { w_##name##_f32_v4, w_##name##_f32_v3, w_##name##_f32_base },                   \
-      { w_##name##_f64_v4, w_##name##_f64_v3, w_##name##_f64_base }, ref, lo, hi }
+      { w_##name##_f64_v4, w_##name##_f64_v3, w_##name##_f64_base }, ref, lo, hi, __VA_ARGS__ }
 #else
 #define WRAP(name, ARGS)                                                                      \
     static void w_##name##_f32_base(const float *x, float *y, size_t n) { cact__##name##_f32_base(x, y, n ARGS); } \
     static void w_##name##_f64_base(const double *x, double *y, size_t n) { cact__##name##_f64_base(x, y, n ARGS); }
-#define ENTRY(name, ref, lo, hi)                                                              \
-    { #name, { 0, 0, w_##name##_f32_base }, { 0, 0, w_##name##_f64_base }, ref, lo, hi }
+#define ENTRY(name, ref, lo, hi, ...)                                                         \
+    { #name, { 0, 0, w_##name##_f32_base }, { 0, 0, w_##name##_f64_base }, ref, lo, hi, __VA_ARGS__ }
 #endif
 #define NOARGS
 
@@ -231,55 +241,78 @@ typedef struct {
     const char *name;
     k32 f32[LEVELS_MAX];
     k64 f64[LEVELS_MAX];
-    LD (*ref)(LD);
+    LD (*ref)(LD);             /* the reference (float64 inputs) */
     double lim_neg, lim_pos;   /* f(-inf), f(+inf) */
+    LD (*ref32)(LD);           /* a cheaper one good enough for float32 inputs, or 0 */
 } kernel_t;
 
 #define INF_ HUGE_VAL
 static const kernel_t KERNELS[] = {
-    ENTRY(identity, r_identity, -INF_, INF_),
-    ENTRY(binary_step, r_binary_step, 0, 1),
-    ENTRY(relu, r_relu, 0, INF_),
-    ENTRY(relu6, r_relu6, 0, 6),
-    ENTRY(leaky_relu, r_leaky_relu, -INF_, INF_),
-    ENTRY(hardtanh, r_hardtanh, -1, 1),
-    ENTRY(hard_sigmoid, r_hard_sigmoid, 0, 1),
-    ENTRY(hard_swish, r_hard_swish, -0.0, INF_),
-    ENTRY(softshrink, r_softshrink, -INF_, INF_),
-    ENTRY(hardshrink, r_hardshrink, -INF_, INF_),
-    ENTRY(threshold, r_threshold, -2, INF_),
-    ENTRY(softsign, r_softsign, -1, 1),
-    ENTRY(sigmoid, r_sigmoid, 0, 1),
-    ENTRY(log_sigmoid, r_log_sigmoid, -INF_, -0.0),
-    ENTRY(swish, r_silu, -0.0, INF_),
-    ENTRY(silu, r_silu, -0.0, INF_),
-    ENTRY(softplus, r_softplus, 0, INF_),
-    ENTRY(mish, r_mish, -0.0, INF_),
-    ENTRY(tanh, r_tanh, -1, 1),
-    ENTRY(tanhshrink, r_tanhshrink, -INF_, INF_),
-    ENTRY(elu, r_elu, -1, INF_),
-    ENTRY(celu, r_elu, -1, INF_),
-    ENTRY(selu, r_selu, -1.7580993408473768, INF_),
-    ENTRY(gelu, r_gelu, -0.0, INF_),
-    ENTRY(gelu_tanh, r_gelu_tanh, -0.0, INF_),
+    ENTRY(identity, r_identity, -INF_, INF_, 0),
+    ENTRY(binary_step, r_binary_step, 0, 1, 0),
+    ENTRY(relu, r_relu, 0, INF_, 0),
+    ENTRY(relu6, r_relu6, 0, 6, 0),
+    ENTRY(leaky_relu, r_leaky_relu, -INF_, INF_, 0),
+    ENTRY(hardtanh, r_hardtanh, -1, 1, 0),
+    ENTRY(hard_sigmoid, r_hard_sigmoid, 0, 1, 0),
+    ENTRY(hard_swish, r_hard_swish, -0.0, INF_, 0),
+    ENTRY(softshrink, r_softshrink, -INF_, INF_, 0),
+    ENTRY(hardshrink, r_hardshrink, -INF_, INF_, 0),
+    ENTRY(threshold, r_threshold, -2, INF_, 0),
+    ENTRY(softsign, r_softsign, -1, 1, 0),
+    ENTRY(sigmoid, r_sigmoid, 0, 1, 0),
+    ENTRY(log_sigmoid, r_log_sigmoid, -INF_, -0.0, 0),
+    ENTRY(swish, r_silu, -0.0, INF_, 0),
+    ENTRY(silu, r_silu, -0.0, INF_, 0),
+    ENTRY(softplus, r_softplus, 0, INF_, 0),
+    ENTRY(mish, r_mish, -0.0, INF_, 0),
+    ENTRY(tanh, r_tanh, -1, 1, 0),
+    ENTRY(tanhshrink, r_tanhshrink, -INF_, INF_, 0),
+    ENTRY(elu, r_elu, -1, INF_, 0),
+    ENTRY(celu, r_elu, -1, INF_, 0),
+    ENTRY(selu, r_selu, -1.7580993408473768, INF_, 0),
+    ENTRY(gelu, r_gelu, -0.0, INF_, r_gelu32),
+    ENTRY(gelu_tanh, r_gelu_tanh, -0.0, INF_, r_gelu_tanh32),
 };
 #define NKERNELS (sizeof KERNELS / sizeof KERNELS[0])
 
-static LD reference(const kernel_t *k, LD x)
+static LD reference(const kernel_t *k, LD x, int f32)
 {
     if (x != x)
         return x;
     if (isinf(x))
         return x < 0 ? k->lim_neg : k->lim_pos;
-    return k->ref(x);
+    return f32 && k->ref32 ? k->ref32(x) : k->ref(x);
 }
 
 /* ---- ulp errors -------------------------------------------------------- */
 
-/* |y - ref| in ulps of the dtype (mant bits, min exponent emin), subnormal
- * results at their true ulp; NaN expected: 0 if y is NaN; a reference
+/* The unit in the last place of the exact value ref for a dtype with `mant`
+ * fraction bits and least normal exponent emin (subnormal results at their
+ * true ulp), as its reciprocal, from the long double's exponent bits (x87
+ * 80-bit format: the exponent is the 15 bits above the 64-bit mantissa; a
+ * frexpl/ldexpl pair per value would cost more than the kernels). */
+static LD inv_ulp(LD ref, int mant, int emin)
+{
+    unsigned char b[sizeof(LD)];
+    memcpy(b, &ref, sizeof ref);
+    int e = ((b[9] & 0x7f) << 8 | b[8]) - 16383;     /* unbiased exponent of |ref| */
+    if (ref == 0 || e < emin)
+        e = emin;
+    /* 2^(mant - e), built in a long double's bits */
+    LD r = 0;
+    int x = mant - e + 16383;
+    memset(b, 0, sizeof b);
+    b[7] = 0x80;                                     /* the explicit integer bit */
+    b[8] = (unsigned char)(x & 0xff);
+    b[9] = (unsigned char)((x >> 8) & 0x7f);
+    memcpy(&r, b, 10);
+    return r;
+}
+
+/* |y - ref| in ulps (see inv_ulp); NaN expected: 0 if y is NaN; a reference
  * that rounds to +-inf expects that inf. */
-static double ulp_error(LD y, LD ref, int mant, int emin, LD rounded_ref)
+static double ulp_error(LD y, LD ref, LD iu, LD rounded_ref)
 {
     if (ref != ref)
         return y != y ? 0 : INFINITY;
@@ -287,12 +320,7 @@ static double ulp_error(LD y, LD ref, int mant, int emin, LD rounded_ref)
         return y == rounded_ref ? 0 : INFINITY;
     if (!isfinite(y))
         return INFINITY;
-    int e;
-    frexpl(ref, &e);
-    e -= 1;
-    if (e < emin)
-        e = emin;
-    return (double)(fabsl(y - ref) / ldexpl(1, e - mant));
+    return (double)(fabsl(y - ref) * iu);
 }
 
 typedef struct {
@@ -373,11 +401,12 @@ static void run_f32(const kernel_t *k, const int *levels, uint64_t stride)
             for (int lv = 0; lv < LEVELS_MAX; lv++)
                 if (levels[lv]) k->f32[lv](x, y[lv], m);
             for (size_t i = 0; i < m; i++) {
-                LD ref = reference(k, (LD)x[i]);
+                LD ref = reference(k, (LD)x[i], 1);
                 float rr = (float)ref;
+                LD iu = inv_ulp(ref, 23, -126);
                 for (int lv = 0; lv < LEVELS_MAX; lv++) {
                     if (!levels[lv]) continue;
-                    double e = ulp_error((LD)y[lv][i], ref, 23, -126, (LD)rr);
+                    double e = ulp_error((LD)y[lv][i], ref, iu, (LD)rr);
                     stats_add(&loc[lv], e, x[i], y[lv][i]);
                     if (lv > 0 && levels[0] && memcmp(&y[lv][i], &y[0][i], 4) != 0 &&
                         !(y[lv][i] != y[lv][i] && y[0][i] != y[0][i])) ldiff[lv]++;
@@ -461,11 +490,12 @@ static void run_f64(const kernel_t *k, const int *levels, uint64_t n, uint64_t s
             for (int lv = 0; lv < LEVELS_MAX; lv++)
                 if (levels[lv]) k->f64[lv](x, y[lv], m);
             for (size_t i = 0; i < m; i++) {
-                LD ref = reference(k, (LD)x[i]);
+                LD ref = reference(k, (LD)x[i], 0);
                 double rr = (double)ref;
+                LD iu = inv_ulp(ref, 52, -1022);
                 for (int lv = 0; lv < LEVELS_MAX; lv++) {
                     if (!levels[lv]) continue;
-                    double e = ulp_error((LD)y[lv][i], ref, 52, -1022, (LD)rr);
+                    double e = ulp_error((LD)y[lv][i], ref, iu, (LD)rr);
                     stats_add(&loc[lv], e, x[i], y[lv][i]);
                     if (lv > 0 && levels[0] && memcmp(&y[lv][i], &y[0][i], 8) != 0 &&
                         !(y[lv][i] != y[lv][i] && y[0][i] != y[0][i])) ldiff[lv]++;
@@ -495,7 +525,7 @@ static const kernel_t *find(const char *name)
 static int usage(void)
 {
     fprintf(stderr, "usage: check f32 [--stride S] | f64 [--samples N] [--seed S]\n"
-                    "             [--kernel K] [--level v4|v3|base|all] [--threads T]\n"
+                    "             [--kernel K] [--level all | v4,v3,base (any of)] [--threads T]\n"
                     "       check ref32|ref64 KERNEL < hex floats\n");
     return 2;
 }
@@ -510,7 +540,8 @@ int main(int argc, char **argv)
         char line[128];
         while (fgets(line, sizeof line, stdin)) {
             double x = strtod(line, NULL);
-            LD r = reference(k, !strcmp(mode, "ref32") ? (LD)(float)x : (LD)x);
+            int f32 = !strcmp(mode, "ref32");
+            LD r = reference(k, f32 ? (LD)(float)x : (LD)x, f32);
             /* hi + lo, lo scaled by 2^600 where |hi| < 2^-500 (it would underflow) */
             double hi = (double)r;
             double lo = !isfinite(hi) ? 0.0 : (double)(fabs(hi) < 0x1p-500 ? ldexpl(r - hi, 600) : r - hi);
@@ -538,8 +569,13 @@ int main(int argc, char **argv)
     (void)threads;
 #endif
     int levels[LEVELS_MAX];
-    for (int lv = 0; lv < LEVELS_MAX; lv++)
-        levels[lv] = level_available(lv) && (!strcmp(level, "all") || !strcmp(level, LEVEL_NAME[lv]));
+    for (int lv = 0; lv < LEVELS_MAX; lv++) {
+        /* --level all, or a comma-separated list (v4,base) */
+        const char *p = strstr(level, LEVEL_NAME[lv]);
+        size_t len = strlen(LEVEL_NAME[lv]);
+        int listed = p && (p == level || p[-1] == ',') && (p[len] == 0 || p[len] == ',');
+        levels[lv] = level_available(lv) && (!strcmp(level, "all") || listed);
+    }
     printf("# cact %s accuracy, %s; %s; levels:", CACT_VERSION_STRING,
            !strcmp(mode, "f32") ? "float32" : "float64",
            !strcmp(mode, "f32") ? (stride == 1 ? "every bit pattern" : "a stride of the bit patterns")
