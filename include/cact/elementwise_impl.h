@@ -74,7 +74,7 @@ CACT_INLINE int CACT__E(above)(double beta, double x, double threshold)
  * v >= 0 -> 1/(1+e), v < 0 -> e/(1+e) (no cancellation). */
 CACT_INLINE double CACT__E(sigmoid_d)(double v)
 {
-    double e = CACT__M(exp_d)(v < 0 ? v : -v);
+    double e = CACT__M(exp_d)(-cact__abs(v));
     return (v < 0 ? e : 1.0) / (1.0 + e);
 }
 
@@ -82,7 +82,7 @@ CACT_INLINE double CACT__E(sigmoid_d)(double v)
  * cancellation (both terms >= 0). */
 CACT_INLINE double CACT__E(softplus_d)(double z)
 {
-    double e = CACT__M(exp_d)(z < 0 ? z : -z);
+    double e = CACT__M(exp_d)(-cact__abs(z));
     return (z > 0 ? z : 0.0) + CACT__M(log1p01_d)(e);
 }
 #else

@@ -109,6 +109,12 @@ CACT_INLINE double cact__pow2i(double n)
     return cact__from_bits((cact__bits(n + 6755399441055744.0) + 1023) << 52);
 }
 
+/* the same from n + 0x1.8p52 itself, where the caller has it */
+CACT_INLINE double cact__pow2i_shifted(double n_plus_shifter)
+{
+    return cact__from_bits((cact__bits(n_plus_shifter) + 1023) << 52);
+}
+
 /* Horner's scheme, c0 + x (c1 + x (c2 + ...)), one fused multiply-add per
  * degree (CACT__FMA is the level's: fused in v3/v4, mul + add in baseline).
  * x must be a plain variable (it is evaluated once per degree). */

@@ -120,13 +120,13 @@ CACT_INLINE cact__dd CACT__F(div_dd)(double ah, double al, double bh, double bl)
 CACT_INLINE double CACT__F(exp_d)(double z)
 {
     double zc = z < -708.0 ? -708.0 : z;      /* NaN passes */
-    double k = CACT__FMA(zc, CACT__LOG2E, CACT__SHIFTER) - CACT__SHIFTER;
+    double ks = CACT__FMA(zc, CACT__LOG2E, CACT__SHIFTER), k = ks - CACT__SHIFTER;
     double r = CACT__FMA(k, -CACT__LN2, zc);
     /* exp_d: (e^r - 1)/r, |r| <= ln2/2, degree 6, max relative error 2^-32.0 */
     double p = CACT__H6(r, 1.0000000000311968, 0.5000000046541787, 0.1666666621218444,
                         0.04166635481803151, 0.008333412915154602, 0.0013940980375568672,
                         0.00019835279448638207);
-    return CACT__FMA(r, p, 1.0) * cact__pow2i(k);
+    return CACT__FMA(r, p, 1.0) * cact__pow2i_shifted(ks);
 }
 
 /* e^z - 1 for z <= ln2/2, relative error < 2^-31.5 (no cancellation near
@@ -134,12 +134,12 @@ CACT_INLINE double CACT__F(exp_d)(double z)
 CACT_INLINE double CACT__F(expm1n_d)(double z)
 {
     double zc = z < -40.0 ? -40.0 : z;        /* NaN passes */
-    double k = CACT__FMA(zc, CACT__LOG2E, CACT__SHIFTER) - CACT__SHIFTER;
+    double ks = CACT__FMA(zc, CACT__LOG2E, CACT__SHIFTER), k = ks - CACT__SHIFTER;
     double r = CACT__FMA(k, -CACT__LN2, zc);
     double p = CACT__H6(r, 1.0000000000311968, 0.5000000046541787, 0.1666666621218444,
                         0.04166635481803151, 0.008333412915154602, 0.0013940980375568672,
                         0.00019835279448638207);
-    double s = cact__pow2i(k);
+    double s = cact__pow2i_shifted(ks);
     return CACT__FMA(s, r * p, s - 1.0);      /* 2^n (e^r - 1) + (2^n - 1) */
 }
 
@@ -218,8 +218,8 @@ CACT_INLINE cact__dd CACT__F(expm1r_dd)(double rh, double rl)
 /* Cody-Waite reduction of zh + zl: n (as a double) and r = rh + rl with
  * z = n ln2 + r; |n| < 2^11 keeps n LN2_HI exact. */
 #define CACT__EXP_REDUCE(z, zl, k, rh, rl)                                      \
-    double k = CACT__FMA(z, CACT__LOG2E, CACT__SHIFTER) - CACT__SHIFTER;        \
-    double k##_r1 = (z) - k * CACT__LN2_HI;   /* exact */                       \
+    double k##s = CACT__FMA(z, CACT__LOG2E, CACT__SHIFTER), k = k##s - CACT__SHIFTER; \
+    double k##_r1 = CACT__FMA(-k, CACT__LN2_HI, z);   /* exact, fused or not */  \
     double k##_t = k * CACT__LN2_LO;                                            \
     double rh = k##_r1 - k##_t;                                                 \
     double rl = ((k##_r1 - rh) - k##_t) + (zl)
@@ -254,7 +254,7 @@ CACT_INLINE cact__dd CACT__F(expm1n_dd)(double zh, double zl)
     double zlc = zh < -40.0 ? 0.0 : zl;
     CACT__EXP_REDUCE(z, zlc, k, rh, rl);
     cact__dd p = CACT__F(expm1r_dd)(rh, rl);
-    double s = cact__pow2i(k);
+    double s = cact__pow2i_shifted(ks);
     cact__dd e = cact__fast_two_sum(1.0, p.h);
     cact__dd m = cact__fast_two_sum(-1.0, e.h * s);
     m.l += (e.l + p.l) * s;
