@@ -158,9 +158,10 @@ CACT_INLINE T CACT__E(relu6)(T x)
  * the limit -0 at x = -inf (the sign of 0 * x), not 0 * inf = NaN. */
 CACT_INLINE T CACT__E(leaky_relu_r)(T x, double negative_slope)
 {
+    /* (a per-lane select: one on the loop-invariant slope would put a branch
+     * in the loop and stop its vectorization) */
     double p = negative_slope * (double)x;
-    p = negative_slope == 0 ? -negative_slope : p;
-    return x >= 0 ? x : (T)p;
+    return x >= 0 ? x : (T)(p == p ? p : -0.0);   /* x NaN: nan_in restores it */
 }
 
 /* clip(x, min_val, max_val) rounded: for float32 the bounds are rounded to
@@ -178,9 +179,10 @@ CACT_INLINE T CACT__E(hardtanh)(T x, double min_val, double max_val)
  * fused multiply-add or an exact product keeps the tiny result. */
 CACT_INLINE T CACT__E(hard_sigmoid_r)(T x, double alpha, double beta)
 {
-    /* alpha = 0: the constant clip(beta, 0, 1), also at x = +-inf */
+    /* alpha = 0: the constant clip(beta, 0, 1), also at x = +-inf, where
+     * 0 * inf is NaN (a per-lane select: see leaky_relu) */
     double t = CACT__M(fma_acc)(alpha, (double)x, beta);
-    return (T)CACT__E(clip01)(alpha == 0 ? beta : t);
+    return (T)CACT__E(clip01)(t == t ? t : beta);
 }
 
 /* x * relu6(x + 3) / 6 = x * clip((x + 3) / 6, 0, 1): never overflows.
@@ -259,8 +261,8 @@ CACT_INLINE T CACT__E(log_sigmoid_r)(T x) { return (T)-CACT__E(softplus_d)(-(dou
  * x / 2, also at x = +-inf (beta x is 0 there, not 0 * inf = NaN). */
 CACT_INLINE T CACT__E(swish_r)(T x, double beta)
 {
-    double v = x;
-    return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(beta == 0 ? 0.0 : beta * v));
+    double v = x, z = beta * v;
+    return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(z == z ? z : 0.0));   /* 0 * inf: 0 */
 }
 
 CACT_INLINE T CACT__E(silu_r)(T x)
@@ -315,7 +317,8 @@ CACT_INLINE T CACT__E(log_sigmoid_r)(T x)
  * result underflows unless |x| > 1e284 with |beta| < 1e-281). */
 CACT_INLINE T CACT__E(swish_r)(T x, double beta)
 {
-    cact__dd z = CACT__M(two_prod)(beta, beta == 0 ? 0.0 : x);   /* beta = 0: x / 2, +-inf too */
+    cact__dd z = CACT__M(two_prod)(beta, x);
+    z.h = z.h == z.h ? z.h : 0.0;     /* beta = 0, x = +-inf: x / 2 (x NaN: nan_in) */
     cact__dds q = CACT__E(sigmoid_dds)(z.h, z.l == z.l ? z.l : 0.0);
     double on = (double)(z.h >= -1400.0);   /* a multiply, not a select: see exp_d */
     return CACT__E(gate_dd)(x, q.h * on, q.l * on, q.s);
