@@ -572,7 +572,8 @@ def report(env, args, results, tresults, nthreads, peers, ov=None):
                 L.append("")
     if ov:
         L += overhead_table(ov)
-    L += targets(results)
+    if results:
+        L += targets(results)
     if tresults:
         L += thread_table(tresults, nthreads)
     return "\n".join(L) + "\n"
@@ -589,6 +590,7 @@ def parse(argv):
     ap.add_argument("--repeats", type=int, help="samples per median (default 7, quick 3)")
     ap.add_argument("--quick", action="store_true", help="sizes 64,4096,262144, 3 short samples, no thread table")
     ap.add_argument("--no-threads", action="store_true", help="skip the multi-thread table")
+    ap.add_argument("--only-threads", action="store_true", help="only the multi-thread table")
     ap.add_argument("--threads", type=int, help="threads for the thread table (default: usable CPUs)")
     ap.add_argument("--wait", type=float, default=60.0,
                     help="thread table: seconds to wait per row for the other cores to be free (default 60)")
@@ -617,8 +619,10 @@ def parse(argv):
             ap.error(f"unknown peer {p}")
     args.repeats = args.repeats or (3 if args.quick else 7)
     args.min_sample = 2e-4 if args.quick else 1e-3
-    if args.quick:
+    if args.quick and not args.only_threads:
         args.no_threads = True
+    if args.only_threads:
+        args.no_threads = False
     return args
 
 
@@ -719,7 +723,7 @@ def main(argv=None):
     results = {}
     try:
         cact.set_num_threads(1)
-        for dtype in args.dtypes:
+        for dtype in ([] if args.only_threads else args.dtypes):
             for n in args.sizes:
                 for kernel in args.kernels:
                     row, flags = group(kernel, dtype, n, peers, args.repeats if n < 1 << 22 else min(args.repeats, 5),
@@ -731,8 +735,10 @@ def main(argv=None):
                           f"{('peer ' + who) if who else '':<19}{(bp / n * 1e9) if bp else float('nan'):8.3f}"
                           f"  stream {row['stream'] / n * 1e9:7.3f}"
                           + (f"  flagged: {', '.join(flags)}" if flags else ""), flush=True)
-        ov = call_overhead(peers, max(args.repeats, 5), args.min_sample)
-        print("64-element calls: " + ", ".join(f"{k} {v * 1e6:.3f} us" for k, v in ov.items()), flush=True)
+        ov = None
+        if not args.only_threads:
+            ov = call_overhead(peers, max(args.repeats, 5), args.min_sample)
+            print("64-element calls: " + ", ".join(f"{k} {v * 1e6:.3f} us" for k, v in ov.items()), flush=True)
         tresults, nthreads = {}, 0
         if not args.no_threads:
             nthreads = args.threads or env["usable_cpus"]
