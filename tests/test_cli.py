@@ -12,14 +12,17 @@ import pytest
 
 import cact
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# the subprocess imports the cact this test imported (a source tree's
+# in-place build, an installed package or the sanitizer build)
+HOME = os.path.dirname(os.path.dirname(os.path.abspath(cact.__file__)))
 
 
 def run(args, cwd):
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(os.environ, PYTHONPATH=HOME + os.pathsep + os.environ.get("PYTHONPATH", ""))
     p = subprocess.run([sys.executable, "-m", "cact"] + args, cwd=cwd, env=env,
                        capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
+    assert f"cact {cact.__version__}" in p.stdout
     return p.stdout
 
 
