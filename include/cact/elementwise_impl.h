@@ -156,12 +156,15 @@ CACT_INLINE T CACT__E(relu6)(T x)
 /* float32: the double product of a double and a float, rounded to float,
  * is within 0.5 + 2^-29 ulp; float64: one rounding.  A slope of 0 gives
  * the limit -0 at x = -inf (the sign of 0 * x), not 0 * inf = NaN. */
-CACT_INLINE T CACT__E(leaky_relu_r)(T x, double negative_slope)
+CACT_INLINE T CACT__E(leaky_relu)(T x, double negative_slope)
 {
-    /* (a per-lane select: one on the loop-invariant slope would put a branch
-     * in the loop and stop its vectorization) */
-    double p = negative_slope * (double)x;
-    return x >= 0 ? x : (T)(p == p ? p : -0.0);   /* x NaN: nan_in restores it */
+    /* NaN out of the product is either x's own NaN (kept: the slope is a
+     * number, so the product returns x's NaN whatever the operand order) or
+     * 0 * -inf, whose limit is -0; the selects are per lane and in the
+     * element type (one on the loop-invariant slope would put a branch in
+     * the loop) */
+    T r = (T)(negative_slope * (double)x);
+    return x >= 0 ? x : (r == r ? r : (x == x ? (T)-0.0 : x));
 }
 
 /* clip(x, min_val, max_val) rounded: for float32 the bounds are rounded to
@@ -535,7 +538,6 @@ CACT__NAN_P0(tanhshrink)
 CACT__NAN_P0(selu)
 CACT__NAN_P0(gelu)
 CACT__NAN_P0(gelu_tanh)
-CACT__NAN_P1(leaky_relu)
 CACT__NAN_P1(softshrink)
 CACT__NAN_P1(swish)
 CACT__NAN_P1(elu)
