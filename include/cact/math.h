@@ -12,7 +12,8 @@
  *    elementwise_impl.h; the exhaustive checker in tools/exhaustive/ measures
  *    every float32 input).
  *  - "_dd" functions serve the float64 kernels.  They return double-double
- *    pairs (hi + lo, |lo| <= ulp(hi)) with a relative error near 2^-57, and
+ *    pairs (hi + lo, |lo| <= ulp(hi)) with a relative error below 2^-57
+ *    (exp, expm1, log1p; erfc 2^-54.5, tools/exhaustive/fit.py), and
  *    take double-double arguments where the kernel's argument is itself
  *    amplified (gelu's erfc(x/sqrt 2), gelu_tanh's sigmoid(2u), swish's
  *    sigmoid(beta x)); the kernels combine them with exact products (fma)
@@ -28,10 +29,11 @@
  * The v4 and v3 instantiations are the same code and give the same bits.
  *
  * Names: cact__<function>_<precision>_<level>, e.g. cact__exp_d_v4(z).
- * Another kernel compiled per level (softmax...) calls its own level's
- * instantiation; cact_exp_w32 / cact_exp_w64 below are level-independent
- * aliases of the baseline instantiation (vectorizable everywhere, fused by
- * the compiler where -ffp-contract allows).
+ * Another kernel compiled per level calls its own level's instantiation;
+ * cact_exp_w32 / cact_exp_w64 / cact_log1p_w32 / cact_log1p_w64 below are
+ * level-independent aliases of the baseline instantiation (vectorizable in
+ * any loop, never fused, so the same bits under any flags), which the axis
+ * kernels use.
  *
  * Techniques: Cody-Waite range reduction with a rounding-constant ("shifter")
  * for n = rint(z / ln 2) and 2^n assembled in the exponent bits (as in SLEEF
