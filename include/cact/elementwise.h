@@ -17,57 +17,20 @@
 #define CACT__CAT(a, b) CACT__CAT_(a, b)
 #define CACT__CAT3(a, b, c) CACT__CAT(CACT__CAT(a, b), c)
 
-/* The element functions, once per (dtype, ISA level): cact__el_<name>_<dtype>_<level>. */
+/* The element functions, once per (dtype, ISA level):
+ * cact__el_<name>_<dtype>_<level> (elementwise_level.h includes the
+ * template for both dtypes at the level CACT__LV names). */
 #define CACT__IN_ELEMENTWISE 1
 #if CACT_DISPATCH
 #  define CACT__LV v4
-#  define CACT_T float
-#  define CACT_SFX f32
-#  define CACT__BITS 32
-#  include "elementwise_impl.h"
-#  undef CACT_T
-#  undef CACT_SFX
-#  undef CACT__BITS
-#  define CACT_T double
-#  define CACT_SFX f64
-#  define CACT__BITS 64
-#  include "elementwise_impl.h"
-#  undef CACT_T
-#  undef CACT_SFX
-#  undef CACT__BITS
+#  include "elementwise_level.h"
 #  undef CACT__LV
 #  define CACT__LV v3
-#  define CACT_T float
-#  define CACT_SFX f32
-#  define CACT__BITS 32
-#  include "elementwise_impl.h"
-#  undef CACT_T
-#  undef CACT_SFX
-#  undef CACT__BITS
-#  define CACT_T double
-#  define CACT_SFX f64
-#  define CACT__BITS 64
-#  include "elementwise_impl.h"
-#  undef CACT_T
-#  undef CACT_SFX
-#  undef CACT__BITS
+#  include "elementwise_level.h"
 #  undef CACT__LV
 #endif
 #define CACT__LV base
-#define CACT_T float
-#define CACT_SFX f32
-#define CACT__BITS 32
-#include "elementwise_impl.h"
-#undef CACT_T
-#undef CACT_SFX
-#undef CACT__BITS
-#define CACT_T double
-#define CACT_SFX f64
-#define CACT__BITS 64
-#include "elementwise_impl.h"
-#undef CACT_T
-#undef CACT_SFX
-#undef CACT__BITS
+#include "elementwise_level.h"
 #undef CACT__LV
 #undef CACT__IN_ELEMENTWISE
 

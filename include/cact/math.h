@@ -161,7 +161,6 @@ CACT_INLINE double cact__pow2i_shifted(double n_plus_shifter)
  * that n * LN2_HI is exact for |n| < 2^11 without an fma */
 #define CACT__LN2_HI 0.6931471805598903      /* 0x1.62e42fefa38p-1 */
 #define CACT__LN2_LO 5.497923018708371e-14
-#define CACT__LN2_DD_LO 2.3190468138462996e-17 /* ln 2 - CACT__LN2 */
 #define CACT__SQRT2 1.4142135623730951
 
 /* ---- per-level instantiations ------------------------------------------ */

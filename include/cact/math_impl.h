@@ -261,21 +261,10 @@ CACT_INLINE cact__dd CACT__F(expm1n_dd)(double zh, double zl)
     return k == 0.0 ? p : m;
 }
 
-/* log(xh + xl) for a normal positive x, as a double-double, relative error
- * (absolute near x = 1) < 2^-58.  x = 2^k m with m in [sqrt2/2, sqrt2)
- * (integer arithmetic on the bits, as in musl's log), log m = 2 atanh(s),
- * s = (m - 1)/(m + 1) as a double-double (one division), atanh(s) =
- * s + s^3 A(s^2). */
-CACT_INLINE cact__dd CACT__F(log_dd)(double xh, double xl)
+/* log m + k ln 2 from s = (m - 1)/(m + 1) as a double-double:
+ * log m = 2 atanh(s) = 2 (s + s^3 A(s^2)), |s| <= 3 - 2 sqrt 2 */
+CACT_INLINE cact__dd CACT__F(log_atanh_dd)(cact__dd s, double k)
 {
-    /* u's top 12 bits hold k + 1024, its low 52 bits m's mantissa offset
-     * from sqrt2/2 = 0x3FE6A09E667F3BCD */
-    uint64_t u = cact__bits(xh) + 0x00195F619980C433ULL;
-    double m = cact__from_bits((u & 0x000FFFFFFFFFFFFFULL) + 0x3FE6A09E667F3BCDULL);
-    double k = cact__from_bits((u >> 52) | 0x4338000000000000ULL) - (CACT__SHIFTER + 1024.0);
-    double ml = xl * cact__pow2i(-k);
-    cact__dd d = cact__fast_two_sum(1.0, m);   /* m + 1, m <= sqrt2 */
-    cact__dd s = CACT__F(div_dd)(m - 1.0, ml, d.h, d.l + ml);   /* m - 1 exact */
     double v = s.h * s.h;
     /* log_dd: (atanh(s) - s)/s^3 in v = s^2, |s| <= 3 - 2 sqrt 2, degree 7, relative
      * 2^-54.0 (contributes < 2^-6.7 times that) */
@@ -286,6 +275,22 @@ CACT_INLINE cact__dd CACT__F(log_dd)(double xh, double xl)
     cact__dd r = cact__fast_two_sum(k * CACT__LN2_HI, 2.0 * s.h);
     r.l += k * CACT__LN2_LO + 2.0 * (CACT__FMA(s.l, v, s.l) + t);
     return r;
+}
+
+/* log(xh + xl) for a normal positive x, as a double-double, relative error
+ * (absolute near x = 1) < 2^-58.  x = 2^k m with m in [sqrt2/2, sqrt2)
+ * (integer arithmetic on the bits, as in musl's log), log m = 2 atanh(s),
+ * s = (m - 1)/(m + 1) as a double-double (one division). */
+CACT_INLINE cact__dd CACT__F(log_dd)(double xh, double xl)
+{
+    /* u's top 12 bits hold k + 1024, its low 52 bits m's mantissa offset
+     * from sqrt2/2 = 0x3FE6A09E667F3BCD */
+    uint64_t u = cact__bits(xh) + 0x00195F619980C433ULL;
+    double m = cact__from_bits((u & 0x000FFFFFFFFFFFFFULL) + 0x3FE6A09E667F3BCDULL);
+    double k = cact__from_bits((u >> 52) | 0x4338000000000000ULL) - (CACT__SHIFTER + 1024.0);
+    double ml = xl * cact__pow2i(-k);
+    cact__dd d = cact__fast_two_sum(1.0, m);   /* m + 1, m <= sqrt2 */
+    return CACT__F(log_atanh_dd)(CACT__F(div_dd)(m - 1.0, ml, d.h, d.l + ml), k);   /* m - 1 exact */
 }
 
 /* log(1 + yh + yl) for y in [0, 1], as log_dd does it but with the
@@ -300,14 +305,7 @@ CACT_INLINE cact__dd CACT__F(log1p01_dd)(double yh, double yl)
     double nh = k == 0.0 ? (m - 1.0) + ml : m - 1.0;
     double nl = k == 0.0 ? yl : ml + yl * sc;
     cact__dd d = cact__fast_two_sum(1.0, m);
-    cact__dd s = CACT__F(div_dd)(nh, nl, d.h, d.l + (ml + yl * sc));
-    double v = s.h * s.h;
-    double t = s.h * v * CACT__H7(v, 0.3333333333333333, 0.2000000000000266, 0.14285714284585804,
-                                  0.11111111327984713, 0.09090886839389466, 0.07693608503261697,
-                                  0.06623313562404454, 0.0664367216631271);
-    cact__dd r = cact__fast_two_sum(k * CACT__LN2, 2.0 * s.h);
-    r.l += k * CACT__LN2_DD_LO + 2.0 * (CACT__FMA(s.l, v, s.l) + t);
-    return r;
+    return CACT__F(log_atanh_dd)(CACT__F(div_dd)(nh, nl, d.h, d.l + (ml + yl * sc)), k);
 }
 
 /* tanh(x) as a double-double with x's sign: -m / (2 + m), m = expm1(-2|x|)
