@@ -127,7 +127,7 @@ def test_checker_references_match_mpmath(checker, dt):
     """The long double references agree with mpmath to 2^-58 relative for
     float64 inputs (gelu/gelu_tanh tails, tanhshrink near 0, hard_sigmoid near
     its kink included) and 2^-44 for float32 inputs (where two references
-    use plain long double formulas), so the checker measures ulps to +-0.03
+    use plain long double formulas, the exp family double libm), so the checker measures ulps to +-0.03
     (float64) and +-2^-20 (float32)."""
     pytest.importorskip("mpmath")
     from cact._reference import reference
