@@ -30,6 +30,7 @@
 #define CACT__E(name) CACT__CAT3(cact__el_, name, CACT__CAT(CACT__CAT(_, CACT_SFX), CACT__CAT(_, CACT__LV)))
 #define CACT__M(fn) CACT__CAT3(cact__, fn, CACT__CAT(_, CACT__LV))
 #define CACT__FMA(a, b, c) CACT__M(fma)(a, b, c)
+#define CACT__FMAF(a, b, c) CACT__M(fmaf)(a, b, c)
 #define T CACT_T
 
 /* ---- helpers --------------------------------------------------------- */
@@ -254,7 +255,48 @@ CACT_INLINE T CACT__E(softsign_r)(T x)
 
 #if CACT__BITS == 32
 
-CACT_INLINE T CACT__E(sigmoid_r)(T x) { return (T)CACT__E(sigmoid_d)((double)x); }
+/* sigmoid(x) in float lanes: with z = -x, x <= 20 (sigmoid is 1 to float
+ * precision above x = 17; below -110 it underflows, and the kernels select
+ * 0 there: z is then outside exp_fr's domain) and
+ * e^z = (eh + el) 2^n (exp_fr),
+ *   sigmoid(x) = 1 / (1 + e^z) = a / (a + eh + el),   a = 2^-n,
+ * a form without overflow or cancellation for either sign of x.  a + eh is
+ * summed exactly (Fast2Sum on the larger and the smaller: a and eh are
+ * powers of two apart), d = dh + dl, and 1/d = inv (1 + eps) by one float
+ * division inv = 1/dh and its residual eps = 1 - inv d (exact but for
+ * inv dl).  Returned as inv, eps and A = 2^(64 - n): sigmoid(x) =
+ * (inv + inv eps) A 2^-64, rounded once (at inv + inv eps; A is exact, and
+ * the last factor rounds again only a subnormal result: within 0.75 ulp
+ * there).  The technique of XNNPACK's f32 sigmoid microkernels (an exp and
+ * one division), with e^z and a + e^z carried as float pairs and the
+ * reciprocal corrected, so that the result is rounded once. */
+CACT_INLINE cact__ffs CACT__E(sigmoid_ff)(float x)
+{
+    /* x >= 20: 1 to float precision (clamped: minps); x < -110: 0, and
+     * the kernels select it (e^-x beyond 2^126 is not in exp_fr's domain;
+     * a clamp here too would merge with the first into a longer select) */
+    float xc = x < 20.0f ? x : 20.0f;
+    cact__ffs e = CACT__M(exp_fr)(-xc, 0.0f);   /* e^z = (h + l) s 2^-64 */
+    /* A = 2^(64 - n) = 2^128 / s: bits (382 << 23) - bits(s); a = 2^-n,
+     * subnormal or 0 for n > 126, where a + e = e to float precision */
+    float A = cact__from_bits_f(0xBF000000u - cact__bits_f(e.s));
+    float a = A * 5.42101086e-20f;                                      /* 2^-64 */
+    float big = a > e.h ? a : e.h, small = a > e.h ? e.h : a;
+    float dh = big + small, dl = ((big - dh) + small) + e.l;
+    float inv = 1.0f / dh;
+    cact__ffs o;
+    o.h = inv;
+    o.l = CACT__FMAF(-inv, dl, CACT__M(rem1_f)(inv, dh));
+    o.s = A;
+    return o;
+}
+
+CACT_INLINE T CACT__E(sigmoid_r)(T x)
+{
+    cact__ffs g = CACT__E(sigmoid_ff)(x);
+    float y = (CACT__FMAF(g.h, g.l, g.h) * g.s) * 5.42101086e-20f;
+    return x >= -110.0f ? y : 0.0f;
+}
 
 /* log(sigmoid(x)) = -softplus(-x) */
 CACT_INLINE T CACT__E(log_sigmoid_r)(T x) { return (T)-CACT__E(softplus_d)(-(double)x); }
@@ -268,10 +310,15 @@ CACT_INLINE T CACT__E(swish_r)(T x, double beta)
     return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(z == z ? z : 0.0));   /* 0 * inf: 0 */
 }
 
+/* x sigmoid(x) in float lanes: x (inv + inv eps) A 2^-64 (sigmoid_ff),
+ * x inv + x inv eps rounded once (mla_lo_f), then scaled as in sigmoid.
+ * Below x = -110 the result is -0 (it underflows; x = -inf included);
+ * above 2^60 it is x (and x inv A would overflow). */
 CACT_INLINE T CACT__E(silu_r)(T x)
 {
-    double v = x;
-    return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(v));
+    cact__ffs g = CACT__E(sigmoid_ff)(x);
+    float y = (CACT__M(mla_lo_f)(x, g.h, (x * g.h) * g.l) * g.s) * 5.42101086e-20f;
+    return x > 1.15292150e18f ? x : (x >= -110.0f ? y : -0.0f);
 }
 
 /* log(1 + e^(beta x)) / beta, and x itself where beta x > threshold
@@ -552,3 +599,4 @@ CACT__NAN_P2(softplus)
 #undef CACT__E
 #undef CACT__M
 #undef CACT__FMA
+#undef CACT__FMAF

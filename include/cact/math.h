@@ -103,6 +103,38 @@ CACT_INLINE cact__dd cact__two_sum(double a, double b)
     return cact__mk_dd(h, (a - (h - bb)) + (b - bb));
 }
 
+/* float lanes (16 per zmm at v4): a float pair h + l, and a pair times a
+ * power of two applied last, (h + l) s, as cact__dd / cact__dds */
+typedef struct { float h, l; } cact__ff;
+typedef struct { float h, l, s; } cact__ffs;
+
+CACT_INLINE uint32_t cact__bits_f(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+CACT_INLINE float cact__from_bits_f(uint32_t u)
+{
+    float x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+CACT_INLINE float cact__abs_f(float x)
+{
+    return cact__from_bits_f(cact__bits_f(x) & 0x7fffffffu);
+}
+
+CACT_INLINE cact__ff cact__mk_ff(float h, float l)
+{
+    cact__ff r;
+    r.h = h;
+    r.l = l;
+    return r;
+}
+
 /* 2^n for an integer-valued double n in [-1022, 1023] */
 CACT_INLINE double cact__pow2i(double n)
 {
@@ -162,6 +194,14 @@ CACT_INLINE double cact__pow2i_shifted(double n_plus_shifter)
 #define CACT__LN2_HI 0.6931471805598903      /* 0x1.62e42fefa38p-1 */
 #define CACT__LN2_LO 5.497923018708371e-14
 #define CACT__SQRT2 1.4142135623730951
+/* float lanes: the shifter 0x1.8p23, 1/ln 2, and ln 2 = LN2_HI_F + LN2_LO_F
+ * with LN2_HI_F of 16 significant bits (0x1.62e4p-1), so that n LN2_HI_F
+ * is exact for |n| < 2^8 without an fma, and LN2_LO_F = ln 2 - LN2_HI_F
+ * rounded to float (0x1.7f7d1cp-20, off by 5.5e-14) */
+#define CACT__SHIFTER_F 12582912.0f
+#define CACT__LOG2E_F 1.44269502f
+#define CACT__LN2_HI_F 0.693145752f
+#define CACT__LN2_LO_F 1.42860677e-6f
 
 /* ---- per-level instantiations ------------------------------------------ */
 

@@ -193,6 +193,119 @@ CACT_INLINE double CACT__F(erfc_d)(double a)
 }
 
 /* ===================================================================== */
+/* float32 core in float lanes: float pairs, relative error ~2^-30        */
+/* ===================================================================== */
+
+/* Float arithmetic: 16 lanes per zmm at v4 instead of the double core's 8,
+ * and no double division.  The results are float pairs (h + l) good to
+ * ~2^-30, so that a kernel built on them rounds once at the end and stays
+ * within ~0.5 + 2^-5 ulp where its formula does not cancel. */
+
+#if CACT__LV_FMA
+#  if defined(__GNUC__) || defined(__clang__)
+#    define CACT__FMAF(a, b, c) __builtin_fmaf(a, b, c)
+#  else
+#    define CACT__FMAF(a, b, c) fmaf(a, b, c)
+#  endif
+#else
+#  define CACT__FMAF(a, b, c) ((a) * (b) + (c))
+#endif
+
+/* a b + c: fused in v3/v4, two roundings in baseline (float) */
+CACT_INLINE float CACT__F(fmaf)(float a, float b, float c) { return CACT__FMAF(a, b, c); }
+
+/* c - a b rounded once: fused in v3/v4; baseline: Dekker's product (a b
+ * above 2^-100, |a|, |b| < 2^115) and c - h exact (c close to a b, as in
+ * a division's remainder) */
+CACT_INLINE float CACT__F(fnma_f)(float a, float b, float c)
+{
+#if CACT__LV_FMA
+    return CACT__FMAF(-a, b, c);
+#else
+    float h = a * b;
+    float ca = 4097.0f * a, cb = 4097.0f * b;
+    float ah = ca - (ca - a), al = a - ah, bh = cb - (cb - b), bl = b - bh;
+    return (c - h) - (((ah * bh - h) + ah * bl + al * bh) + al * bl);
+#endif
+}
+
+/* 1 - a b exactly, for a = 1/b correctly rounded (the residual of a
+ * reciprocal is a float): fma, or Dekker's product and Sterbenz's lemma */
+CACT_INLINE float CACT__F(rem1_f)(float a, float b)
+{
+    return CACT__F(fnma_f)(a, b, 1.0f);
+}
+
+/* a b + c rounded once, for a c much smaller than a b (a correction
+ * term): fma in v3/v4; baseline: the exact product (Dekker) plus c, where
+ * 2^-60 <= |a| <= 2^60 and |b| <= 2; outside, a b + c rounded twice (there
+ * c is below a b's half-ulp or the result is 0, x or x/2: the same number) */
+CACT_INLINE float CACT__F(mla_lo_f)(float a, float b, float c)
+{
+#if CACT__LV_FMA
+    return CACT__FMAF(a, b, c);
+#else
+    float aa = cact__abs_f(a);
+    int mid = aa >= 8.67361738e-19f && aa <= 1.15292150e18f;     /* 2^-60, 2^60 */
+    float am = mid ? a : 1.0f, h = am * b;
+    return mid ? h - (CACT__F(fnma_f)(am, b, h) - c) : a * b + c;
+#endif
+}
+
+/* e^(zh + zl), |zl| <= ulp(zh)/2, in raw form, for zh in [-130, 43.6]
+ * (the caller clamps; NaN gives NaN in h and l):
+ *   e^z = (h + l) s 2^-64
+ * with h + l a normalized float pair (h in [0.7, 1.42], |l| <= ulp(h)/2,
+ * relative error < 2^-28) and s = 2^(n+64) exactly, n = rint(z / ln 2),
+ * a normal float: a kernel scales by s (exact while normal) and rounds a
+ * subnormal result once, at its last multiplication by 2^-64.
+ *
+ * Technique (as in SLEEF's expf and XNNPACK's f32 exp / sigmoid
+ * microkernels): n by the float shifter 0x1.8p23, Cody-Waite reduction with
+ * a 16-bit ln2_hi (r1 = z - n ln2_hi exact, fused or not), r = r1 - n ln2_lo
+ * rounded with its rounding error rl kept; e^(r + rl) = 1 + r + r^2 P(r) +
+ * rl (1 + r), P a degree-5 minimax polynomial for (e^r - 1 - r)/r^2
+ * (tools/exhaustive/fit.py exp_f, float coefficients, 2^-27.7) evaluated
+ * in Estrin's scheme (a shorter dependency chain than Horner's); 1 + r by
+ * Fast2Sum, so that every rounding falls on terms below 0.08, and the sum
+ * renormalized by Fast2Sum; 2^(n+64) in the exponent bits. */
+CACT_INLINE cact__ffs CACT__F(exp_fr)(float zh, float zl)
+{
+    float ks = CACT__FMAF(zh, CACT__LOG2E_F, CACT__SHIFTER_F), k = ks - CACT__SHIFTER_F;
+    float r1 = CACT__FMAF(-k, CACT__LN2_HI_F, zh);         /* exact */
+    float r = CACT__FMAF(-k, CACT__LN2_LO_F, r1);
+    float rl = CACT__FMAF(-k, CACT__LN2_LO_F, r1 - r) + zl;
+    /* exp_f: (e^r - 1 - r)/r^2, |r| <= ln2/2, degree 5, float coefficients,
+     * max relative error 2^-27.7 */
+    float r2 = r * r;
+    float q = CACT__FMAF(r2, CACT__FMAF(r2, CACT__FMAF(r, 0.00019713442f, 0.0013930501f),
+                                        CACT__FMAF(r, 0.008333598f, 0.04166651f)),
+                         CACT__FMAF(r, 0.16666666f, 0.5f));
+    float h = 1.0f + r, hl = (1.0f - h) + r;               /* Fast2Sum: |r| < 1 */
+    float l = CACT__FMAF(r2, q, hl + CACT__FMAF(rl, r, rl));
+    cact__ffs e;
+    e.h = h + l;
+    e.l = (h - e.h) + l;                                    /* Fast2Sum: |l| < h */
+    /* bits(ks) = 0x4B400000 + n: n + 64 + 127 into the exponent field */
+    e.s = cact__from_bits_f((cact__bits_f(ks) + 191u) << 23);
+    return e;
+}
+
+/* e^z rounded to float, for any z: +inf above 88.72, 0 below -103.97, NaN
+ * for NaN.  Within 0.5 + 2^-4 ulp; a subnormal result is rounded twice
+ * (h + l, then the scale), within 0.75 + 2^-4 ulp.  Above 43.6,
+ * e^(z - 64 ln 2) 2^64 (z - 64 ln2_hi is exact there: Sterbenz). */
+CACT_INLINE float CACT__F(exp_f)(float z)
+{
+    int big = z > 43.6f;
+    float zc = z > -130.0f ? z : -130.0f;                   /* NaN: nan below */
+    cact__ffs e = CACT__F(exp_fr)(big ? (zc < 89.0f ? zc : 89.0f) - 64.0f * CACT__LN2_HI_F : zc,
+                                  big ? -64.0f * CACT__LN2_LO_F : 0.0f);
+    float y = ((e.h + e.l) * e.s) * (big ? 1.0f : 5.42101086e-20f);   /* 2^-64 */
+    return z != z ? z : y;
+}
+
+/* ===================================================================== */
 /* float64 core: double-double results, relative error ~2^-57             */
 /* ===================================================================== */
 
@@ -409,4 +522,5 @@ CACT_INLINE cact__dds CACT__F(erfc_dd)(double ah, double al)
 
 #undef CACT__EXP_REDUCE
 #undef CACT__FMA
+#undef CACT__FMAF
 #undef CACT__F

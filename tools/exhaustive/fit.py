@@ -23,10 +23,17 @@ from remez import max_error, refit_rounded, remez
 
 mp.mp.prec = 256
 LN2_HALF = mp.log(2) / 2 * (1 + mp.mpf(2) ** -20)  # |r| after exp's reduction, with slack
+# float lanes: the baseline's unfused z log2e + shifter may pick n one off
+# near a half-integer, |r| up to ln2/2 (1 + 2^-15)
+LN2_HALF_F = mp.log(2) / 2 * (1 + mp.mpf(2) ** -14)
 
 
 def _expm1_over_r(r):
     return mp.expm1(r) / r if r else mp.mpf(1)
+
+
+def _exp_p(r):  # (e^r - 1 - r) / r^2
+    return (mp.exp(r) - 1 - r) / r ** 2 if abs(r) > mp.mpf(2) ** -60 else 1 / mp.mpf(2) + r / 6
 
 
 def _exp_q(r):  # (e^r - 1 - r - r^2/2) / r^3
@@ -74,6 +81,8 @@ def fits():
                     "atanh(s)/s in u = s^2, s = y/(2+y) in [0, 1/3]; log1p(y) = 2 s P(u)"),
         "tanhshrink_d": (_tanhshrink_ratio, 0, mp.mpf("0.625") ** 2, 6,
                          "(x - tanh x)/x^3 in u = x^2, |x| <= 0.625"),
+        "exp_f": (_exp_p, -LN2_HALF_F, LN2_HALF_F, 5,
+                  "(e^r - 1 - r)/r^2, |r| <= ln2/2 (float lanes: float coefficients)"),
         "exp_dd": (_exp_q, -LN2_HALF, LN2_HALF, 9,
                    "(e^r - 1 - r - r^2/2)/r^3, |r| <= ln2/2"),
         "log_dd": (_atanh_tail, 0, (3 - 2 * mp.sqrt(2)) ** 2 * (1 + mp.mpf(2) ** -20), 7,
@@ -88,6 +97,15 @@ def fits():
         out[name] = (H, wlo, whi, deg,
                      f"erfcx(a)/t, t = {c}/({c}+a), a in [{alo}, {ahi}], in w = t * {S!r} + {O!r}")
     return out
+
+
+# fits whose coefficients are rounded to float32 (the float-lane core)
+FLOAT_FITS = ("exp_f",)
+
+
+def _round_f32(v):
+    import struct
+    return struct.unpack("f", struct.pack("f", float(v)))[0]
 
 
 # fits whose leading coefficient the C code keeps as a double-double: their
@@ -107,7 +125,8 @@ def main(argv):
             lead = [mp.mpf(c0h) + mp.mpf(c0l)]
         else:
             lead = []
-        cd = refit_rounded(f, lo, hi, lead + list(c[len(lead):]), weight=w, first=len(lead))
+        rnd = _round_f32 if name in FLOAT_FITS else float
+        cd = refit_rounded(f, lo, hi, lead + list(c[len(lead):]), weight=w, first=len(lead), rnd=rnd)
         me, at = max_error(f, lo, hi, [mp.mpf(v) for v in cd], weight=w)
         print(f"/* {name}: {what}\n * degree {deg}, max relative error "
               f"2^{float(mp.log(me, 2)):.1f} (rounded coefficients; minimax 2^{float(mp.log(e, 2)):.1f}) */")
@@ -115,6 +134,11 @@ def main(argv):
             # p = (c0_hi + c0_lo) + x P1(x), P1 of degree deg - 1
             print(f"/* c0 = {c0h!r} + {c0l!r} */")
             print(f"CACT__H{deg - 1}(x, " + ", ".join(repr(v) for v in cd[1:]) + ")\n", flush=True)
+        elif name in FLOAT_FITS:
+            # shortest decimal that reads back as the same float32
+            print("coefficients c0..c" + str(deg) + ": " + ", ".join(
+                next(t for t in (f"{v:.{p}g}" for p in range(6, 10)) if _round_f32(t) == v) + "f"
+                for v in cd) + "\n", flush=True)
         else:
             print(f"CACT__H{deg}(x, " + ", ".join(repr(v) for v in cd) + ")\n", flush=True)
 

@@ -123,13 +123,15 @@ def max_error(f, a, b, coeffs, weight=lambda x: 1, npts=4000, prec=160):
         return worst
 
 
-def refit_rounded(f, a, b, coeffs, weight=lambda x: 1, first=1, npts=None, prec=160):
+def refit_rounded(f, a, b, coeffs, weight=lambda x: 1, first=1, npts=None, prec=160, rnd=float):
     """Round coefficients to doubles one at a time from index `first` up,
     refitting the ones not yet rounded after each (weighted least squares on
     Chebyshev nodes, close to minimax), so that later coefficients absorb the
     rounding of earlier ones -- a simple form of Brisebarre and Chevillard's
     fpminimax.  coeffs[:first] are kept as given (mpf, e.g. a double-double
-    leading term).  Returns the list with coeffs[first:] doubles."""
+    leading term).  Returns the list with coeffs[first:] doubles (or
+    whatever `rnd` rounds to: fit.py passes a float32 rounding for the
+    float-lane fits)."""
     with mp.workprec(prec):
         a, b = mp.mpf(a), mp.mpf(b)
         c = list(coeffs)
@@ -139,7 +141,7 @@ def refit_rounded(f, a, b, coeffs, weight=lambda x: 1, first=1, npts=None, prec=
         ws = [weight(x) for x in xs]
         fs = [f(x) for x in xs]
         for k in range(first, deg + 1):
-            c[k] = mp.mpf(float(c[k]))
+            c[k] = mp.mpf(float(rnd(c[k])))
             free = list(range(k + 1, deg + 1))
             if not free:
                 break
@@ -153,4 +155,4 @@ def refit_rounded(f, a, b, coeffs, weight=lambda x: 1, first=1, npts=None, prec=
             sol = mp.qr_solve(A, r)[0]
             for jj, j in enumerate(free):
                 c[j] = sol[jj]
-        return [c[j] if j < first else float(c[j]) for j in range(deg + 1)]
+        return [c[j] if j < first else float(rnd(c[j])) for j in range(deg + 1)]
