@@ -119,7 +119,7 @@ ELEMENTWISE = (
          numpy={"mish": "x * np.tanh(np.logaddexp(0, x))"}, limits=(-0.0, INF),
          ulp=(0.502, 0.8), family="sigmoid"),
     Func("tanh", "hyperbolic tangent", numpy={"tanh": "np.tanh(x)"}, limits=(-1.0, 1.0),
-         ulp=(0.505, 0.6), family="tanh"),
+         ulp=(0.8, 0.6), family="tanh"),
     Func("tanhshrink", "x - tanh(x)", numpy={"tanhshrink": "x - np.tanh(x)"},
          limits=(-INF, INF), ulp=(0.504, 0.8), family="tanh"),
     Func("elu", "x where x > 0, else alpha * (exp(x) - 1)",

@@ -423,7 +423,21 @@ CACT_INLINE T CACT__E(mish_r)(T x)
 
 #if CACT__BITS == 32
 
-CACT_INLINE T CACT__E(tanh_r)(T x) { return (T)CACT__M(tanh_d)((double)x); }
+/* tanh(|x|) = -m / (2 + m), m = expm1(-2|x|) (expm1n_ff: a float pair,
+ * 2^-27), 2 + m exact (Fast2Sum), the quotient by one float division and
+ * its remainder, rounded once; x's sign set last (+-0 kept).  |x| is
+ * clamped to 10 (tanh = 1 - 4e-9: 1 in float) */
+CACT_INLINE T CACT__E(tanh_r)(T x)
+{
+    float a = cact__abs_f(x);
+    a = a < 10.0f ? a : 10.0f;                  /* minps (NaN: nan_in) */
+    cact__ff m = CACT__M(expm1n_ff)(-2.0f * a);
+    float dh = 2.0f + m.h, dl = ((2.0f - dh) + m.h) + m.l;   /* Fast2Sum: |m| <= 1 */
+    float inv = 1.0f / dh, q = -m.h * inv;
+    float rem = CACT__M(fnma_f)(q, dh, -m.h) - CACT__FMAF(q, dl, m.l);
+    float t = CACT__FMAF(rem, inv, q);
+    return cact__from_bits_f((cact__bits_f(t) & 0x7fffffffu) | (cact__bits_f(x) & 0x80000000u));
+}
 
 /* x - tanh(x): below |x| = 0.625 the subtraction would cancel (up to all
  * digits near 0), and a series takes over */

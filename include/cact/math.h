@@ -107,6 +107,8 @@ CACT_INLINE cact__dd cact__two_sum(double a, double b)
  * power of two applied last, (h + l) s, as cact__dd / cact__dds */
 typedef struct { float h, l; } cact__ff;
 typedef struct { float h, l, s; } cact__ffs;
+/* e^z = (1 + r + p) s 2^-64 (exp_core_f in math_impl.h) */
+typedef struct { float r, p, s; } cact__fexp;
 
 CACT_INLINE uint32_t cact__bits_f(float x)
 {

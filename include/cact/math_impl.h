@@ -269,7 +269,7 @@ CACT_INLINE float CACT__F(mla_lo_f)(float a, float b, float c)
  * in Estrin's scheme (a shorter dependency chain than Horner's); 1 + r by
  * Fast2Sum, so that every rounding falls on terms below 0.08, and the sum
  * renormalized by Fast2Sum; 2^(n+64) in the exponent bits. */
-CACT_INLINE cact__ffs CACT__F(exp_fr)(float zh, float zl)
+CACT_INLINE cact__fexp CACT__F(exp_core_f)(float zh, float zl)
 {
     float ks = CACT__FMAF(zh, CACT__LOG2E_F, CACT__SHIFTER_F), k = ks - CACT__SHIFTER_F;
     float r1 = CACT__FMAF(-k, CACT__LN2_HI_F, zh);         /* exact */
@@ -281,14 +281,40 @@ CACT_INLINE cact__ffs CACT__F(exp_fr)(float zh, float zl)
     float q = CACT__FMAF(r2, CACT__FMAF(r2, CACT__FMAF(r, 0.00019713442f, 0.0013930501f),
                                         CACT__FMAF(r, 0.008333598f, 0.04166651f)),
                          CACT__FMAF(r, 0.16666666f, 0.5f));
-    float h = 1.0f + r, hl = (1.0f - h) + r;               /* Fast2Sum: |r| < 1 */
-    float l = CACT__FMAF(r2, q, hl + CACT__FMAF(rl, r, rl));
-    cact__ffs e;
-    e.h = h + l;
-    e.l = (h - e.h) + l;                                    /* Fast2Sum: |l| < h */
+    cact__fexp e;
+    e.r = r;
+    e.p = CACT__FMAF(r2, q, CACT__FMAF(rl, r, rl));
     /* bits(ks) = 0x4B400000 + n: n + 64 + 127 into the exponent field */
     e.s = cact__from_bits_f((cact__bits_f(ks) + 191u) << 23);
     return e;
+}
+
+CACT_INLINE cact__ffs CACT__F(exp_fr)(float zh, float zl)
+{
+    cact__fexp c = CACT__F(exp_core_f)(zh, zl);
+    float h = 1.0f + c.r, l = ((1.0f - h) + c.r) + c.p;   /* Fast2Sum: |r| < 1 */
+    cact__ffs e;
+    e.h = h + l;
+    e.l = (h - e.h) + l;                                    /* Fast2Sum: |l| < h */
+    e.s = c.s;
+    return e;
+}
+
+/* e^z - 1 for z in [-130, 0.34] (n <= 0; the caller clamps) as a
+ * normalized float pair mh + ml, relative error < 2^-27: for n = 0
+ * the reduced r + p itself (no cancellation near 0: r = z exactly there),
+ * for n < 0, 2^n (1 + r + p) - 1 with 2^n (1 + r) - 1 by Fast2Sum (no
+ * cancellation: e^z <= 0.71).  NaN gives NaN. */
+CACT_INLINE cact__ff CACT__F(expm1n_ff)(float z)
+{
+    cact__fexp c = CACT__F(exp_core_f)(z, 0.0f);
+    float u = c.s * 5.42101086e-20f;                        /* 2^n */
+    float h = 1.0f + c.r, hl = ((1.0f - h) + c.r) + c.p;   /* Fast2Sum */
+    float hu = h * u, th = hu - 1.0f, tl = ((-1.0f - th) + hu) + hl * u;
+    float th2 = th + tl, tl2 = (th - th2) + tl;             /* normalized: Fast2Sum */
+    float mh = c.r + c.p, ml = (c.r - mh) + c.p;           /* Fast2Sum: |p| < |r| or r = 0 */
+    int n0 = c.s == 1.84467441e19f;                         /* 2^64: n = 0 */
+    return cact__mk_ff(n0 ? mh : th2, n0 ? ml : tl2);
 }
 
 /* e^z rounded to float, for any z: +inf above 88.72, 0 below -103.97, NaN
