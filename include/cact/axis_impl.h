@@ -5,9 +5,10 @@
  * the per-ISA variants in axis.h inline these bodies, so each loop is
  * vectorized for each target.  Do not include this file directly.
  *
- * Working type: double for both dtypes (see axis.h).  The exponentials go
- * through the math core (cact_exp_w32 / cact_exp_w64), the logarithm
- * through cact_log1p_w32 / _w64, so a faster core speeds these up too.
+ * Working type: double for both dtypes (see axis.h).  float32 takes its
+ * exponentials from the math core's double exp (the level's fused
+ * instantiation where the target has fma), float64 from AX(exp_hl) below,
+ * the logarithm (once per row) from cact_log1p_w32 / _w64.
  */
 #ifndef CACT__IN_AXIS
 #error "include <cact/cact.h>, not cact/axis_impl.h"
@@ -50,17 +51,63 @@ CACT_INLINE double AX(diff)(T v, T m, double *lo)
 #endif
 }
 
-/* e^(d + lo), accurate to the math core's exp plus half an ulp */
+/* a b + c, fused where the target has an fma (hasfma is a constant after
+ * inlining) */
+#define CACT__AXFMA(a, b, c) (hasfma ? fma(a, b, c) : (a) * (b) + (c))
+
+#if CACT__BITS == 64
+/* e^(hi + lo) rounded to double, for hi <= 0 (hi = x - max, lo its TwoSum
+ * error, |lo| <= ulp(hi)/2), within 0.5 + ~0.3 ulp; 0 below -745.2 and for
+ * -inf, NaN for NaN.  A plain double exp (the double-double cact__exp_dd,
+ * good to 2^-59, costs twice as much and the 4-ulp bound of softmax does
+ * not need it): Cody-Waite reduction as in the math core (n = rint(z / ln 2)
+ * by the shifter, r1 = z - n LN2_HI exact for |n| < 2^11 with or without
+ * fma), the argument's low part joining the small term, so that
+ * r = r1 + (lo - n LN2_LO) is rounded once (2^-55 absolute); then
+ * e^r = 1 + (r + r^2 P(r)), P a degree-9 minimax fit of (e^r - 1 - r)/r^2
+ * (relative 2^-52.0, damped by r^2 / e^r <= 0.18; tools/exhaustive/fit.py
+ * exp_hl), rounded once by the final addition; 2^n applied in two factors
+ * (2^n1, n1 >= -1000, exact; then 2^(n - n1), one rounding where the result
+ * is subnormal). */
+CACT_INLINE double AX(exp_hl)(double hi, double lo, int hasfma)
+{
+    double z = hi < -1400.0 ? -1400.0 : hi;     /* NaN passes */
+    double zl = hi < -1400.0 ? 0.0 : lo;
+    double ks = CACT__AXFMA(z, CACT__LOG2E, CACT__SHIFTER), k = ks - CACT__SHIFTER;
+    double r1 = CACT__AXFMA(-k, CACT__LN2_HI, z);     /* exact, fused or not */
+    double r = r1 + CACT__AXFMA(-k, CACT__LN2_LO, zl);
+    double p = 2.5064010820783613e-08;
+    double k1 = k < -1000.0 ? -1000.0 : k;
+    p = CACT__AXFMA(p, r, 2.7620159336451825e-07);
+    p = CACT__AXFMA(p, r, 2.755736676279147e-06);
+    p = CACT__AXFMA(p, r, 2.4801521081918918e-05);
+    p = CACT__AXFMA(p, r, 0.0001984126977448631);
+    p = CACT__AXFMA(p, r, 0.001388888891743121);
+    p = CACT__AXFMA(p, r, 0.008333333333359628);
+    p = CACT__AXFMA(p, r, 0.041666666666623296);
+    p = CACT__AXFMA(p, r, 0.1666666666666664);
+    p = CACT__AXFMA(p, r, 0.5000000000000001);
+    return (1.0 + CACT__AXFMA(r * r, p, r)) * cact__pow2i(k1) * cact__pow2i(k - k1);
+}
+#endif
+
+/* e^(d + lo) (lo: float64 only), within about an ulp of the result's
+ * precision (float32: the math core's double exp, 2^-31; float64:
+ * exp_hl).  hasfma picks the level's fused instantiation of the core
+ * (v3 and v4 are the same code and give the same bits) or the unfused
+ * baseline one. */
 CACT_INLINE double AX(expd)(double d, double lo, int hasfma)
 {
 #if CACT__BITS == 32
-    (void)lo, (void)hasfma;
-    return cact_exp_w32(d);
+    (void)lo;
+#  if CACT_DISPATCH
+    return hasfma ? cact__exp_d_v4(d) : cact__exp_d_base(d);
+#  else
+    (void)hasfma;
+    return cact__exp_d_base(d);
+#  endif
 #else
-    double p = (double)cact_exp_w64((cact_w64)d);
-    /* e^lo = 1 + lo + O(2^-106); p lo is below half an ulp of p, so the
-     * unfused form differs from the fused one only at an exact tie */
-    return hasfma ? fma(p, lo, p) : p + p * lo;
+    return AX(exp_hl)(d, lo, hasfma);
 #endif
 }
 
@@ -555,6 +602,7 @@ CACT_INLINE void AX(prelu_body)(const T *x, T *y, size_t outer, size_t channels,
 }
 
 #undef AX
+#undef CACT__AXFMA
 #undef T
 #undef L
 #undef LS

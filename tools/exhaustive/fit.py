@@ -40,6 +40,10 @@ def _exp_q(r):  # (e^r - 1 - r - r^2/2) / r^3
     return (mp.exp(r) - 1 - r - r * r / 2) / r ** 3 if abs(r) > mp.mpf(2) ** -60 else 1 / mp.mpf(6) + r / 24
 
 
+def _exp_p(r):  # (e^r - 1 - r) / r^2
+    return (mp.exp(r) - 1 - r) / r ** 2 if abs(r) > mp.mpf(2) ** -60 else 1 / mp.mpf(2) + r / 6
+
+
 def _atanh_ratio(u):  # atanh(s) / s, s = sqrt(u)
     s = mp.sqrt(u)
     return mp.atanh(s) / s if u else mp.mpf(1)
@@ -85,6 +89,8 @@ def fits():
                   "(e^r - 1 - r)/r^2, |r| <= ln2/2 (float lanes: float coefficients)"),
         "exp_dd": (_exp_q, -LN2_HALF, LN2_HALF, 9,
                    "(e^r - 1 - r - r^2/2)/r^3, |r| <= ln2/2"),
+        "exp_hl": (_exp_p, -LN2_HALF, LN2_HALF, 9,
+                   "(e^r - 1 - r)/r^2, |r| <= ln2/2 (float64 softmax, cact/axis_impl.h)"),
         "log_dd": (_atanh_tail, 0, (3 - 2 * mp.sqrt(2)) ** 2 * (1 + mp.mpf(2) ** -20), 7,
                    "(atanh(s) - s)/s^3 in u = s^2, |s| <= 3 - 2 sqrt 2 (m in [sqrt2/2, sqrt2])"),
         "tanhshrink_dd": (_tanhshrink_ratio, 0, mp.mpf("0.4") ** 2, 9,
