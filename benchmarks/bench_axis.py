@@ -4,6 +4,7 @@
     python benchmarks/bench_axis.py                 # speed table (markdown)
     python benchmarks/bench_axis.py --quick         # fewer repeats
     python benchmarks/bench_axis.py --accuracy      # max ulp error, cact and peers
+    python benchmarks/bench_axis.py --threads 2     # cact on 1 thread against 2
 
 Speed: for the shapes of issue 3 -- (1, 10), (1, 1000), (4096, 10) (many
 short rows: classifier heads), (64, 50257) (vocabulary-sized rows),
@@ -238,9 +239,51 @@ def accuracy(args):
                 print(f"| {func} | {dt} | {spread:g} | " + " | ".join(cells) + " |")
 
 
+def threads(args):
+    """cact alone, one thread against args.threads, on the speed shapes
+    (the pool splits a call by whole rows of the [outer, len, inner] view;
+    axis 0 of a 2-d array is one block and is never split).  Rounds of the
+    two settings are interleaved; a probe of how many cores the process
+    gets (cact._parallel._probe: 2.0 on an idle 2-core machine) is printed
+    before and after."""
+    from cact import _parallel
+    rng = np.random.default_rng(0)
+    nt = args.threads
+    saved = cact.get_num_threads()
+    probe = lambda: float(np.median([_parallel._probe(nt) for _ in range(5)]))
+    print(f"# cact axis functions: 1 thread against {nt}, ns per element (median of {args.repeats})\n")
+    print(f"{machine()}\n\nparallelism probe before: {probe():.2f}x\n")
+    print(f"| function | dtype | shape | axis | 1 thread | {nt} threads | speed-up |")
+    print("|---|---|---|---|---|---|---|")
+    try:
+        for dt in args.dtypes:
+            for func in args.funcs:
+                f = getattr(cact, func)
+                for shape, axis in SHAPES:
+                    x = rng.uniform(-8, 8, shape).astype(dt)
+                    y = np.empty_like(x)
+                    samples = {1: [], nt: []}
+                    loops = None
+                    for _ in range(args.repeats):
+                        for n in (1, nt):
+                            cact.set_num_threads(n)
+                            f(x, axis, out=y)
+                            if loops is None:
+                                loops = max(1, int(args.min_time / max(timeit.timeit(lambda: f(x, axis, out=y), number=1), 1e-7)))
+                            samples[n].append(timeit.timeit(lambda: f(x, axis, out=y), number=loops) / loops)
+                    t1, tn = (float(np.median(samples[n])) / x.size * 1e9 for n in (1, nt))
+                    print(f"| {func} | {dt} | {shape} | {axis} | {t1:.3g} | {tn:.3g} | {t1 / tn:.2f} |")
+                    sys.stdout.flush()
+    finally:
+        cact.set_num_threads(saved)
+    print(f"\nparallelism probe after: {probe():.2f}x")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--accuracy", action="store_true", help="max ulp errors instead of speed")
+    ap.add_argument("--threads", type=int, default=0, metavar="N",
+                    help="cact on 1 thread against N (no peers)")
     ap.add_argument("--quick", action="store_true", help="3 repeats, shorter samples")
     ap.add_argument("--repeats", type=int, default=9)
     ap.add_argument("--min-time", type=float, default=0.02, help="seconds per sample")
@@ -251,7 +294,10 @@ def main():
     args.dtypes = args.dtypes.split(",")
     if args.quick:
         args.repeats, args.min_time = 3, 0.01
-    accuracy(args) if args.accuracy else speed(args)
+    if args.threads:
+        threads(args)
+    else:
+        accuracy(args) if args.accuracy else speed(args)
 
 
 if __name__ == "__main__":

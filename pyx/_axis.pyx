@@ -8,6 +8,7 @@ input; any other input is copied once to C order.
 """
 
 from cact.kernels cimport *
+from cact._parallel cimport parallel_for
 include "_common.pxi"
 
 __all__ = ["softmax", "log_softmax", "softmin", "maxout", "prelu"]
@@ -40,17 +41,54 @@ cdef inline void _run_softmax(const Operands *op, const AxisView *v, int which) 
             cact_softmin_f32(<const float *>op.x, <float *>op.y, v.outer, v.len, v.inner)
 
 
+# Large calls are split over the thread pool (cact.set_num_threads) by
+# whole rows of the [outer, len, inner] view: each row's result depends on
+# that row alone (its max, its sum in a fixed order, the same per-element
+# arithmetic whatever rows are done with it), so any split gives the bits of
+# one thread (tests/test_axis.py).  The pool cuts [0, n) at multiples of 64,
+# so a row is handed to it as ROW_UNITS units.
+cdef enum:
+    ROW_UNITS = 64
+# a second thread pays from about this many elements per chunk (the
+# compute-bound elementwise kernels' grain; measured with
+# `python benchmarks/bench_axis.py --threads`)
+cdef enum:
+    SOFTMAX_GRAIN = 16384
+
+cdef struct SoftTask:
+    Operands op
+    AxisView v
+    int which
+
+
+cdef void _run_softmax_rows(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const SoftTask *t = <const SoftTask *>ctx
+    cdef Operands op = t.op
+    cdef AxisView v = t.v
+    cdef size_t r0 = lo // ROW_UNITS
+    cdef size_t off = r0 * v.len * v.inner * (8 if op.f64 else 4)
+    v.outer = hi // ROW_UNITS - r0
+    op.x = <char *>op.x + off
+    op.y = <char *>op.y + off
+    _run_softmax(&op, &v, t.which)
+
+
 cdef object _softmax_family(object x, object axis, object out, str name, int which):
-    cdef Operands op
-    cdef AxisView v
-    cdef cnp.ndarray a = as_input(x, name, &op)
-    split_axis(a, axis, &v)
-    cdef cnp.ndarray o = as_output(out, x, a, name, &op)
-    if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_softmax(&op, &v, which)
+    cdef SoftTask t
+    cdef cnp.ndarray a = as_input(x, name, &t.op)
+    split_axis(a, axis, &t.v)
+    cdef cnp.ndarray o = as_output(out, x, a, name, &t.op)
+    cdef size_t row = t.v.len * t.v.inner
+    t.which = which
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_softmax(&t.op, &t.v, which)
+    elif t.v.outer < 2 or row == 0:
+        with nogil:
+            _run_softmax(&t.op, &t.v, which)
     else:
         with nogil:
-            _run_softmax(&op, &v, which)
+            parallel_for(_run_softmax_rows, &t, t.v.outer * ROW_UNITS,
+                         (SOFTMAX_GRAIN + row - 1) // row * ROW_UNITS)
     return o
 
 

@@ -525,6 +525,55 @@ def test_threads_on_distinct_buffers(dtype):
         np.testing.assert_array_equal(b, d)
 
 
+@pytest.mark.parametrize("op", SOFT)
+def test_split_over_threads_gives_single_thread_bits(op, dtype):
+    """Large calls are split over the thread pool by whole rows of the
+    [outer, len, inner] view (pyx/_axis.pyx): with the grain forced down to
+    a row per chunk, 2 and 3 threads give the bits of one, out of place and
+    in place, for short rows (done many at once), long rows (chunked), and
+    other axes (column tiles); a single block (outer == 1) and small calls
+    are never split."""
+    from cact import _parallel
+    f = getattr(cact, op)
+    rng = np.random.default_rng(9)
+    cases = [((1000, 7), -1, True), ((300, 40), -1, True), ((9, 3000), -1, True),
+             ((70, 1100, 3), 1, True), ((5, 40, 300), 1, True), ((3, 2, 500), 0, False),
+             ((40, 20), -1, False)]
+    saved = cact.get_num_threads()
+    try:
+        for shape, axis, splits in cases:
+            x = (rng.uniform(-1, 1, shape) * 60).astype(dtype)
+            x.flat[::97] = -INF
+            x.flat[5::1013] = NAN
+            x.flat[7::2003] = INF
+            cact.set_num_threads(1)
+            _parallel._grain_override(0)
+            jobs = _parallel._jobs()
+            ref = f(x, axis=axis)
+            assert _parallel._jobs() == jobs
+            _parallel._grain_override(64)
+            for n in (2, 3):
+                cact.set_num_threads(n)
+                jobs = _parallel._jobs()
+                y = f(x, axis=axis)
+                if _parallel.HAVE_THREADS:
+                    assert _parallel._jobs() == jobs + splits, (shape, axis)
+                np.testing.assert_array_equal(y, ref, err_msg=f"{op} {shape} axis {axis} on {n} threads")
+                z = x.copy()
+                f(z, axis=axis, out=z)
+                np.testing.assert_array_equal(z, ref, err_msg=f"{op} {shape} in place on {n} threads")
+        if _parallel.HAVE_THREADS:          # the tuned grain: 2**15 elements and more split
+            _parallel._grain_override(0)
+            cact.set_num_threads(2)
+            for shape, splits in (((64, 256), False), ((128, 256), True), ((4096, 10), True)):
+                jobs = _parallel._jobs()
+                f(np.zeros(shape, dtype))
+                assert _parallel._jobs() == jobs + splits, shape
+    finally:
+        cact.set_num_threads(saved)
+        _parallel._grain_override(0)
+
+
 def test_axis_functions_are_exported():
     for name, _, _, _ in AXIS:
         assert callable(getattr(cact, name)) and name in cact.__all__
