@@ -32,22 +32,25 @@ CACT_INLINE T AX(max2)(T acc, T v) { return v > acc ? v : acc; }
  * NaN (softmax of all -inf is 0/0). */
 CACT_INLINE T AX(fixmax)(T m) { return m == -(T)INFINITY ? (T)NAN : m; }
 
-/* d = v - m, and 0 where v == m: for m = +inf that makes the +inf entries
- * 0 (and the others -inf), which is the limit the kernels return.  float64
+/* d = v - m, and 0 where v == m if pinf (the row's max is +inf): that makes
+ * the +inf entries 0 (and the others -inf), which is the limit the kernels
+ * return.  For a finite m, v == m gives 0 anyway; the loops are compiled
+ * with pinf 0 and 1 and pick per row (or tile), because the select costs
+ * float32 rows ~20% (measured at (1024, 1024)).  float64
  * also returns the exact rounding error of v - m in *lo (Knuth's TwoSum,
  * 6 additions, valid for any |v|, |m|; TAOCP vol. 2, 4.2.2); lo is 0 where
  * d is 0 or +-inf (TwoSum gives NaN there). */
-CACT_INLINE double AX(diff)(T v, T m, double *lo)
+CACT_INLINE double AX(diff)(T v, T m, double *lo, int pinf)
 {
 #if CACT__BITS == 32
     double d = (double)v - (double)m;   /* exact unless |d| >> 2^29 ulp, where e^d = 0 */
     (void)lo;
-    return v == m ? 0.0 : d;
+    return pinf && v == m ? 0.0 : d;
 #else
     double hi = v - m, bb = hi - v;
     double err = (v - (hi - bb)) + (-m - bb);
     *lo = err == err ? err : 0.0;
-    return v == m ? 0.0 : hi;
+    return pinf && v == m ? 0.0 : hi;
 #endif
 }
 
@@ -208,9 +211,9 @@ CACT_INLINE T AX(smout)(double e, double a, double b, int hasfma)
 
 /* log_softmax output: d - log(s) with d = hi + lo; hi <= 0 <= ls, so no
  * cancellation.  float64: TwoSum of hi - ls, then the two small terms. */
-CACT_INLINE T AX(logout)(T v, T m, double ls)
+CACT_INLINE T AX(logout)(T v, T m, double ls, int pinf)
 {
-    double lo = 0.0, hi = AX(diff)(v, m, &lo);
+    double lo = 0.0, hi = AX(diff)(v, m, &lo, pinf);
 #if CACT__BITS == 32
     return (T)(hi - ls);
 #else
@@ -224,12 +227,12 @@ CACT_INLINE T AX(logout)(T v, T m, double ls)
 /* ---- loops over contiguous runs ---------------------------------------- */
 
 /* D[i] = d_i (and Dlo[i] = lo_i) for n entries of one row, max m */
-CACT_INLINE void AX(fill)(const T *x, double *D, double *Dlo, size_t n, T m, int neg)
+CACT_INLINE void AX(fill_k)(const T *x, double *D, double *Dlo, size_t n, T m, int neg, int pinf)
 {
     size_t i;
     for (i = 0; i < n; i++) {
         double lo = 0.0;
-        D[i] = AX(diff)(AX(ld)(x[i], neg), m, &lo);
+        D[i] = AX(diff)(AX(ld)(x[i], neg), m, &lo, pinf);
 #if CACT__BITS == 64
         Dlo[i] = lo;
 #endif
@@ -237,18 +240,30 @@ CACT_INLINE void AX(fill)(const T *x, double *D, double *Dlo, size_t n, T m, int
     (void)Dlo;
 }
 
+CACT_INLINE void AX(fill)(const T *x, double *D, double *Dlo, size_t n, T m, int neg, int pinf)
+{
+    if (pinf) AX(fill_k)(x, D, Dlo, n, m, neg, 1);
+    else AX(fill_k)(x, D, Dlo, n, m, neg, 0);
+}
+
 /* the same for n columns of one tile row, max m[j] per column */
-CACT_INLINE void AX(fillv)(const T *x, double *D, double *Dlo, size_t n, const T *m, int neg)
+CACT_INLINE void AX(fillv_k)(const T *x, double *D, double *Dlo, size_t n, const T *m, int neg, int pinf)
 {
     size_t j;
     for (j = 0; j < n; j++) {
         double lo = 0.0;
-        D[j] = AX(diff)(AX(ld)(x[j], neg), m[j], &lo);
+        D[j] = AX(diff)(AX(ld)(x[j], neg), m[j], &lo, pinf);
 #if CACT__BITS == 64
         Dlo[j] = lo;
 #endif
     }
     (void)Dlo;
+}
+
+CACT_INLINE void AX(fillv)(const T *x, double *D, double *Dlo, size_t n, const T *m, int neg, int pinf)
+{
+    if (pinf) AX(fillv_k)(x, D, Dlo, n, m, neg, 1);
+    else AX(fillv_k)(x, D, Dlo, n, m, neg, 0);
 }
 
 /* D[i] = e^D[i]: the one loop with exponentials, flat and contiguous */
@@ -266,22 +281,34 @@ CACT_INLINE void AX(expflat)(double *D, const double *Dlo, size_t n, int hasfma)
 /* D[i] = e^(x_i - m) for a contiguous run, differences and exponentials
  * fused in one vector loop (the row kernel, and tiles at least
  * CACT__AX_FUSE columns wide) */
-CACT_INLINE void AX(fillexp)(const T *x, double *D, size_t n, T m, int neg, int hasfma)
+CACT_INLINE void AX(fillexp_k)(const T *x, double *D, size_t n, T m, int neg, int hasfma, int pinf)
 {
     size_t i;
     for (i = 0; i < n; i++) {
-        double lo = 0.0, hi = AX(diff)(AX(ld)(x[i], neg), m, &lo);
+        double lo = 0.0, hi = AX(diff)(AX(ld)(x[i], neg), m, &lo, pinf);
         D[i] = AX(expd)(hi, lo, hasfma);
     }
 }
 
-CACT_INLINE void AX(fillexpv)(const T *x, double *D, size_t n, const T *m, int neg, int hasfma)
+CACT_INLINE void AX(fillexp)(const T *x, double *D, size_t n, T m, int neg, int hasfma, int pinf)
+{
+    if (pinf) AX(fillexp_k)(x, D, n, m, neg, hasfma, 1);
+    else AX(fillexp_k)(x, D, n, m, neg, hasfma, 0);
+}
+
+CACT_INLINE void AX(fillexpv_k)(const T *x, double *D, size_t n, const T *m, int neg, int hasfma, int pinf)
 {
     size_t j;
     for (j = 0; j < n; j++) {
-        double lo = 0.0, hi = AX(diff)(AX(ld)(x[j], neg), m[j], &lo);
+        double lo = 0.0, hi = AX(diff)(AX(ld)(x[j], neg), m[j], &lo, pinf);
         D[j] = AX(expd)(hi, lo, hasfma);
     }
+}
+
+CACT_INLINE void AX(fillexpv)(const T *x, double *D, size_t n, const T *m, int neg, int hasfma, int pinf)
+{
+    if (pinf) AX(fillexpv_k)(x, D, n, m, neg, hasfma, 1);
+    else AX(fillexpv_k)(x, D, n, m, neg, hasfma, 0);
 }
 
 /* max of -x or x over a row, in L lanes */
@@ -327,16 +354,22 @@ CACT_INLINE void AX(smrow_y)(T *y, size_t n, double a, double b, int hasfma)
     for (i = 0; i < n; i++) y[i] = AX(smout)((double)y[i], a, b, hasfma);
 }
 
-CACT_INLINE void AX(logrow)(const T *x, T *y, size_t n, T m, double ls, int neg)
+CACT_INLINE void AX(logrow_k)(const T *x, T *y, size_t n, T m, double ls, int neg, int pinf)
 {
     size_t i;
     if (x == y) {
-        for (i = 0; i < n; i++) y[i] = AX(logout)(AX(ld)(y[i], neg), m, ls);
+        for (i = 0; i < n; i++) y[i] = AX(logout)(AX(ld)(y[i], neg), m, ls, pinf);
     } else {
         const T *CACT_RESTRICT xr = x;
         T *CACT_RESTRICT yr = y;
-        for (i = 0; i < n; i++) yr[i] = AX(logout)(AX(ld)(xr[i], neg), m, ls);
+        for (i = 0; i < n; i++) yr[i] = AX(logout)(AX(ld)(xr[i], neg), m, ls, pinf);
     }
+}
+
+CACT_INLINE void AX(logrow)(const T *x, T *y, size_t n, T m, double ls, int neg, int pinf)
+{
+    if (pinf) AX(logrow_k)(x, y, n, m, ls, neg, 1);
+    else AX(logrow_k)(x, y, n, m, ls, neg, 0);
 }
 
 CACT_INLINE void AX(store)(const double *D, T *y, size_t n)
@@ -358,10 +391,11 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int ha
     size_t i0;
     int k;
     T m = AX(fixmax)(AX(rowmax)(x, len, neg));
+    const int pinf = m == (T)INFINITY;
     for (k = 0; k < LS; k++) s[k] = c[k] = n[k] = 0.0;
     for (i0 = 0; i0 < len; i0 += CACT__AX_CHUNK) {
         size_t nn = len - i0 < CACT__AX_CHUNK ? len - i0 : CACT__AX_CHUNK;
-        AX(fillexp)(x + i0, D, nn, m, neg, hasfma);
+        AX(fillexp)(x + i0, D, nn, m, neg, hasfma, pinf);
         AX(rowacc)(s, c, n, D, nn, lg);
         if (!lg && !resident) AX(store)(D, y + i0, nn);
     }
@@ -372,7 +406,7 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int ha
         nt += n[k];
     }
     AX(finish)(st, ct, nt, lg, &a, &b);
-    if (lg) AX(logrow)(x, y, len, m, a, neg);
+    if (lg) AX(logrow)(x, y, len, m, a, neg, pinf);
     else if (resident) AX(smrow)(D, y, len, a, b, hasfma);
     else AX(smrow_y)(y, len, a, b, hasfma);
 }
@@ -397,14 +431,15 @@ CACT_INLINE void AX(rows_short)(const T *x, T *y, size_t nrows, size_t len, int 
         for (i = 0; i < len; i++)
             for (q = 0; q < nq; q++) M[q] = AX(max2)(M[q], AX(ld)(xq[q * len + i], neg));
         for (q = 0; q < nq; q++) M[q] = AX(fixmax)(M[q]);
-        for (q = 0; q < nq; q++) AX(fill)(xq + q * len, D + q * len, Dlo + q * len, len, M[q], neg);
+        for (q = 0; q < nq; q++)
+            AX(fill)(xq + q * len, D + q * len, Dlo + q * len, len, M[q], neg, M[q] == (T)INFINITY);
         AX(expflat)(D, Dlo, nq * len, hasfma);
         for (q = 0; q < nq; q++) S[q] = C[q] = N[q] = 0.0;
         for (i = 0; i < len; i++)
             for (q = 0; q < nq; q++) AX(acc1)(&S[q], &C[q], &N[q], D[q * len + i], lg);
         for (q = 0; q < nq; q++) AX(finish)(S[q], C[q], N[q], lg, &A[q], &B[q]);
         for (q = 0; q < nq; q++) {
-            if (lg) AX(logrow)(xq + q * len, yq + q * len, len, M[q], A[q], neg);
+            if (lg) AX(logrow)(xq + q * len, yq + q * len, len, M[q], A[q], neg, M[q] == (T)INFINITY);
             else AX(smrow)(D + q * len, yq + q * len, len, A[q], B[q], hasfma);
         }
     }
@@ -434,16 +469,18 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
             const T *xi = xt + i * inner;
             for (j = 0; j < nb; j++) m[j] = AX(max2)(m[j], AX(ld)(xi[j], neg));
         }
+        int pinf = 0;
         for (j = 0; j < nb; j++) m[j] = AX(fixmax)(m[j]);
+        for (j = 0; j < nb; j++) pinf |= m[j] == (T)INFINITY;
         for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
         for (i0 = 0; i0 < len; i0 += nr) {
             const size_t ni = len - i0 < nr ? len - i0 : nr;
             if (nb >= CACT__AX_FUSE) {
                 for (i = 0; i < ni; i++)
-                    AX(fillexpv)(xt + (i0 + i) * inner, D + i * nb, nb, m, neg, hasfma);
+                    AX(fillexpv)(xt + (i0 + i) * inner, D + i * nb, nb, m, neg, hasfma, pinf);
             } else {        /* narrow tiles: one flat loop of exponentials */
                 for (i = 0; i < ni; i++)
-                    AX(fillv)(xt + (i0 + i) * inner, D + i * nb, Dlo + i * nb, nb, m, neg);
+                    AX(fillv)(xt + (i0 + i) * inner, D + i * nb, Dlo + i * nb, nb, m, neg, pinf);
                 AX(expflat)(D, Dlo, ni * nb, hasfma);
             }
             for (i = 0; i < ni; i++) {
@@ -459,11 +496,17 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
             if (lg) {
                 const T *xi = xt + i * inner;
                 if (xi == yi) {
-                    for (j = 0; j < nb; j++) yi[j] = AX(logout)(AX(ld)(yi[j], neg), m[j], A[j]);
+                    if (pinf)
+                        for (j = 0; j < nb; j++) yi[j] = AX(logout)(AX(ld)(yi[j], neg), m[j], A[j], 1);
+                    else
+                        for (j = 0; j < nb; j++) yi[j] = AX(logout)(AX(ld)(yi[j], neg), m[j], A[j], 0);
                 } else {
                     const T *CACT_RESTRICT xr = xi;
                     T *CACT_RESTRICT yr = yi;
-                    for (j = 0; j < nb; j++) yr[j] = AX(logout)(AX(ld)(xr[j], neg), m[j], A[j]);
+                    if (pinf)
+                        for (j = 0; j < nb; j++) yr[j] = AX(logout)(AX(ld)(xr[j], neg), m[j], A[j], 1);
+                    else
+                        for (j = 0; j < nb; j++) yr[j] = AX(logout)(AX(ld)(xr[j], neg), m[j], A[j], 0);
                 }
             } else if (resident) {
                 const double *Di = D + i * nb;
