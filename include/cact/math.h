@@ -32,8 +32,9 @@
  * Another kernel compiled per level calls its own level's instantiation;
  * cact_exp_w32 / cact_exp_w64 / cact_log1p_w32 / cact_log1p_w64 below are
  * level-independent aliases of the baseline instantiation (vectorizable in
- * any loop, never fused, so the same bits under any flags), which the axis
- * kernels use.
+ * any loop, never fused, so the same bits under any flags); the axis
+ * kernels use the log1p ones (once per row) and, for float32, the level's
+ * cact__exp_d_<level> (their float64 exp is their own, cact/axis_impl.h).
  *
  * Techniques: Cody-Waite range reduction with a rounding-constant ("shifter")
  * for n = rint(z / ln 2) and 2^n assembled in the exponent bits (as in SLEEF
@@ -244,10 +245,10 @@ CACT_INLINE double cact__pow2i_shifted(double n_plus_shifter)
 
 /* Level-independent names (the baseline instantiation: vectorizable in any
  * loop, with Dekker's products instead of fused ones), kept for code written
- * against the stage-1 core (the axis kernels use them): exp in double for
- * float32 results (relative error < 2^-31, z <= 709), exp and log1p rounded
- * to double for float64 results (< 1 ulp; log1p for u > -1).  New code
- * compiled per level calls that level's functions above. */
+ * against the stage-1 core (the axis kernels use the log1p ones): exp in
+ * double for float32 results (relative error < 2^-31, z <= 709), exp and
+ * log1p rounded to double for float64 results (< 1 ulp; log1p for u > -1).
+ * New code compiled per level calls that level's functions above. */
 typedef double cact_w32;
 typedef double cact_w64;
 CACT_INLINE double cact_exp_w32(double x) { return cact__exp_d_base(x); }
