@@ -296,6 +296,23 @@ CACT_INLINE void AX(fillexp)(const T *x, double *D, size_t n, T m, int neg, int 
     else AX(fillexp_k)(x, D, n, m, neg, hasfma, 0);
 }
 
+#if CACT__BITS == 64
+/* fillexp into y itself (float64 softmax rows longer than the scratch
+ * buffer); y == x allowed: in place the loop reads and writes one pointer,
+ * so that the compiler needs no overlap check (which would send an exact
+ * alias to its scalar fallback) */
+CACT_INLINE void AX(fillexp_y)(const T *x, T *y, size_t n, T m, int neg, int hasfma, int pinf)
+{
+    if (x == y) {
+        AX(fillexp)(y, y, n, m, neg, hasfma, pinf);
+    } else {
+        const T *CACT_RESTRICT xr = x;
+        T *CACT_RESTRICT yr = y;
+        AX(fillexp)(xr, yr, n, m, neg, hasfma, pinf);
+    }
+}
+#endif
+
 CACT_INLINE void AX(fillexpv_k)(const T *x, double *D, size_t n, const T *m, int neg, int hasfma, int pinf)
 {
     size_t j;
@@ -310,6 +327,7 @@ CACT_INLINE void AX(fillexpv)(const T *x, double *D, size_t n, const T *m, int n
     if (pinf) AX(fillexpv_k)(x, D, n, m, neg, hasfma, 1);
     else AX(fillexpv_k)(x, D, n, m, neg, hasfma, 0);
 }
+
 
 /* max of -x or x over a row, in L lanes */
 CACT_INLINE T AX(rowmax)(const T *x, size_t n, int neg)
@@ -338,6 +356,25 @@ CACT_INLINE void AX(rowacc)(double *s, double *c, double *n, const double *D, si
         for (k = 0; k < LS; k++) AX(acc1)(&s[k], &c[k], &n[k], D[i + k], lg);
     }
     for (k = 0; k < LS && i + k < len; k++) AX(acc1)(&s[k], &c[k], &n[k], D[i + k], lg);
+}
+
+/* rowacc (softmax) and y[i] = T(D[i]) in the same pass over D: a long
+ * float32 row keeps e^d in y, rounded to float, until its sum is known */
+CACT_INLINE void AX(rowacc_store)(double *s, double *c, double *n, const double *D, T *y, size_t len)
+{
+    size_t i = 0;
+    int k;
+    for (; i + LS <= len; i += LS) {
+        CACT__AX_NOUNROLL
+        for (k = 0; k < LS; k++) {
+            AX(acc1)(&s[k], &c[k], &n[k], D[i + k], 0);
+            y[i + k] = (T)D[i + k];
+        }
+    }
+    for (k = 0; k < LS && i + k < len; k++) {
+        AX(acc1)(&s[k], &c[k], &n[k], D[i + k], 0);
+        y[i + k] = (T)D[i + k];
+    }
 }
 
 /* y[i] = T(e_i / s) from D */
@@ -395,9 +432,16 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int ha
     for (k = 0; k < LS; k++) s[k] = c[k] = n[k] = 0.0;
     for (i0 = 0; i0 < len; i0 += CACT__AX_CHUNK) {
         size_t nn = len - i0 < CACT__AX_CHUNK ? len - i0 : CACT__AX_CHUNK;
+#if CACT__BITS == 64
+        if (!lg && !resident) {     /* e straight into y: a double is its own scratch */
+            AX(fillexp_y)(x + i0, y + i0, nn, m, neg, hasfma, pinf);
+            AX(rowacc)(s, c, n, y + i0, nn, lg);
+            continue;
+        }
+#endif
         AX(fillexp)(x + i0, D, nn, m, neg, hasfma, pinf);
-        AX(rowacc)(s, c, n, D, nn, lg);
-        if (!lg && !resident) AX(store)(D, y + i0, nn);
+        if (!lg && !resident) AX(rowacc_store)(s, c, n, D, y + i0, nn);
+        else AX(rowacc)(s, c, n, D, nn, lg);
     }
     /* lanes combined in a fixed order (same bits at every ISA level) */
     for (k = 0; k < LS; k++) {
