@@ -405,7 +405,10 @@ CACT_INLINE cact__ffs CACT__E(sigmoid_ff)(float x)
     float xc = x < 20.0f ? x : 20.0f;
     cact__ffs e = CACT__M(exp_fr)(-xc, 0.0f);   /* e^z = (h + l) s 2^-64 */
     /* A = 2^(64 - n) = 2^128 / s: bits (382 << 23) - bits(s); a = 2^-n,
-     * subnormal or 0 for n > 126, where a + e = e to float precision */
+     * subnormal or 0 for n > 126, where a + e = e to float precision.
+     * -x goes up to 110 here, beyond exp_fr's 43.6: there e.s's exponent
+     * field wraps (n + 191 > 255), but h + l is right and A, computed from
+     * those bits modulo 2^32, is exact (191 - n >= 32) */
     float A = cact__from_bits_f(0xBF000000u - cact__bits_f(e.s));
     float a = A * 5.42101086e-20f;                                      /* 2^-64 */
     float big = a > e.h ? a : e.h, small = a > e.h ? e.h : a;

@@ -263,8 +263,8 @@ CACT_INLINE float CACT__F(mla_lo_f)(float a, float b, float c)
  * Technique (as in SLEEF's expf and XNNPACK's f32 exp / sigmoid
  * microkernels): n by the float shifter 0x1.8p23, Cody-Waite reduction with
  * a 16-bit ln2_hi (r1 = z - n ln2_hi exact, fused or not), r = r1 - n ln2_lo
- * rounded with its rounding error rl kept; e^(r + rl) = 1 + r + r^2 P(r) +
- * rl (1 + r), P a degree-5 minimax polynomial for (e^r - 1 - r)/r^2
+ * rounded with its rounding error rl kept (plus zl); e^(r + rl) = 1 + r +
+ * r^2 P(r) (1 + rl) + rl (1 + r), P a degree-5 minimax polynomial for (e^r - 1 - r)/r^2
  * (tools/exhaustive/fit.py exp_f, float coefficients, 2^-27.7) evaluated
  * in Estrin's scheme (a shorter dependency chain than Horner's); 1 + r by
  * Fast2Sum, so that every rounding falls on terms below 0.08, and the sum
@@ -283,7 +283,9 @@ CACT_INLINE cact__fexp CACT__F(exp_core_f)(float zh, float zl)
                          CACT__FMAF(r, 0.16666666f, 0.5f));
     cact__fexp e;
     e.r = r;
-    e.p = CACT__FMAF(r2, q, CACT__FMAF(rl, r, rl));
+    /* e^(r + rl) - 1 - r = r^2 q + rl e^r = r^2 q (1 + rl) + rl (1 + r), to rl^2
+     * (rl carries zl, up to 2^-18 in a sigmoid's argument near -110) */
+    e.p = CACT__FMAF(r2, CACT__FMAF(q, rl, q), CACT__FMAF(rl, r, rl));
     /* bits(ks) = 0x4B400000 + n: n + 64 + 127 into the exponent field */
     e.s = cact__from_bits_f((cact__bits_f(ks) + 191u) << 23);
     return e;
