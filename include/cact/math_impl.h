@@ -319,23 +319,6 @@ CACT_INLINE cact__ff CACT__F(expm1n_ff)(float z)
     return cact__mk_ff(n0 ? mh : th2, n0 ? ml : tl2);
 }
 
-/* e^z rounded to float, for any z: +inf above 88.72, 0 below -103.97, NaN
- * for NaN.  Within 0.5 + 2^-4 ulp; a subnormal result is rounded twice
- * (h + l, then the scale), within 0.75 + 2^-4 ulp.  Above 43.6,
- * e^(z - 96 ln 2) 2^96, z - 96 ln 2 in [-23, 22.5] (z - 96 ln2_hi is exact
- * there: Sterbenz; 96 ln2_lo too: 3 2^5 times a float) */
-CACT_INLINE float CACT__F(exp_f)(float z)
-{
-    int big = z > 43.6f;
-    float zc = z > -130.0f ? z : -130.0f;                   /* NaN: nan below */
-    /* (z - 96 ln2_hi) - 96 ln2_lo as a pair (Knuth's TwoSum) */
-    float z1 = (zc < 89.0f ? zc : 89.0f) - 96.0f * CACT__LN2_HI_F, c = -96.0f * CACT__LN2_LO_F;
-    float zs = z1 + c, cc = zs - z1, zsl = (z1 - (zs - cc)) + (c - cc);
-    cact__ffs e = CACT__F(exp_fr)(big ? zs : zc, big ? zsl : 0.0f);
-    float y = ((e.h + e.l) * e.s) * (big ? 4294967296.0f : 5.42101086e-20f);   /* 2^32, 2^-64 */
-    return z != z ? z : y;
-}
-
 /* ===================================================================== */
 /* float64 core: double-double results, relative error ~2^-57             */
 /* ===================================================================== */
