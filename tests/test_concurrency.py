@@ -135,8 +135,11 @@ def _progress_during(call):
     return sum(lo < t < hi for t in ticks), t1 - t0
 
 
-def _long(f, make, target=0.15, cap=1 << 23):
-    """An input for f large enough that one call takes about `target` s."""
+def _long(f, make, target=0.15, cap=1 << 25):
+    """An input for f large enough that one call takes about `target` s
+    (the cap leaves room for fast kernels on the pool: float32 sigmoid on two
+    threads does 2^23 elements in ~5 ms, too short for the ticking thread
+    to get a core beside both workers)."""
     n = 1 << 16
     while True:
         x = make(n)
