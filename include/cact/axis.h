@@ -22,7 +22,11 @@
  *
  * softmax rows, for every row (x_0 .. x_{len-1}) along the axis:
  *   - m = max x_j; d_i = x_i - m; y_i = e^d_i / sum_j e^d_j.  float32
- *     computes d, e^d and the sum in double.  float64 forms d exactly as a
+ *     rows of CACT__AX_SHORT entries or more, and every other axis, run
+ *     in float lanes (axis_impl.h, "float32 rows and tiles in float
+ *     lanes": d as an exact float pair, e^d from the math core's
+ *     float-pair exp, the sum in double, within ~1.3 ulp); shorter rows
+ *     compute d, e^d and the sum in double (0.5 ulp).  float64 forms d exactly as a
  *     pair hi + lo (Knuth's TwoSum), because e^d amplifies an absolute
  *     error of d by |d| (|d| = 700 with a rounded d would cost 700 * 2^-53
  *     relative, hundreds of ulps), and takes e^(hi+lo) by a double exp
@@ -41,7 +45,8 @@
  *     and -inf (NumPy, SciPy and PyTorch give a NaN row).
  *   softmin(x) = softmax(-x).
  *
- * Layout: the exponentials always run in a contiguous vector loop that
+ * Layout (float32 rows and tiles: see axis_impl.h; the rest:): the
+ * exponentials always run in a contiguous vector loop that
  * writes a scratch buffer of CACT__AX_CHUNK doubles (on the stack): fused
  * with the differences where the run is contiguous (along a row for the
  * last axis; across a tile of >= CACT__AX_FUSE columns otherwise), and as
@@ -52,9 +57,8 @@
  * for short rows), and across the contiguous inner dimension for other
  * axes (tiles of up to CACT__AX_BMAX columns, one accumulator per column),
  * with no transposing copy.  A row (or tile column) longer than the
- * scratch buffer is processed in chunks; float32 softmax then keeps e^d in
- * y, rounded to float, until the sum is known, which adds up to one float
- * ulp (1.5 ulp instead of 0.5 plus the exp's error).
+ * scratch buffer is processed in chunks; float64 softmax then keeps e^d in
+ * y until the sum is known.
  *
  * The loops are compiled per ISA level (x86-64-v4, v3, baseline) and
  * dispatched once per process, like the elementwise kernels (config.h).

@@ -360,25 +360,6 @@ CACT_INLINE void AX(rowacc)(double *s, double *c, double *n, const double *D, si
     for (k = 0; k < LS && i + k < len; k++) AX(acc1)(&s[k], &c[k], &n[k], D[i + k], lg);
 }
 
-/* rowacc (softmax) and y[i] = T(D[i]) in the same pass over D: a long
- * float32 row keeps e^d in y, rounded to float, until its sum is known */
-CACT_INLINE void AX(rowacc_store)(double *s, double *c, double *n, const double *D, T *y, size_t len)
-{
-    size_t i = 0;
-    int k;
-    for (; i + LS <= len; i += LS) {
-        CACT__AX_NOUNROLL
-        for (k = 0; k < LS; k++) {
-            AX(acc1)(&s[k], &c[k], &n[k], D[i + k], 0);
-            y[i + k] = (T)D[i + k];
-        }
-    }
-    for (k = 0; k < LS && i + k < len; k++) {
-        AX(acc1)(&s[k], &c[k], &n[k], D[i + k], 0);
-        y[i + k] = (T)D[i + k];
-    }
-}
-
 /* y[i] = T(e_i / s) from D */
 CACT_INLINE void AX(smrow)(const double *D, T *y, size_t n, double a, double b, int hasfma)
 {
@@ -417,11 +398,342 @@ CACT_INLINE void AX(store)(const double *D, T *y, size_t n)
     for (i = 0; i < n; i++) y[i] = (T)D[i];
 }
 
+#if CACT__BITS == 32
+/* ---- float32 rows and tiles in float lanes ----------------------------- */
+
+/* float32 softmax, log_softmax and softmin (all but rows shorter than
+ * CACT__AX_SHORT, which rows_short takes across the rows in double) run
+ * in float lanes: 16 per AVX-512 vector, twice the double loop's.  The
+ * exponential pass is one fused loop over the row (or a tile's row),
+ * with no scratch buffer:
+ *   - d = v - m as the exact pair zh + zl (Knuth's TwoSum, 6 float
+ *     additions: e^d amplifies an absolute error of d by |d|);
+ *   - e^(zh + zl) from the math core's float exp (exp_core_f: relative
+ *     2^-28 as a float pair), clamped below at -110 (where e^d rounds to 0
+ *     in float) unless the row is TAME (below);
+ *   - softmax: e rounded to float into y (0.5 ulp + 2^-4), summed in
+ *     double lanes (relative len 2^-53); then y *= 1/s with 1/s as a float
+ *     pair ah + al, one rounding (fma): within about 1.1 ulp in all;
+ *   - log_softmax: no store; the sum in double lanes from the pair's
+ *     high part, a float sum of its low parts, and the entries equal to
+ *     the max (each exactly 1) counted apart, so that log(s) =
+ *     log1p((n - 1) + t) keeps the digits of a tiny t; then
+ *     y = ((v - m) - lh) - ll with log(s) as a float pair: v - m and
+ *     the two subtractions round (|v - m| <= |y|), within 1.5 ulp.
+ * In a plain C loop (benchmarks/axis_loop.c, AVX-512, (1024, 1024)) the
+ * exponential pass of a TAME row takes 0.44 ns/element (softmax; 0.50
+ * log_softmax), against 0.6-0.7 for the double loop it replaces (e^d
+ * rounded to float from an 8-lane double exp). */
+
+#define CACT__AX_2M64 5.42101086e-20f   /* 2^-64: the core's scale s is 2^(n+64) */
+
+/* How a row (or tile) is taken, picked per row from its max m and min:
+ * TAME when every d >= -80 (no clamp needed; every e^d is normal),
+ * PINF when m = +inf (d = 0 at the +inf entries, -inf elsewhere), GEN
+ * otherwise; each loop is compiled for each. */
+#define CACT__AX_GEN 0
+#define CACT__AX_PINF 1
+#define CACT__AX_TAME 2
+
+CACT_INLINE int AX(mode)(T m, T mn)
+{
+    return m == (T)INFINITY ? CACT__AX_PINF : mn - m >= -80.0f ? CACT__AX_TAME : CACT__AX_GEN;
+}
+
+/* e^(v - m) for v <= m in the core's raw form: (1 + r + p) s 2^-64 */
+CACT_INLINE cact__fexp AX(expvm)(float v, float m, int hasfma, int mode)
+{
+    float zh = v - m, bb = zh - v;
+    float zl = (v - (zh - bb)) + (-m - bb);
+    if (mode != CACT__AX_TAME) {
+        const int low = zh < -110.0f;       /* -inf and huge gaps too; NaN passes */
+        zh = low ? -110.0f : zh;
+        zl = low ? 0.0f : zl;
+    }
+    if (mode == CACT__AX_PINF) {            /* v == m == +inf: d = 0 (the limit) */
+        const int z = v == m;
+        zh = z ? 0.0f : zh;
+        zl = z ? 0.0f : zl;
+    }
+#if CACT_DISPATCH
+    return hasfma ? cact__exp_core_f_v4(zh, zl) : cact__exp_core_f_base(zh, zl);
+#else
+    (void)hasfma;
+    return cact__exp_core_f_base(zh, zl);
+#endif
+}
+
+/* y_k = e^(v_k - m_k) rounded to float and s_k += y_k, for k < n (<= L);
+ * m one value (mstep 0) or one per entry (mstep 1).  x and y may be the
+ * same array: the entries are read into a local block first. */
+CACT_INLINE void AX(eblk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+                          int neg, int hasfma, int mode)
+{
+    T xt[L], yt[L];
+    int k;
+    for (k = 0; k < L; k++) xt[k] = (size_t)k < n ? AX(ld)(x[k], neg) : -(T)INFINITY;
+    CACT__AX_NOUNROLL
+    for (k = 0; k < L; k++) {
+        cact__fexp e = AX(expvm)(xt[k], m[mstep * k], hasfma, mode);
+        const float h = 1.0f + e.r, l = ((1.0f - h) + e.r) + e.p;   /* Fast2Sum: |r| < 1 */
+        yt[k] = ((h + l) * e.s) * CACT__AX_2M64;        /* one rounding: h + l; exact or subnormal */
+        s[k] += yt[k];
+    }
+    for (k = 0; k < L && (size_t)k < n; k++) y[k] = yt[k];
+}
+
+/* the log_softmax sums of a block: entries equal to the max counted in
+ * c (their e^d is exactly 1), the others' e^d 2^64 as a normalized
+ * float pair: the high parts summed in double, the low parts (each within
+ * 2^-24 of its term) in float; unscaled, the caller multiplies the sums by
+ * 2^-64 (exact) */
+CACT_INLINE void AX(lblk)(const T *x, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+                          float *CACT_RESTRICT sl, uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
+{
+    T xt[L], hs[L], ls[L];
+    uint32_t on[L];
+    int k;
+    for (k = 0; k < L; k++) xt[k] = (size_t)k < n ? AX(ld)(x[k], neg) : -(T)INFINITY;
+    CACT__AX_NOUNROLL
+    for (k = 0; k < L; k++) {
+        const T mk = m[mstep * k];
+        const int one = xt[k] == mk;
+        /* below the clamp: e^d < 2^-158, left out (-inf adds exactly 0) */
+        const int skip = one | ((mode != CACT__AX_TAME) & (xt[k] - mk < -110.0f));
+        cact__fexp e = AX(expvm)(xt[k], mk, hasfma, mode);
+        const float h = 1.0f + e.r, l = ((1.0f - h) + e.r) + e.p;   /* Fast2Sum: |r| < 1 */
+        const float eh = h + l, el = (h - eh) + l;      /* normalized: |el| <= ulp(eh)/2 */
+        on[k] = one ? 1u : 0u;
+        hs[k] = skip ? 0.0f : eh * e.s;                 /* exact: s >= 2^-95 */
+        ls[k] = skip ? 0.0f : el * e.s;
+    }
+    CACT__AX_NOUNROLL
+    for (k = 0; k < L; k++) s[k] += hs[k];
+    CACT__AX_NOUNROLL
+    for (k = 0; k < L; k++) sl[k] += ls[k];
+    CACT__AX_NOUNROLL
+    for (k = 0; k < L; k++) c[k] += on[k];
+}
+
+/* 1/s or log(s) (from finish) as a float pair */
+CACT_INLINE void AX(split)(double a, float *h, float *l)
+{
+    *h = (float)a;
+    *l = (float)(a - (double)*h);
+}
+
+/* y_i = y_i (ah + al) rounded once; without fma, y_i a in double (the same
+ * one rounding of a product good to 2^-48) */
+CACT_INLINE T AX(scale1)(T v, float ah, float al, double a, int hasfma)
+{
+    return hasfma ? fmaf(v, ah, v * al) : (T)((double)v * a);
+}
+
+/* log_softmax output ((v - m) - lh) - ll; d = 0 for v == m == +inf */
+CACT_INLINE T AX(logout_f)(T v, T m, float lh, float ll, int pinf)
+{
+    T d = v - m;
+    if (pinf) d = v == m ? 0.0f : d;
+    return (d - lh) - ll;
+}
+
+/* eblk / lblk over a contiguous run of n entries: whole blocks, then one
+ * partial block (padded with -inf, which adds 0); each loop compiled for
+ * each mode */
+CACT_INLINE void AX(erun_k)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+                            int neg, int hasfma, int mode)
+{
+    size_t i;
+    for (i = 0; i + L <= n; i += L) AX(eblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, neg, hasfma, mode);
+    if (i < n)      /* the -inf padding needs the clamp: GEN gives the other entries the same bits */
+        AX(eblk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, neg, hasfma,
+                 mode == CACT__AX_TAME ? CACT__AX_GEN : mode);
+}
+
+CACT_INLINE void AX(erun)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+                          int neg, int hasfma, int mode)
+{
+    if (mode == CACT__AX_TAME) AX(erun_k)(x, y, n, m, mstep, s, neg, hasfma, CACT__AX_TAME);
+    else if (mode == CACT__AX_PINF) AX(erun_k)(x, y, n, m, mstep, s, neg, hasfma, CACT__AX_PINF);
+    else AX(erun_k)(x, y, n, m, mstep, s, neg, hasfma, CACT__AX_GEN);
+}
+
+CACT_INLINE void AX(lrun_k)(const T *x, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+                            float *CACT_RESTRICT sl, uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
+{
+    size_t i;
+    for (i = 0; i + L <= n; i += L)
+        AX(lblk)(x + i, L, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i, neg, hasfma, mode);
+    if (i < n)
+        AX(lblk)(x + i, n - i, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i, neg, hasfma,
+                 mode == CACT__AX_TAME ? CACT__AX_GEN : mode);
+}
+
+CACT_INLINE void AX(lrun)(const T *x, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+                          float *CACT_RESTRICT sl, uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
+{
+    if (mode == CACT__AX_TAME) AX(lrun_k)(x, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_TAME);
+    else if (mode == CACT__AX_PINF) AX(lrun_k)(x, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_PINF);
+    else AX(lrun_k)(x, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_GEN);
+}
+
+/* y = ((v - m) - lh) - ll over a run (m, lh, ll one value or one per
+ * entry); y == x allowed (one pointer then, so that the compiler needs no
+ * overlap check) */
+CACT_INLINE void AX(logrun_k)(const T *x, T *y, size_t n, const T *CACT_RESTRICT m, const float *CACT_RESTRICT lh,
+                              const float *CACT_RESTRICT ll,
+                              int mstep, int neg, int pinf)
+{
+    size_t i;
+    if (x == y) {
+        for (i = 0; i < n; i++)
+            y[i] = AX(logout_f)(AX(ld)(y[i], neg), m[mstep * i], lh[mstep * i], ll[mstep * i], pinf);
+    } else {
+        const T *CACT_RESTRICT xr = x;
+        T *CACT_RESTRICT yr = y;
+        for (i = 0; i < n; i++)
+            yr[i] = AX(logout_f)(AX(ld)(xr[i], neg), m[mstep * i], lh[mstep * i], ll[mstep * i], pinf);
+    }
+}
+
+CACT_INLINE void AX(logrun)(const T *x, T *y, size_t n, const T *m, const float *lh, const float *ll,
+                            int mstep, int neg, int pinf)
+{
+    if (pinf) AX(logrun_k)(x, y, n, m, lh, ll, mstep, neg, 1);
+    else AX(logrun_k)(x, y, n, m, lh, ll, mstep, neg, 0);
+}
+
+/* y *= 1/s over a run */
+CACT_INLINE void AX(scalerun)(T *y, size_t n, const float *CACT_RESTRICT ah, const float *CACT_RESTRICT al,
+                              const double *CACT_RESTRICT a, int mstep,
+                              int hasfma)
+{
+    size_t i;
+    for (i = 0; i < n; i++) y[i] = AX(scale1)(y[i], ah[mstep * i], al[mstep * i], a[mstep * i], hasfma);
+}
+
+/* Counts of max entries are uint32 lanes, flushed into double every
+ * CACT__AX_CNT blocks (or tile rows), so that none can wrap. */
+#define CACT__AX_CNT ((size_t)1 << 30)
+
+/* the max (fixmax'ed) and the min of -x or x over a row, in L lanes
+ * (NaN ignored by both) */
+CACT_INLINE T AX(rowminmax)(const T *x, size_t n, int neg, T *mn)
+{
+    T hi[L], lo[L], m, u;
+    size_t i = 0;
+    int k;
+    for (k = 0; k < L; k++) hi[k] = -(T)INFINITY, lo[k] = (T)INFINITY;
+    for (; i + L <= n; i += L) {
+        CACT__AX_NOUNROLL
+        for (k = 0; k < L; k++) {
+            const T v = AX(ld)(x[i + k], neg);
+            hi[k] = AX(max2)(hi[k], v);
+            lo[k] = v < lo[k] ? v : lo[k];
+        }
+    }
+    for (k = 0; k < L && i + k < n; k++) {
+        const T v = AX(ld)(x[i + k], neg);
+        hi[k] = AX(max2)(hi[k], v);
+        lo[k] = v < lo[k] ? v : lo[k];
+    }
+    m = hi[0], u = lo[0];
+    for (k = 1; k < L; k++) m = AX(max2)(m, hi[k]), u = lo[k] < u ? lo[k] : u;
+    *mn = u;
+    return AX(fixmax)(m);
+}
+
+/* One float32 row of any length (>= CACT__AX_SHORT in practice) */
+CACT_INLINE void AX(row_f)(const T *x, T *y, size_t len, int op, int hasfma)
+{
+    const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
+    double s[L], st = 0.0, nt = 0.0, a, b;
+    float sl[L], ah, al;
+    uint32_t c[L];
+    size_t i0;
+    int k;
+    T mn, m = AX(rowminmax)(x, len, neg, &mn);
+    const int pinf = m == (T)INFINITY, mode = AX(mode)(m, mn);
+    for (k = 0; k < L; k++) s[k] = 0.0, sl[k] = 0.0f, c[k] = 0;
+    if (lg) {
+        for (i0 = 0; i0 < len; i0 += L * CACT__AX_CNT) {
+            const size_t nn = len - i0 < L * CACT__AX_CNT ? len - i0 : L * CACT__AX_CNT;
+            AX(lrun)(x + i0, nn, &m, 0, s, sl, c, neg, hasfma, mode);
+            for (k = 0; k < L; k++) nt += (double)c[k], c[k] = 0;
+        }
+    } else {
+        AX(erun)(x, y, len, &m, 0, s, neg, hasfma, mode);
+    }
+    /* lanes combined in a fixed order (same bits at every ISA level) */
+    for (k = 0; k < L; k++) st += s[k];
+    for (k = 0; k < L; k++) st += (double)sl[k];
+    if (lg) st *= 5.421010862427522e-20;        /* 2^-64 */
+    AX(finish)(st, 0.0, nt, lg, &a, &b);
+    AX(split)(a, &ah, &al);
+    if (lg) AX(logrun)(x, y, len, &m, &ah, &al, 0, neg, pinf);
+    else AX(scalerun)(y, len, &ah, &al, &a, 0, hasfma);
+}
+
+/* One [len, inner] block (inner > 1) in tiles of up to CACT__AX_BMAX
+ * columns: each pass walks a tile row by row, in float lanes across its
+ * columns (contiguous), with one set of sums per column */
+CACT_INLINE void AX(cols_f)(const T *x, T *y, size_t len, size_t inner, int op, int hasfma)
+{
+    const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
+    T m[CACT__AX_BMAX], mlo[CACT__AX_BMAX];
+    double S[CACT__AX_BMAX], N[CACT__AX_BMAX], A[CACT__AX_BMAX];
+    float slo[CACT__AX_BMAX], ahi[CACT__AX_BMAX], alo[CACT__AX_BMAX];
+    uint32_t C[CACT__AX_BMAX];
+    size_t j0;
+    for (j0 = 0; j0 < inner; j0 += CACT__AX_BMAX) {
+        const size_t nb = inner - j0 < CACT__AX_BMAX ? inner - j0 : CACT__AX_BMAX;
+        const T *xt = x + j0;
+        T *yt = y + j0;
+        size_t i, j;
+        int pinf = 0, mode = CACT__AX_TAME;
+        for (j = 0; j < nb; j++) m[j] = -(T)INFINITY, mlo[j] = (T)INFINITY;
+        for (i = 0; i < len; i++) {
+            const T *xi = xt + i * inner;
+            for (j = 0; j < nb; j++) {
+                const T v = AX(ld)(xi[j], neg);
+                m[j] = AX(max2)(m[j], v);
+                mlo[j] = v < mlo[j] ? v : mlo[j];
+            }
+        }
+        for (j = 0; j < nb; j++) m[j] = AX(fixmax)(m[j]);
+        for (j = 0; j < nb; j++) pinf |= m[j] == (T)INFINITY;
+        for (j = 0; j < nb; j++) mode = AX(mode)(m[j], mlo[j]) == CACT__AX_TAME ? mode : CACT__AX_GEN;
+        if (pinf) mode = CACT__AX_PINF;
+        for (j = 0; j < nb; j++) S[j] = N[j] = 0.0, slo[j] = 0.0f, C[j] = 0;
+        for (i = 0; i < len; i++) {
+            if (lg) {
+                AX(lrun)(xt + i * inner, nb, m, 1, S, slo, C, neg, hasfma, mode);
+                if ((i + 1) % CACT__AX_CNT == 0 || i + 1 == len)
+                    for (j = 0; j < nb; j++) N[j] += (double)C[j], C[j] = 0;
+            } else {
+                AX(erun)(xt + i * inner, yt + i * inner, nb, m, 1, S, neg, hasfma, mode);
+            }
+        }
+        for (j = 0; j < nb; j++) {
+            double b;
+            AX(finish)((S[j] + (double)slo[j]) * (lg ? 5.421010862427522e-20 : 1.0), 0.0, N[j], lg, &A[j], &b);
+            AX(split)(A[j], &ahi[j], &alo[j]);
+        }
+        for (i = 0; i < len; i++) {
+            if (lg) AX(logrun)(xt + i * inner, yt + i * inner, nb, m, ahi, alo, 1, neg, pinf);
+            else AX(scalerun)(yt + i * inner, nb, ahi, alo, A, 1, hasfma);
+        }
+    }
+}
+#endif
+
 /* ---- the last axis (inner == 1) ---------------------------------------- */
 
-/* One row of any length: max; then chunks of CACT__AX_CHUNK entries
- * through the scratch buffer (differences, exponentials, sums); then the
- * output pass. */
+#if CACT__BITS == 64
+/* One float64 row of any length: max; then chunks of CACT__AX_CHUNK
+ * entries through the scratch buffer (differences, exponentials, sums;
+ * softmax rows longer than the buffer keep e^d in y); then the output
+ * pass.  (float32 rows: row_f.) */
 CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
@@ -434,16 +746,13 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int ha
     for (k = 0; k < LS; k++) s[k] = c[k] = n[k] = 0.0;
     for (i0 = 0; i0 < len; i0 += CACT__AX_CHUNK) {
         size_t nn = len - i0 < CACT__AX_CHUNK ? len - i0 : CACT__AX_CHUNK;
-#if CACT__BITS == 64
         if (!lg && !resident) {     /* e straight into y: a double is its own scratch */
             AX(fillexp_y)(x + i0, y + i0, nn, m, neg, hasfma, pinf);
             AX(rowacc)(s, c, n, y + i0, nn, lg);
             continue;
         }
-#endif
         AX(fillexp)(x + i0, D, nn, m, neg, hasfma, pinf);
-        if (!lg && !resident) AX(rowacc_store)(s, c, n, D, y + i0, nn);
-        else AX(rowacc)(s, c, n, D, nn, lg);
+        AX(rowacc)(s, c, n, D, nn, lg);
     }
     /* lanes combined in a fixed order (same bits at every ISA level) */
     for (k = 0; k < LS; k++) {
@@ -456,6 +765,7 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int ha
     else if (resident) AX(smrow)(D, y, len, a, b, hasfma);
     else AX(smrow_y)(y, len, a, b, hasfma);
 }
+#endif
 
 /* Rows shorter than CACT__AX_SHORT, up to CACT__AX_QMAX at a time: the
  * reductions run across the rows (row q in lane q), so they are not one
@@ -493,7 +803,9 @@ CACT_INLINE void AX(rows_short)(const T *x, T *y, size_t nrows, size_t len, int 
 
 /* ---- other axes (inner > 1): tiles of columns --------------------------- */
 
-/* One [len, inner] block, in tiles of up to CACT__AX_BMAX columns; each
+#if CACT__BITS == 64
+/* One float64 [len, inner] block (float32: cols_f), in tiles of up to
+ * CACT__AX_BMAX columns; each
  * pass walks a tile row by row, vectorized across its columns (contiguous
  * in memory), with one accumulator per column. */
 CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
@@ -563,6 +875,7 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
         }
     }
 }
+#endif
 
 /* softmax, log_softmax and softmin of an [outer, len, inner] array */
 CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, size_t inner, int op,
@@ -580,11 +893,19 @@ CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, si
         if (len < CACT__AX_SHORT) {
             AX(rows_short)(x, y, outer, len, op, D, Dlo, hasfma);
         } else {
+#if CACT__BITS == 32
+            for (o = 0; o < outer; o++) AX(row_f)(x + o * len, y + o * len, len, op, hasfma);
+#else
             for (o = 0; o < outer; o++) AX(row)(x + o * len, y + o * len, len, op, D, hasfma);
+#endif
         }
     } else {
         for (o = 0; o < outer; o++)
+#if CACT__BITS == 32
+            AX(cols_f)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);
+#else
             AX(cols)(x + o * len * inner, y + o * len * inner, len, inner, op, D, Dlo, hasfma);
+#endif
     }
 }
 
