@@ -482,15 +482,18 @@ CACT_INLINE void AX(eblk)(const T *x, T *y, size_t n, const T *m, int mstep, dou
     for (k = 0; k < L && (size_t)k < n; k++) y[k] = yt[k];
 }
 
-/* the log_softmax sums of a block: entries equal to the max counted in
+/* the log_softmax sums of a block, and y_k = d_k rounded to float (the
+ * output pass subtracts log(s) from it: y is written here, in the pass
+ * that computes, rather than in the light output pass, where a long row's
+ * first write to y would wait on memory): entries equal to the max counted in
  * c (their e^d is exactly 1), the others' e^d 2^64 as a normalized
  * float pair: the high parts summed in double, the low parts (each within
  * 2^-24 of its term) in float; unscaled, the caller multiplies the sums by
  * 2^-64 (exact) */
-CACT_INLINE void AX(lblk)(const T *x, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+CACT_INLINE void AX(lblk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
                           float *CACT_RESTRICT sl, uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
 {
-    T xt[L], hs[L], ls[L];
+    T xt[L], yt[L], hs[L], ls[L];
     uint32_t on[L];
     int k;
     for (k = 0; k < L; k++) xt[k] = (size_t)k < n ? AX(ld)(x[k], neg) : -(T)INFINITY;
@@ -504,6 +507,7 @@ CACT_INLINE void AX(lblk)(const T *x, size_t n, const T *m, int mstep, double *C
         const float h = 1.0f + e.r, l = ((1.0f - h) + e.r) + e.p;   /* Fast2Sum: |r| < 1 */
         const float eh = h + l, el = (h - eh) + l;      /* normalized: |el| <= ulp(eh)/2 */
         on[k] = one ? 1u : 0u;
+        yt[k] = one ? 0.0f : xt[k] - mk;                /* d, rounded (0 at a +inf max) */
         hs[k] = skip ? 0.0f : eh * e.s;                 /* exact: s >= 2^-95 */
         ls[k] = skip ? 0.0f : el * e.s;
     }
@@ -513,6 +517,7 @@ CACT_INLINE void AX(lblk)(const T *x, size_t n, const T *m, int mstep, double *C
     for (k = 0; k < L; k++) sl[k] += ls[k];
     CACT__AX_NOUNROLL
     for (k = 0; k < L; k++) c[k] += on[k];
+    for (k = 0; k < L && (size_t)k < n; k++) y[k] = yt[k];
 }
 
 /* 1/s or log(s) (from finish) as a float pair */
@@ -527,14 +532,6 @@ CACT_INLINE void AX(split)(double a, float *h, float *l)
 CACT_INLINE T AX(scale1)(T v, float ah, float al, double a, int hasfma)
 {
     return hasfma ? fmaf(v, ah, v * al) : (T)((double)v * a);
-}
-
-/* log_softmax output ((v - m) - lh) - ll; d = 0 for v == m == +inf */
-CACT_INLINE T AX(logout_f)(T v, T m, float lh, float ll, int pinf)
-{
-    T d = v - m;
-    if (pinf) d = v == m ? 0.0f : d;
-    return (d - lh) - ll;
 }
 
 /* eblk / lblk over a contiguous run of n entries: whole blocks, then one
@@ -558,49 +555,32 @@ CACT_INLINE void AX(erun)(const T *x, T *y, size_t n, const T *m, int mstep, dou
     else AX(erun_k)(x, y, n, m, mstep, s, neg, hasfma, CACT__AX_GEN);
 }
 
-CACT_INLINE void AX(lrun_k)(const T *x, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+CACT_INLINE void AX(lrun_k)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
                             float *CACT_RESTRICT sl, uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
 {
     size_t i;
     for (i = 0; i + L <= n; i += L)
-        AX(lblk)(x + i, L, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i, neg, hasfma, mode);
+        AX(lblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i, neg, hasfma, mode);
     if (i < n)
-        AX(lblk)(x + i, n - i, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i, neg, hasfma,
+        AX(lblk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i, neg, hasfma,
                  mode == CACT__AX_TAME ? CACT__AX_GEN : mode);
 }
 
-CACT_INLINE void AX(lrun)(const T *x, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+CACT_INLINE void AX(lrun)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
                           float *CACT_RESTRICT sl, uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
 {
-    if (mode == CACT__AX_TAME) AX(lrun_k)(x, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_TAME);
-    else if (mode == CACT__AX_PINF) AX(lrun_k)(x, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_PINF);
-    else AX(lrun_k)(x, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_GEN);
+    if (mode == CACT__AX_TAME) AX(lrun_k)(x, y, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_TAME);
+    else if (mode == CACT__AX_PINF) AX(lrun_k)(x, y, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_PINF);
+    else AX(lrun_k)(x, y, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_GEN);
 }
 
-/* y = ((v - m) - lh) - ll over a run (m, lh, ll one value or one per
- * entry); y == x allowed (one pointer then, so that the compiler needs no
- * overlap check) */
-CACT_INLINE void AX(logrun_k)(const T *x, T *y, size_t n, const T *CACT_RESTRICT m, const float *CACT_RESTRICT lh,
-                              const float *CACT_RESTRICT ll,
-                              int mstep, int neg, int pinf)
+/* y = (d - lh) - ll over a run, y holding d (lh, ll one value or one
+ * per entry) */
+CACT_INLINE void AX(logrun)(T *y, size_t n, const float *CACT_RESTRICT lh, const float *CACT_RESTRICT ll,
+                            int mstep)
 {
     size_t i;
-    if (x == y) {
-        for (i = 0; i < n; i++)
-            y[i] = AX(logout_f)(AX(ld)(y[i], neg), m[mstep * i], lh[mstep * i], ll[mstep * i], pinf);
-    } else {
-        const T *CACT_RESTRICT xr = x;
-        T *CACT_RESTRICT yr = y;
-        for (i = 0; i < n; i++)
-            yr[i] = AX(logout_f)(AX(ld)(xr[i], neg), m[mstep * i], lh[mstep * i], ll[mstep * i], pinf);
-    }
-}
-
-CACT_INLINE void AX(logrun)(const T *x, T *y, size_t n, const T *m, const float *lh, const float *ll,
-                            int mstep, int neg, int pinf)
-{
-    if (pinf) AX(logrun_k)(x, y, n, m, lh, ll, mstep, neg, 1);
-    else AX(logrun_k)(x, y, n, m, lh, ll, mstep, neg, 0);
+    for (i = 0; i < n; i++) y[i] = (y[i] - lh[mstep * i]) - ll[mstep * i];
 }
 
 /* y *= 1/s over a run */
@@ -653,12 +633,12 @@ CACT_INLINE void AX(row_f)(const T *x, T *y, size_t len, int op, int hasfma)
     size_t i0;
     int k;
     T mn, m = AX(rowminmax)(x, len, neg, &mn);
-    const int pinf = m == (T)INFINITY, mode = AX(mode)(m, mn);
+    const int mode = AX(mode)(m, mn);
     for (k = 0; k < L; k++) s[k] = 0.0, sl[k] = 0.0f, c[k] = 0;
     if (lg) {
         for (i0 = 0; i0 < len; i0 += L * CACT__AX_CNT) {
             const size_t nn = len - i0 < L * CACT__AX_CNT ? len - i0 : L * CACT__AX_CNT;
-            AX(lrun)(x + i0, nn, &m, 0, s, sl, c, neg, hasfma, mode);
+            AX(lrun)(x + i0, y + i0, nn, &m, 0, s, sl, c, neg, hasfma, mode);
             for (k = 0; k < L; k++) nt += (double)c[k], c[k] = 0;
         }
     } else {
@@ -670,7 +650,7 @@ CACT_INLINE void AX(row_f)(const T *x, T *y, size_t len, int op, int hasfma)
     if (lg) st *= 5.421010862427522e-20;        /* 2^-64 */
     AX(finish)(st, 0.0, nt, lg, &a, &b);
     AX(split)(a, &ah, &al);
-    if (lg) AX(logrun)(x, y, len, &m, &ah, &al, 0, neg, pinf);
+    if (lg) AX(logrun)(y, len, &ah, &al, 0);
     else AX(scalerun)(y, len, &ah, &al, &a, 0, hasfma);
 }
 
@@ -707,7 +687,7 @@ CACT_INLINE void AX(cols_f)(const T *x, T *y, size_t len, size_t inner, int op, 
         for (j = 0; j < nb; j++) S[j] = N[j] = 0.0, slo[j] = 0.0f, C[j] = 0;
         for (i = 0; i < len; i++) {
             if (lg) {
-                AX(lrun)(xt + i * inner, nb, m, 1, S, slo, C, neg, hasfma, mode);
+                AX(lrun)(xt + i * inner, yt + i * inner, nb, m, 1, S, slo, C, neg, hasfma, mode);
                 if ((i + 1) % CACT__AX_CNT == 0 || i + 1 == len)
                     for (j = 0; j < nb; j++) N[j] += (double)C[j], C[j] = 0;
             } else {
@@ -720,7 +700,7 @@ CACT_INLINE void AX(cols_f)(const T *x, T *y, size_t len, size_t inner, int op, 
             AX(split)(A[j], &ahi[j], &alo[j]);
         }
         for (i = 0; i < len; i++) {
-            if (lg) AX(logrun)(xt + i * inner, yt + i * inner, nb, m, ahi, alo, 1, neg, pinf);
+            if (lg) AX(logrun)(yt + i * inner, nb, ahi, alo, 1);
             else AX(scalerun)(yt + i * inner, nb, ahi, alo, A, 1, hasfma);
         }
     }
