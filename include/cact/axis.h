@@ -45,20 +45,16 @@
  *     and -inf (NumPy, SciPy and PyTorch give a NaN row).
  *   softmin(x) = softmax(-x).
  *
- * Layout (float32 rows and tiles: see axis_impl.h; the rest:): the
- * exponentials always run in a contiguous vector loop that
- * writes a scratch buffer of CACT__AX_CHUNK doubles (on the stack): fused
- * with the differences where the run is contiguous (along a row for the
- * last axis; across a tile of >= CACT__AX_FUSE columns otherwise), and as
- * one flat loop over the whole chunk where it is not (rows shorter than
- * CACT__AX_SHORT, done up to CACT__AX_QMAX at a time; tiles narrower than
- * CACT__AX_FUSE).  The cheap passes (max, sums, scaling) walk x in its own
- * order: along each row for the last axis (in 16 lanes, or across the rows
- * for short rows), and across the contiguous inner dimension for other
- * axes (tiles of up to CACT__AX_BMAX columns, one accumulator per column),
- * with no transposing copy.  A row (or tile column) longer than the
- * scratch buffer is processed in chunks; float64 softmax then keeps e^d in
- * y until the sum is known.
+ * Layout: the max is one pass (along each row for the last axis, in 16
+ * lanes; across the contiguous inner dimension for other axes, in tiles
+ * of up to CACT__AX_BMAX columns, one accumulator per column, with no
+ * transposing copy).  Then one fused pass computes d, e^d and the sums
+ * and writes y (e^d for softmax, d for log_softmax); the output pass
+ * rewrites y in place (times 1/s, or minus log(s)).  Rows shorter than
+ * CACT__AX_SHORT are done up to CACT__AX_QMAX at a time instead: the
+ * reductions run across the rows (row q in lane q) and the exponentials
+ * of all those rows are one flat loop over a scratch buffer of
+ * CACT__AX_CHUNK doubles (on the stack).
  *
  * The loops are compiled per ISA level (x86-64-v4, v3, baseline) and
  * dispatched once per process, like the elementwise kernels (config.h).
@@ -78,7 +74,6 @@
 #define CACT__AX_BMAX 256    /* columns per tile when inner > 1 */
 #define CACT__AX_SHORT 32    /* rows shorter than this are done 32+ at once */
 #define CACT__AX_QMAX 256    /* ... at most this many rows at once */
-#define CACT__AX_FUSE 16     /* tiles this wide take e^d in the column loop */
 
 /* A lane loop (for k < CACT__AX_L: acc[k] op= x[i + k]) must stay a loop:
  * gcc unrolls it completely and then cannot turn the 16 scalar chains back

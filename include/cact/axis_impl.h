@@ -5,10 +5,13 @@
  * the per-ISA variants in axis.h inline these bodies, so each loop is
  * vectorized for each target.  Do not include this file directly.
  *
- * Working type: double for both dtypes (see axis.h).  float32 takes its
- * exponentials from the math core's double exp (the level's fused
- * instantiation where the target has fma), float64 from AX(exp_hl) below,
- * the logarithm (once per row) from cact_log1p_w32 / _w64.
+ * Working type: float32 rows of CACT__AX_SHORT entries or more, and tiles
+ * of other axes, run in float lanes on the math core's float-pair exp
+ * (section "float32 rows and tiles in float lanes"); float32's short rows
+ * work in double, on the core's double exp; float64 takes e^d from
+ * AX(exp_hl) below.  The level's fused instantiation of the core is used
+ * where the target has fma.  The logarithm (once per row) comes from
+ * cact_log1p_w32 / _w64.
  */
 #ifndef CACT__IN_AXIS
 #error "include <cact/cact.h>, not cact/axis_impl.h"
@@ -248,26 +251,6 @@ CACT_INLINE void AX(fill)(const T *x, double *D, double *Dlo, size_t n, T m, int
     else AX(fill_k)(x, D, Dlo, n, m, neg, 0);
 }
 
-/* the same for n columns of one tile row, max m[j] per column */
-CACT_INLINE void AX(fillv_k)(const T *x, double *D, double *Dlo, size_t n, const T *m, int neg, int pinf)
-{
-    size_t j;
-    for (j = 0; j < n; j++) {
-        double lo = 0.0;
-        D[j] = AX(diff)(AX(ld)(x[j], neg), m[j], &lo, pinf);
-#if CACT__BITS == 64
-        Dlo[j] = lo;
-#endif
-    }
-    (void)Dlo;
-}
-
-CACT_INLINE void AX(fillv)(const T *x, double *D, double *Dlo, size_t n, const T *m, int neg, int pinf)
-{
-    if (pinf) AX(fillv_k)(x, D, Dlo, n, m, neg, 1);
-    else AX(fillv_k)(x, D, Dlo, n, m, neg, 0);
-}
-
 /* D[i] = e^D[i]: the one loop with exponentials, flat and contiguous */
 CACT_INLINE void AX(expflat)(double *D, const double *Dlo, size_t n, int hasfma)
 {
@@ -279,57 +262,6 @@ CACT_INLINE void AX(expflat)(double *D, const double *Dlo, size_t n, int hasfma)
     for (i = 0; i < n; i++) D[i] = AX(expd)(D[i], 0.0, hasfma);
 #endif
 }
-
-/* D[i] = e^(x_i - m) for a contiguous run, differences and exponentials
- * fused in one vector loop (the row kernel, and tiles at least
- * CACT__AX_FUSE columns wide) */
-CACT_INLINE void AX(fillexp_k)(const T *x, double *D, size_t n, T m, int neg, int hasfma, int pinf)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        double lo = 0.0, hi = AX(diff)(AX(ld)(x[i], neg), m, &lo, pinf);
-        D[i] = AX(expd)(hi, lo, hasfma);
-    }
-}
-
-CACT_INLINE void AX(fillexp)(const T *x, double *D, size_t n, T m, int neg, int hasfma, int pinf)
-{
-    if (pinf) AX(fillexp_k)(x, D, n, m, neg, hasfma, 1);
-    else AX(fillexp_k)(x, D, n, m, neg, hasfma, 0);
-}
-
-#if CACT__BITS == 64
-/* fillexp into y itself (float64 softmax rows longer than the scratch
- * buffer); y == x allowed: in place the loop reads and writes one pointer,
- * so that the compiler needs no overlap check (which would send an exact
- * alias to its scalar fallback) */
-CACT_INLINE void AX(fillexp_y)(const T *x, T *y, size_t n, T m, int neg, int hasfma, int pinf)
-{
-    if (x == y) {
-        AX(fillexp)(y, y, n, m, neg, hasfma, pinf);
-    } else {
-        const T *CACT_RESTRICT xr = x;
-        T *CACT_RESTRICT yr = y;
-        AX(fillexp)(xr, yr, n, m, neg, hasfma, pinf);
-    }
-}
-#endif
-
-CACT_INLINE void AX(fillexpv_k)(const T *x, double *D, size_t n, const T *m, int neg, int hasfma, int pinf)
-{
-    size_t j;
-    for (j = 0; j < n; j++) {
-        double lo = 0.0, hi = AX(diff)(AX(ld)(x[j], neg), m[j], &lo, pinf);
-        D[j] = AX(expd)(hi, lo, hasfma);
-    }
-}
-
-CACT_INLINE void AX(fillexpv)(const T *x, double *D, size_t n, const T *m, int neg, int hasfma, int pinf)
-{
-    if (pinf) AX(fillexpv_k)(x, D, n, m, neg, hasfma, 1);
-    else AX(fillexpv_k)(x, D, n, m, neg, hasfma, 0);
-}
-
 
 /* max of -x or x over a row, in L lanes */
 CACT_INLINE T AX(rowmax)(const T *x, size_t n, int neg)
@@ -348,30 +280,11 @@ CACT_INLINE T AX(rowmax)(const T *x, size_t n, int neg)
     return m;
 }
 
-/* entry i goes to lane i mod LS (chunks start at multiples of LS) */
-CACT_INLINE void AX(rowacc)(double *s, double *c, double *n, const double *D, size_t len, int lg)
-{
-    size_t i = 0;
-    int k;
-    for (; i + LS <= len; i += LS) {
-        CACT__AX_NOUNROLL
-        for (k = 0; k < LS; k++) AX(acc1)(&s[k], &c[k], &n[k], D[i + k], lg);
-    }
-    for (k = 0; k < LS && i + k < len; k++) AX(acc1)(&s[k], &c[k], &n[k], D[i + k], lg);
-}
-
 /* y[i] = T(e_i / s) from D */
 CACT_INLINE void AX(smrow)(const double *D, T *y, size_t n, double a, double b, int hasfma)
 {
     size_t i;
     for (i = 0; i < n; i++) y[i] = AX(smout)(D[i], a, b, hasfma);
-}
-
-/* y[i] = T(y[i] / s): y holds e (rounded to T) */
-CACT_INLINE void AX(smrow_y)(T *y, size_t n, double a, double b, int hasfma)
-{
-    size_t i;
-    for (i = 0; i < n; i++) y[i] = AX(smout)((double)y[i], a, b, hasfma);
 }
 
 CACT_INLINE void AX(logrow_k)(const T *x, T *y, size_t n, T m, double ls, int neg, int pinf)
@@ -392,12 +305,6 @@ CACT_INLINE void AX(logrow)(const T *x, T *y, size_t n, T m, double ls, int neg,
     else AX(logrow_k)(x, y, n, m, ls, neg, 0);
 }
 
-CACT_INLINE void AX(store)(const double *D, T *y, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) y[i] = (T)D[i];
-}
-
 #if CACT__BITS == 32
 /* ---- float32 rows and tiles in float lanes ----------------------------- */
 
@@ -414,12 +321,12 @@ CACT_INLINE void AX(store)(const double *D, T *y, size_t n)
  *   - softmax: e rounded to float into y (0.5 ulp + 2^-4), summed in
  *     double lanes (relative len 2^-53); then y *= 1/s with 1/s as a float
  *     pair ah + al, one rounding (fma): within about 1.1 ulp in all;
- *   - log_softmax: no store; the sum in double lanes from the pair's
- *     high part, a float sum of its low parts, and the entries equal to
- *     the max (each exactly 1) counted apart, so that log(s) =
- *     log1p((n - 1) + t) keeps the digits of a tiny t; then
- *     y = ((v - m) - lh) - ll with log(s) as a float pair: v - m and
- *     the two subtractions round (|v - m| <= |y|), within 1.5 ulp.
+ *   - log_softmax: d = v - m rounded into y; the sum in double lanes
+ *     from the pair's high part, a float sum of its low parts, and the
+ *     entries equal to the max (each exactly 1) counted apart, so that
+ *     log(s) = log1p((n - 1) + t) keeps the digits of a tiny t; then
+ *     y = (d - lh) - ll with log(s) as a float pair: d and the two
+ *     subtractions round (|d| <= |y|), within 1.5 ulp.
  * In a plain C loop (benchmarks/axis_loop.c, AVX-512, (1024, 1024)) the
  * exponential pass of a TAME row takes 0.44 ns/element (softmax; 0.50
  * log_softmax), against 0.6-0.7 for the double loop it replaces (e^d
@@ -710,42 +617,148 @@ CACT_INLINE void AX(cols_f)(const T *x, T *y, size_t len, size_t inner, int op, 
 /* ---- the last axis (inner == 1) ---------------------------------------- */
 
 #if CACT__BITS == 64
-/* One float64 row of any length: max; then chunks of CACT__AX_CHUNK
- * entries through the scratch buffer (differences, exponentials, sums;
- * softmax rows longer than the buffer keep e^d in y); then the output
- * pass.  (float32 rows: row_f.) */
-CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, double *D, int hasfma)
+/* ---- float64 rows and tiles: one fused exponential pass ------------------ */
+
+/* The same layout as float32's (above), in double lanes and with
+ * float64's arithmetic: e^(hi + lo) from exp_hl, Kahan sums per lane, and
+ * the output from the double-double 1/s (smout).  Each block stores its
+ * results into y (e for softmax, d = x - max for log_softmax) in the
+ * pass that computes them; the light output pass then rewrites y in
+ * place.  The lanes and the order of every sum are those of the
+ * scratch-buffer loops this replaced (entry i in lane i mod L), so the bits
+ * are the same; what changed is that e no longer goes through a scratch
+ * buffer and a second pass over it. */
+
+/* y_k = e^(v_k - m_k) and its Kahan sum, for k < n (<= L) */
+CACT_INLINE void AX(eblk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+                          double *CACT_RESTRICT c, int neg, int hasfma, int pinf)
+{
+    T xt[L], yt[L];
+    double u[L];
+    int k;
+    for (k = 0; k < L; k++) xt[k] = (size_t)k < n ? AX(ld)(x[k], neg) : -(T)INFINITY;
+    CACT__AX_NOUNROLL
+    for (k = 0; k < L; k++) {
+        double lo = 0.0, hi = AX(diff)(xt[k], m[mstep * k], &lo, pinf);
+        yt[k] = AX(exp_hl)(hi, lo, hasfma);
+    }
+    CACT__AX_NOUNROLL
+    for (k = 0; k < L; k++) u[k] = 0.0;
+    CACT__AX_NOUNROLL
+    for (k = 0; k < L; k++)
+        if ((size_t)k < n) AX(acc1)(&s[k], &c[k], &u[k], yt[k], 0);
+    for (k = 0; k < L && (size_t)k < n; k++) y[k] = yt[k];
+}
+
+/* the log_softmax sums of a block (acc1: the terms equal to 1 counted in
+ * cnt), and y_k = d_k */
+CACT_INLINE void AX(lblk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+                          double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int neg, int hasfma, int pinf)
+{
+    T xt[L], yt[L];
+    double e[L];
+    int k;
+    for (k = 0; k < L; k++) xt[k] = (size_t)k < n ? AX(ld)(x[k], neg) : -(T)INFINITY;
+    CACT__AX_NOUNROLL
+    for (k = 0; k < L; k++) {
+        double lo = 0.0, hi = AX(diff)(xt[k], m[mstep * k], &lo, pinf);
+        yt[k] = hi;
+        e[k] = AX(exp_hl)(hi, lo, hasfma);
+    }
+    CACT__AX_NOUNROLL
+    for (k = 0; k < L; k++)
+        if ((size_t)k < n) AX(acc1)(&s[k], &c[k], &cnt[k], e[k], 1);
+    for (k = 0; k < L && (size_t)k < n; k++) y[k] = yt[k];
+}
+
+/* the blocks over a contiguous run of n entries (m and the sums one per
+ * lane, mstep 0, or one per entry, mstep 1); compiled with and without
+ * the +inf-max select */
+CACT_INLINE void AX(run_k)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+                           double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg, int hasfma,
+                           int pinf)
+{
+    size_t i;
+    if (lg) {
+        for (i = 0; i + L <= n; i += L)
+            AX(lblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i,
+                     neg, hasfma, pinf);
+        if (i < n)
+            AX(lblk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i,
+                     neg, hasfma, pinf);
+    } else {
+        for (i = 0; i + L <= n; i += L)
+            AX(eblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, c + mstep * i, neg, hasfma, pinf);
+        if (i < n)
+            AX(eblk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, c + mstep * i, neg, hasfma, pinf);
+    }
+}
+
+CACT_INLINE void AX(run)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+                         double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg, int hasfma, int pinf)
+{
+    if (pinf) AX(run_k)(x, y, n, m, mstep, s, c, cnt, lg, neg, hasfma, 1);
+    else AX(run_k)(x, y, n, m, mstep, s, c, cnt, lg, neg, hasfma, 0);
+}
+
+/* the output pass over a run, in place: softmax y = e / s (smout: e (a +
+ * b) rounded once), log_softmax y = d - log(s) */
+CACT_INLINE void AX(outrun)(T *y, size_t n, const double *CACT_RESTRICT a, const double *CACT_RESTRICT b,
+                            int mstep, int lg, int hasfma)
+{
+    size_t i;
+    if (lg) for (i = 0; i < n; i++) y[i] = y[i] - a[mstep * i];
+    else for (i = 0; i < n; i++) y[i] = AX(smout)(y[i], a[mstep * i], b[mstep * i], hasfma);
+}
+
+/* One float64 row of any length (>= CACT__AX_SHORT in practice) */
+CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
-    const int resident = len <= CACT__AX_CHUNK;
-    double s[LS], c[LS], n[LS], st = 0.0, ct = 0.0, nt = 0.0, a, b;
-    size_t i0;
+    double s[L], c[L], n[L], st = 0.0, ct = 0.0, nt = 0.0, a, b;
     int k;
     T m = AX(fixmax)(AX(rowmax)(x, len, neg));
-    const int pinf = m == (T)INFINITY;
-    for (k = 0; k < LS; k++) s[k] = c[k] = n[k] = 0.0;
-    for (i0 = 0; i0 < len; i0 += CACT__AX_CHUNK) {
-        size_t nn = len - i0 < CACT__AX_CHUNK ? len - i0 : CACT__AX_CHUNK;
-        if (!lg && !resident) {     /* e straight into y: a double is its own scratch */
-            AX(fillexp_y)(x + i0, y + i0, nn, m, neg, hasfma, pinf);
-            AX(rowacc)(s, c, n, y + i0, nn, lg);
-            continue;
-        }
-        AX(fillexp)(x + i0, D, nn, m, neg, hasfma, pinf);
-        AX(rowacc)(s, c, n, D, nn, lg);
-    }
+    for (k = 0; k < L; k++) s[k] = c[k] = n[k] = 0.0;
+    AX(run)(x, y, len, &m, 0, s, c, n, lg, neg, hasfma, m == (T)INFINITY);
     /* lanes combined in a fixed order (same bits at every ISA level) */
-    for (k = 0; k < LS; k++) {
+    for (k = 0; k < L; k++) {
         AX(acc1)(&st, &ct, &nt, s[k], 0);
         ct += c[k];
         nt += n[k];
     }
     AX(finish)(st, ct, nt, lg, &a, &b);
-    if (lg) AX(logrow)(x, y, len, m, a, neg, pinf);
-    else if (resident) AX(smrow)(D, y, len, a, b, hasfma);
-    else AX(smrow_y)(y, len, a, b, hasfma);
+    AX(outrun)(y, len, &a, &b, 0, lg, hasfma);
+}
+
+/* One float64 [len, inner] block (inner > 1) in tiles of up to
+ * CACT__AX_BMAX columns, walked row by row across the columns */
+CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op, int hasfma)
+{
+    const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
+    T m[CACT__AX_BMAX];
+    double S[CACT__AX_BMAX], C[CACT__AX_BMAX], N[CACT__AX_BMAX], A[CACT__AX_BMAX], B[CACT__AX_BMAX];
+    size_t j0;
+    for (j0 = 0; j0 < inner; j0 += CACT__AX_BMAX) {
+        const size_t nb = inner - j0 < CACT__AX_BMAX ? inner - j0 : CACT__AX_BMAX;
+        const T *xt = x + j0;
+        T *yt = y + j0;
+        size_t i, j;
+        int pinf = 0;
+        for (j = 0; j < nb; j++) m[j] = -(T)INFINITY;
+        for (i = 0; i < len; i++) {
+            const T *xi = xt + i * inner;
+            for (j = 0; j < nb; j++) m[j] = AX(max2)(m[j], AX(ld)(xi[j], neg));
+        }
+        for (j = 0; j < nb; j++) m[j] = AX(fixmax)(m[j]);
+        for (j = 0; j < nb; j++) pinf |= m[j] == (T)INFINITY;
+        for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
+        for (i = 0; i < len; i++) AX(run)(xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf);
+        for (j = 0; j < nb; j++) AX(finish)(S[j], C[j], N[j], lg, &A[j], &B[j]);
+        for (i = 0; i < len; i++) AX(outrun)(yt + i * inner, nb, A, B, 1, lg, hasfma);
+    }
 }
 #endif
+
 
 /* Rows shorter than CACT__AX_SHORT, up to CACT__AX_QMAX at a time: the
  * reductions run across the rows (row q in lane q), so they are not one
@@ -783,79 +796,6 @@ CACT_INLINE void AX(rows_short)(const T *x, T *y, size_t nrows, size_t len, int 
 
 /* ---- other axes (inner > 1): tiles of columns --------------------------- */
 
-#if CACT__BITS == 64
-/* One float64 [len, inner] block (float32: cols_f), in tiles of up to
- * CACT__AX_BMAX columns; each
- * pass walks a tile row by row, vectorized across its columns (contiguous
- * in memory), with one accumulator per column. */
-CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op,
-                          double *D, double *Dlo, int hasfma)
-{
-    const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
-    T m[CACT__AX_BMAX];
-    double S[CACT__AX_BMAX], C[CACT__AX_BMAX], N[CACT__AX_BMAX], A[CACT__AX_BMAX], B[CACT__AX_BMAX];
-    size_t j0;
-    for (j0 = 0; j0 < inner; j0 += CACT__AX_BMAX) {
-        const size_t nb = inner - j0 < CACT__AX_BMAX ? inner - j0 : CACT__AX_BMAX;
-        const size_t nr = CACT__AX_CHUNK / nb;       /* tile rows per chunk, >= 4 */
-        const int resident = nr >= len;
-        const T *xt = x + j0;
-        T *yt = y + j0;
-        size_t i, j, i0;
-        for (j = 0; j < nb; j++) m[j] = -(T)INFINITY;
-        for (i = 0; i < len; i++) {
-            const T *xi = xt + i * inner;
-            for (j = 0; j < nb; j++) m[j] = AX(max2)(m[j], AX(ld)(xi[j], neg));
-        }
-        int pinf = 0;
-        for (j = 0; j < nb; j++) m[j] = AX(fixmax)(m[j]);
-        for (j = 0; j < nb; j++) pinf |= m[j] == (T)INFINITY;
-        for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
-        for (i0 = 0; i0 < len; i0 += nr) {
-            const size_t ni = len - i0 < nr ? len - i0 : nr;
-            if (nb >= CACT__AX_FUSE) {
-                for (i = 0; i < ni; i++)
-                    AX(fillexpv)(xt + (i0 + i) * inner, D + i * nb, nb, m, neg, hasfma, pinf);
-            } else {        /* narrow tiles: one flat loop of exponentials */
-                for (i = 0; i < ni; i++)
-                    AX(fillv)(xt + (i0 + i) * inner, D + i * nb, Dlo + i * nb, nb, m, neg, pinf);
-                AX(expflat)(D, Dlo, ni * nb, hasfma);
-            }
-            for (i = 0; i < ni; i++) {
-                const double *Di = D + i * nb;
-                for (j = 0; j < nb; j++) AX(acc1)(&S[j], &C[j], &N[j], Di[j], lg);
-            }
-            if (!lg && !resident)
-                for (i = 0; i < ni; i++) AX(store)(D + i * nb, yt + (i0 + i) * inner, nb);
-        }
-        for (j = 0; j < nb; j++) AX(finish)(S[j], C[j], N[j], lg, &A[j], &B[j]);
-        for (i = 0; i < len; i++) {
-            T *yi = yt + i * inner;
-            if (lg) {
-                const T *xi = xt + i * inner;
-                if (xi == yi) {
-                    if (pinf)
-                        for (j = 0; j < nb; j++) yi[j] = AX(logout)(AX(ld)(yi[j], neg), m[j], A[j], 1);
-                    else
-                        for (j = 0; j < nb; j++) yi[j] = AX(logout)(AX(ld)(yi[j], neg), m[j], A[j], 0);
-                } else {
-                    const T *CACT_RESTRICT xr = xi;
-                    T *CACT_RESTRICT yr = yi;
-                    if (pinf)
-                        for (j = 0; j < nb; j++) yr[j] = AX(logout)(AX(ld)(xr[j], neg), m[j], A[j], 1);
-                    else
-                        for (j = 0; j < nb; j++) yr[j] = AX(logout)(AX(ld)(xr[j], neg), m[j], A[j], 0);
-                }
-            } else if (resident) {
-                const double *Di = D + i * nb;
-                for (j = 0; j < nb; j++) yi[j] = AX(smout)(Di[j], A[j], B[j], hasfma);
-            } else {
-                for (j = 0; j < nb; j++) yi[j] = AX(smout)((double)yi[j], A[j], B[j], hasfma);
-            }
-        }
-    }
-}
-#endif
 
 /* softmax, log_softmax and softmin of an [outer, len, inner] array */
 CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, size_t inner, int op,
@@ -876,7 +816,7 @@ CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, si
 #if CACT__BITS == 32
             for (o = 0; o < outer; o++) AX(row_f)(x + o * len, y + o * len, len, op, hasfma);
 #else
-            for (o = 0; o < outer; o++) AX(row)(x + o * len, y + o * len, len, op, D, hasfma);
+            for (o = 0; o < outer; o++) AX(row)(x + o * len, y + o * len, len, op, hasfma);
 #endif
         }
     } else {
@@ -884,7 +824,7 @@ CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, si
 #if CACT__BITS == 32
             AX(cols_f)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);
 #else
-            AX(cols)(x + o * len * inner, y + o * len * inner, len, inner, op, D, Dlo, hasfma);
+            AX(cols)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);
 #endif
     }
 }
