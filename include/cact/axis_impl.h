@@ -393,10 +393,10 @@ CACT_INLINE void AX(eblk)(const T *x, T *y, size_t n, const T *m, int mstep, dou
  * output pass subtracts log(s) from it: y is written here, in the pass
  * that computes, rather than in the light output pass, where a long row's
  * first write to y would wait on memory): entries equal to the max counted in
- * c (their e^d is exactly 1), the others' e^d 2^64 as a normalized
- * float pair: the high parts summed in double, the low parts (each within
- * 2^-24 of its term) in float; unscaled, the caller multiplies the sums by
- * 2^-64 (exact) */
+ * c (their e^d is exactly 1), the others' e^d 2^64 as a float pair (the
+ * core's 1 + r + p with r + p rounded once: relative 2^-25.5): the high
+ * parts summed in double, the low parts (each within 2^-24 of its term)
+ * in float; unscaled, the caller multiplies the sums by 2^-64 (exact) */
 CACT_INLINE void AX(lblk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
                           float *CACT_RESTRICT sl, uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
 {
@@ -411,10 +411,11 @@ CACT_INLINE void AX(lblk)(const T *x, T *y, size_t n, const T *m, int mstep, dou
         /* below the clamp: e^d < 2^-158, left out (-inf adds exactly 0) */
         const int skip = one | ((mode != CACT__AX_TAME) & (xt[k] - mk < -110.0f));
         cact__fexp e = AX(expvm)(xt[k], mk, hasfma, mode);
-        const float h = 1.0f + e.r, l = ((1.0f - h) + e.r) + e.p;   /* Fast2Sum: |r| < 1 */
-        const float eh = h + l, el = (h - eh) + l;      /* normalized: |el| <= ulp(eh)/2 */
+        /* 1 + u, u = r + p rounded (2^-26), as the exact pair eh + el
+         * (Fast2Sum), |el| <= ulp(eh)/2: the term within 2^-25.5 */
+        const float u = e.r + e.p, eh = 1.0f + u, el = (1.0f - eh) + u;
         on[k] = one ? 1u : 0u;
-        yt[k] = one ? 0.0f : xt[k] - mk;                /* d, rounded (0 at a +inf max) */
+        yt[k] = mode == CACT__AX_PINF && one ? 0.0f : xt[k] - mk;   /* d, rounded */
         hs[k] = skip ? 0.0f : eh * e.s;                 /* exact: s >= 2^-95 */
         ls[k] = skip ? 0.0f : el * e.s;
     }
