@@ -603,3 +603,24 @@ def test_object_code_is_vectorized_per_level():
             assert v4["zmm"] > 0 and v3["ymm"] > 0 and v3["zmm"] == 0, (name, dt, v4, v3)
             calls = {c.split("@")[0] for c in v4["calls"] + v3["calls"]}
             assert calls <= {c.split("@")[0] for c in allowed} | {"log1p", "log1pl", "fma"}, (name, dt, calls)
+
+
+@pytest.mark.parametrize("dt", ["float32", "float64"])
+def test_log_softmax_dominant_max(dt):
+    """Rows whose max dominates (the other terms 5 to 103 below it, or far
+    below): log(s) = log1p(t) with a tiny t made of one or a few terms,
+    where the max entry's result -log1p(t) ~ -t needs every term of t to
+    about 2^-26.  (A lighter exp that dropped the r^2 q zl term gave 2.15
+    ulp on such rows; rows and columns.)"""
+    rng = np.random.default_rng(7)
+    for gap, far in [(79.0, 0.0), (103.0, 200.0)]:
+        for n in (2, 3, 33):
+            x = np.zeros((64, n))
+            x[:, 0] = rng.uniform(-50, 50, 64)
+            x[:, 1:] = x[:, :1] - rng.uniform(5, gap, (64, n - 1))
+            x[:, 2:] -= far
+            x = x.astype(dt)
+            ref = exact_rows(x, "log_softmax")
+            bound = ULP["log_softmax"][dt == "float64"]
+            assert max_err(cact.log_softmax(x), ref) <= bound, (gap, n)
+            assert max_err(cact.log_softmax(np.ascontiguousarray(x.T), axis=0).T, ref) <= bound, (gap, n)

@@ -347,8 +347,9 @@ CACT_INLINE int AX(mode)(T m, T mn)
     return m == (T)INFINITY ? CACT__AX_PINF : mn - m >= -80.0f ? CACT__AX_TAME : CACT__AX_GEN;
 }
 
-/* e^(v - m) for v <= m in the core's raw form: (1 + r + p) s 2^-64 */
-CACT_INLINE cact__fexp AX(expvm)(float v, float m, int hasfma, int mode)
+/* e^(v - m) for v <= m in the core's raw form: (1 + r + p) s 2^-64;
+ * full 0 takes the core's lighter variant (2^-25.5) */
+CACT_INLINE cact__fexp AX(expvm)(float v, float m, int hasfma, int mode, int full)
 {
     float zh = v - m, bb = zh - v;
     float zl = (v - (zh - bb)) + (-m - bb);
@@ -363,10 +364,10 @@ CACT_INLINE cact__fexp AX(expvm)(float v, float m, int hasfma, int mode)
         zl = z ? 0.0f : zl;
     }
 #if CACT_DISPATCH
-    return hasfma ? cact__exp_core_f_v4(zh, zl) : cact__exp_core_f_base(zh, zl);
+    return hasfma ? cact__exp_core_fx_v4(zh, zl, full) : cact__exp_core_fx_base(zh, zl, full);
 #else
     (void)hasfma;
-    return cact__exp_core_f_base(zh, zl);
+    return cact__exp_core_fx_base(zh, zl, full);
 #endif
 }
 
@@ -381,7 +382,7 @@ CACT_INLINE void AX(eblk)(const T *x, T *y, size_t n, const T *m, int mstep, dou
     for (k = 0; k < L; k++) xt[k] = (size_t)k < n ? AX(ld)(x[k], neg) : -(T)INFINITY;
     CACT__AX_NOUNROLL
     for (k = 0; k < L; k++) {
-        cact__fexp e = AX(expvm)(xt[k], m[mstep * k], hasfma, mode);
+        cact__fexp e = AX(expvm)(xt[k], m[mstep * k], hasfma, mode, 1);
         const float h = 1.0f + e.r, l = ((1.0f - h) + e.r) + e.p;   /* Fast2Sum: |r| < 1 */
         yt[k] = ((h + l) * e.s) * CACT__AX_2M64;        /* one rounding: h + l; exact or subnormal */
         s[k] += yt[k];
@@ -394,7 +395,7 @@ CACT_INLINE void AX(eblk)(const T *x, T *y, size_t n, const T *m, int mstep, dou
  * that computes, rather than in the light output pass, where a long row's
  * first write to y would wait on memory): entries equal to the max counted in
  * c (their e^d is exactly 1), the others' e^d 2^64 as a float pair (the
- * core's 1 + r + p with r + p rounded once: relative 2^-25.5): the high
+ * core's lighter exp, 1 + r + p with r + p rounded once: relative 2^-25): the high
  * parts summed in double, the low parts (each within 2^-24 of its term)
  * in float; unscaled, the caller multiplies the sums by 2^-64 (exact) */
 CACT_INLINE void AX(lblk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
@@ -410,7 +411,7 @@ CACT_INLINE void AX(lblk)(const T *x, T *y, size_t n, const T *m, int mstep, dou
         const int one = xt[k] == mk;
         /* below the clamp: e^d < 2^-158, left out (-inf adds exactly 0) */
         const int skip = one | ((mode != CACT__AX_TAME) & (xt[k] - mk < -110.0f));
-        cact__fexp e = AX(expvm)(xt[k], mk, hasfma, mode);
+        cact__fexp e = AX(expvm)(xt[k], mk, hasfma, mode, 0);
         /* 1 + u, u = r + p rounded (2^-26), as the exact pair eh + el
          * (Fast2Sum), |el| <= ulp(eh)/2: the term within 2^-25.5 */
         const float u = e.r + e.p, eh = 1.0f + u, el = (1.0f - eh) + u;
