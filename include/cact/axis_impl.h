@@ -631,31 +631,12 @@ CACT_INLINE void AX(cols_f)(const T *x, T *y, size_t len, size_t inner, int op, 
  * are the same; what changed is that e no longer goes through a scratch
  * buffer and a second pass over it. */
 
-/* y_k = e^(v_k - m_k) and its Kahan sum, for k < n (<= L) */
-CACT_INLINE void AX(eblk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
-                          double *CACT_RESTRICT c, int neg, int hasfma, int pinf)
-{
-    T xt[L], yt[L];
-    double u[L];
-    int k;
-    for (k = 0; k < L; k++) xt[k] = (size_t)k < n ? AX(ld)(x[k], neg) : -(T)INFINITY;
-    CACT__AX_NOUNROLL
-    for (k = 0; k < L; k++) {
-        double lo = 0.0, hi = AX(diff)(xt[k], m[mstep * k], &lo, pinf);
-        yt[k] = AX(exp_hl)(hi, lo, hasfma);
-    }
-    CACT__AX_NOUNROLL
-    for (k = 0; k < L; k++) u[k] = 0.0;
-    CACT__AX_NOUNROLL
-    for (k = 0; k < L; k++)
-        if ((size_t)k < n) AX(acc1)(&s[k], &c[k], &u[k], yt[k], 0);
-    for (k = 0; k < L && (size_t)k < n; k++) y[k] = yt[k];
-}
-
-/* the log_softmax sums of a block (acc1: the terms equal to 1 counted in
- * cnt), and y_k = d_k */
-CACT_INLINE void AX(lblk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
-                          double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int neg, int hasfma, int pinf)
+/* One block of k < n (<= L) entries: the Kahan sums of e^(v_k - m_k)
+ * (log_softmax, lg: the terms equal to 1 counted in cnt, acc1) and
+ * y_k = e^d_k (softmax) or d_k (log_softmax) */
+CACT_INLINE void AX(blk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
+                         double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg, int hasfma,
+                         int pinf)
 {
     T xt[L], yt[L];
     double e[L];
@@ -664,43 +645,38 @@ CACT_INLINE void AX(lblk)(const T *x, T *y, size_t n, const T *m, int mstep, dou
     CACT__AX_NOUNROLL
     for (k = 0; k < L; k++) {
         double lo = 0.0, hi = AX(diff)(xt[k], m[mstep * k], &lo, pinf);
-        yt[k] = hi;
         e[k] = AX(exp_hl)(hi, lo, hasfma);
+        yt[k] = lg ? hi : e[k];
     }
     CACT__AX_NOUNROLL
     for (k = 0; k < L; k++)
-        if ((size_t)k < n) AX(acc1)(&s[k], &c[k], &cnt[k], e[k], 1);
+        if ((size_t)k < n) AX(acc1)(&s[k], &c[k], &cnt[k], e[k], lg);
     for (k = 0; k < L && (size_t)k < n; k++) y[k] = yt[k];
 }
 
 /* the blocks over a contiguous run of n entries (m and the sums one per
- * lane, mstep 0, or one per entry, mstep 1); compiled with and without
- * the +inf-max select */
+ * lane, mstep 0, or one per entry, mstep 1); compiled for softmax and
+ * log_softmax, with and without the +inf-max select */
 CACT_INLINE void AX(run_k)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
                            double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg, int hasfma,
                            int pinf)
 {
     size_t i;
-    if (lg) {
-        for (i = 0; i + L <= n; i += L)
-            AX(lblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i,
-                     neg, hasfma, pinf);
-        if (i < n)
-            AX(lblk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i,
-                     neg, hasfma, pinf);
-    } else {
-        for (i = 0; i + L <= n; i += L)
-            AX(eblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, c + mstep * i, neg, hasfma, pinf);
-        if (i < n)
-            AX(eblk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, c + mstep * i, neg, hasfma, pinf);
-    }
+    for (i = 0; i + L <= n; i += L)
+        AX(blk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i,
+                lg, neg, hasfma, pinf);
+    if (i < n)
+        AX(blk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i,
+                lg, neg, hasfma, pinf);
 }
 
 CACT_INLINE void AX(run)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
                          double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg, int hasfma, int pinf)
 {
-    if (pinf) AX(run_k)(x, y, n, m, mstep, s, c, cnt, lg, neg, hasfma, 1);
-    else AX(run_k)(x, y, n, m, mstep, s, c, cnt, lg, neg, hasfma, 0);
+    if (lg && pinf) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 1, neg, hasfma, 1);
+    else if (lg) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 1, neg, hasfma, 0);
+    else if (pinf) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 0, neg, hasfma, 1);
+    else AX(run_k)(x, y, n, m, mstep, s, c, cnt, 0, neg, hasfma, 0);
 }
 
 /* the output pass over a run, in place: softmax y = e / s (smout: e (a +
