@@ -102,7 +102,7 @@ ELEMENTWISE = (
     Func("swish", "x * sigmoid(beta * x)",
          params=[Param("beta", 1.0, "isfinite(beta)", "must be finite")],
          numpy={"swish": "x / (1 + np.exp(-beta * x))"}, limits=(-0.0, INF),
-         ulp=(0.502, 0.8), family="sigmoid"),
+         ulp=(0.81, 0.8), family="sigmoid"),
     Func("silu", "x * sigmoid(x) (swish with beta = 1)",
          numpy={"silu": "x / (1 + np.exp(-x))"}, limits=(-0.0, INF), ulp=(0.81, 0.8), family="sigmoid"),
     Func("softplus", "log(1 + exp(beta * x)) / beta; x itself where beta * x > threshold",

@@ -46,6 +46,8 @@ PARAMS = [
     ("hardshrink", {"lambd": 0.0}),
     ("threshold", {"threshold": -1.0, "value": 7.0}),
     ("swish", {"beta": 1.702}),
+    ("swish", {"beta": -1.25}),
+    ("swish", {"beta": 3.0e9}),
     ("swish", {"beta": -0.5}),
     ("swish", {"beta": 0.0}),
     ("softplus", {"beta": 2.0, "threshold": 20.0}),

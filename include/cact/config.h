@@ -168,41 +168,70 @@ static CACT_UNUSED const char *cact_isa_name(int level)
 #endif
 #define CACT__ALIGN 64
 #define CACT__PEEL_MIN 4096
-#define CACT__LOOP(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                   \
-    static ATTR CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX##_oop(     \
+/* the two loops over element function cact__el_<el>_<sfx>_<SUFFIX>: out of
+ * place (x and y restrict) and in place */
+#define CACT__LOOPS(el, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                    \
+    static ATTR CACT__OPTIMIZE void cact__##el##_##sfx##_##SUFFIX##_oop(       \
         const T *CACT_RESTRICT x, T *CACT_RESTRICT y, size_t n CACT__ID PDECL) \
     {                                                                          \
         size_t i;                                                              \
-        for (i = 0; i < n; i++) y[i] = cact__el_##name##_##sfx##_##SUFFIX(x[i] CACT__ID PARGS); \
+        for (i = 0; i < n; i++) y[i] = cact__el_##el##_##sfx##_##SUFFIX(x[i] CACT__ID PARGS); \
     }                                                                          \
-    static ATTR CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX##_ip(      \
+    static ATTR CACT__OPTIMIZE void cact__##el##_##sfx##_##SUFFIX##_ip(        \
         T *y, size_t n CACT__ID PDECL)                                         \
     {                                                                          \
         size_t i;                                                              \
-        for (i = 0; i < n; i++) y[i] = cact__el_##name##_##sfx##_##SUFFIX(y[i] CACT__ID PARGS); \
-    }                                                                          \
-    static ATTR CACT__NOINLINE CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX( \
-        const T *x, T *y, size_t n CACT__ID PDECL)                             \
-    {                                                                          \
+        for (i = 0; i < n; i++) y[i] = cact__el_##el##_##sfx##_##SUFFIX(y[i] CACT__ID PARGS); \
+    }
+
+/* the body of a kernel over el's loops: y aligned first where the array is
+ * long enough (a head of up to 15 elements), in place or not */
+#define CACT__PEEL(el, sfx, T, PARGS, SUFFIX)                                  \
+    do {                                                                       \
         size_t head = 0;                                                       \
         if (n * sizeof(T) >= CACT__PEEL_MIN && (size_t)y % sizeof(T) == 0)     \
             head = (size_t)(-(size_t)y % CACT__ALIGN) / sizeof(T);             \
         if (x == y) {                                                          \
-            if (head) cact__##name##_##sfx##_##SUFFIX##_ip(y, head CACT__ID PARGS); \
-            cact__##name##_##sfx##_##SUFFIX##_ip(y + head, n - head CACT__ID PARGS); \
+            if (head) cact__##el##_##sfx##_##SUFFIX##_ip(y, head CACT__ID PARGS); \
+            cact__##el##_##sfx##_##SUFFIX##_ip(y + head, n - head CACT__ID PARGS); \
         } else {                                                               \
-            if (head) cact__##name##_##sfx##_##SUFFIX##_oop(x, y, head CACT__ID PARGS); \
-            cact__##name##_##sfx##_##SUFFIX##_oop(x + head, y + head, n - head CACT__ID PARGS); \
+            if (head) cact__##el##_##sfx##_##SUFFIX##_oop(x, y, head CACT__ID PARGS); \
+            cact__##el##_##sfx##_##SUFFIX##_oop(x + head, y + head, n - head CACT__ID PARGS); \
         }                                                                      \
+    } while (0)
+
+#define CACT__LOOP(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                   \
+    CACT__LOOPS(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                      \
+    static ATTR CACT__NOINLINE CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX( \
+        const T *x, T *y, size_t n CACT__ID PDECL)                             \
+    {                                                                          \
+        CACT__PEEL(name, sfx, T, PARGS, SUFFIX);                               \
+    }
+
+/* A kernel with two element functions, <name>_fast and <name>_slow, and a
+ * test of its parameters, cact__el_<name>_pick_<sfx>_<SUFFIX>(params),
+ * that picks the first: one loop each, chosen once per call (a test in
+ * the element function would be loop-invariant, but gcc 12 then left the
+ * loop scalar rather than unswitch it) */
+#define CACT__LOOP_SPLIT(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)             \
+    CACT__LOOPS(name##_fast, sfx, T, PDECL, PARGS, SUFFIX, ATTR)               \
+    CACT__LOOPS(name##_slow, sfx, T, PDECL, PARGS, SUFFIX, ATTR)               \
+    static ATTR CACT__NOINLINE CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX( \
+        const T *x, T *y, size_t n CACT__ID PDECL)                             \
+    {                                                                          \
+        if (cact__el_##name##_pick_##sfx##_##SUFFIX(0 CACT__ID PARGS))         \
+            CACT__PEEL(name##_fast, sfx, T, PARGS, SUFFIX);                    \
+        else                                                                   \
+            CACT__PEEL(name##_slow, sfx, T, PARGS, SUFFIX);                    \
     }
 
 #define CACT__NOATTR
 
 #if CACT_DISPATCH
-#define CACT__UNARY(name, sfx, T, PDECL, PARGS)                                \
-    CACT__LOOP(name, sfx, T, PDECL, PARGS, v4, CACT__TARGET_V4)                \
-    CACT__LOOP(name, sfx, T, PDECL, PARGS, v3, CACT__TARGET_V3)                \
-    CACT__LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                 \
+#define CACT__UNARY_L(LOOP, name, sfx, T, PDECL, PARGS)                        \
+    LOOP(name, sfx, T, PDECL, PARGS, v4, CACT__TARGET_V4)                      \
+    LOOP(name, sfx, T, PDECL, PARGS, v3, CACT__TARGET_V3)                      \
+    LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                       \
     static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y,             \
                                                 size_t n CACT__ID PDECL)                \
     {                                                                          \
@@ -213,19 +242,25 @@ static CACT_UNUSED const char *cact_isa_name(int level)
         }                                                                      \
     }
 #else
-#define CACT__UNARY(name, sfx, T, PDECL, PARGS)                                \
-    CACT__LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                 \
+#define CACT__UNARY_L(LOOP, name, sfx, T, PDECL, PARGS)                        \
+    LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                       \
     static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y,             \
                                                 size_t n CACT__ID PDECL)                \
     {                                                                          \
         cact__##name##_##sfx##_base(x, y, n CACT__ID PARGS);                           \
     }
 #endif
+#define CACT__UNARY(name, sfx, T, PDECL, PARGS) CACT__UNARY_L(CACT__LOOP, name, sfx, T, PDECL, PARGS)
 
 /* Both dtypes at once: element functions cact__el_<name>_f32_<level> /
  * _f64_<level> exist (cact/elementwise.h). */
 #define CACT__UNARY_BOTH(name, PDECL, PARGS)                                   \
     CACT__UNARY(name, f32, float, PDECL, PARGS)                                \
+    CACT__UNARY(name, f64, double, PDECL, PARGS)
+
+/* The same, with float32 split in two loops (CACT__LOOP_SPLIT) */
+#define CACT__UNARY_BOTH_SPLIT32(name, PDECL, PARGS)                           \
+    CACT__UNARY_L(CACT__LOOP_SPLIT, name, f32, float, PDECL, PARGS)            \
     CACT__UNARY(name, f64, double, PDECL, PARGS)
 
 /* Parameter lists travel through the macros parenthesised, as one

@@ -50,7 +50,7 @@ CACT__UNARY_BOTH(threshold, CACT__P2(threshold, value), CACT__A2(threshold, valu
 CACT__UNARY_BOTH(softsign, CACT__P0, CACT__A0)
 CACT__UNARY_BOTH(sigmoid, CACT__P0, CACT__A0)
 CACT__UNARY_BOTH(log_sigmoid, CACT__P0, CACT__A0)
-CACT__UNARY_BOTH(swish, CACT__P1(beta), CACT__A1(beta))
+CACT__UNARY_BOTH_SPLIT32(swish, CACT__P1(beta), CACT__A1(beta))
 CACT__UNARY_BOTH(silu, CACT__P0, CACT__A0)
 CACT__UNARY_BOTH(softplus, CACT__P2(beta, threshold), CACT__A2(beta, threshold))
 CACT__UNARY_BOTH(mish, CACT__P0, CACT__A0)

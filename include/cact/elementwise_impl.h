@@ -397,13 +397,14 @@ CACT_INLINE T CACT__E(softsign)(T x)
  * there).  The technique of XNNPACK's f32 sigmoid microkernels (an exp and
  * one division), with e^z and a + e^z carried as float pairs and the
  * reciprocal corrected, so that the result is rounded once. */
-CACT_INLINE cact__ffs CACT__E(sigmoid_ff)(float x)
+CACT_INLINE cact__ffs CACT__E(sigmoid_ffz)(float x, float xl)
 {
     /* x >= 20: 1 to float precision (clamped: minps); x < -110: 0, and
      * the kernels select it (e^-x beyond 2^126 is not in exp_fr's domain;
-     * a clamp here too would merge with the first into a longer select) */
-    float xc = x < 20.0f ? x : 20.0f;
-    cact__ffs e = CACT__M(exp_fr)(-xc, 0.0f);   /* e^z = (h + l) s 2^-64 */
+     * a clamp here too would merge with the first into a longer select).
+     * xl: the argument's low part (swish's beta x), 0 for the others */
+    float xc = x < 20.0f ? x : 20.0f, xlc = x < 20.0f ? xl : 0.0f;
+    cact__ffs e = CACT__M(exp_fr)(-xc, -xlc);   /* e^z = (h + l) s 2^-64 */
     /* A = 2^(64 - n) = 2^128 / s: bits (382 << 23) - bits(s); a = 2^-n,
      * subnormal or 0 for n > 126, where a + e = e to float precision.
      * -x goes up to 110 here, beyond exp_fr's 43.6: there e.s's exponent
@@ -421,6 +422,8 @@ CACT_INLINE cact__ffs CACT__E(sigmoid_ff)(float x)
     return o;
 }
 
+CACT_INLINE cact__ffs CACT__E(sigmoid_ff)(float x) { return CACT__E(sigmoid_ffz)(x, 0.0f); }
+
 CACT_INLINE T CACT__E(sigmoid_r)(T x)
 {
     cact__ffs g = CACT__E(sigmoid_ff)(x);
@@ -431,13 +434,54 @@ CACT_INLINE T CACT__E(sigmoid_r)(T x)
 /* log(sigmoid(x)) = -softplus(-x) */
 CACT_INLINE T CACT__E(log_sigmoid_r)(T x) { return (T)-CACT__E(softplus_d)(-(double)x); }
 
-/* x * sigmoid(beta * x); the double product's rounding (2^-53) is amplified
- * by at most |beta x| < 104 where the result is not 0 or x.  beta = 0 gives
- * x / 2, also at x = +-inf (beta x is 0 there, not 0 * inf = NaN). */
-CACT_INLINE T CACT__E(swish_r)(T x, double beta)
+/* x * sigmoid(beta * x) in double; the double product's rounding (2^-53)
+ * is amplified by at most |beta x| < 104 where the result is not 0 or x.
+ * beta = 0 gives x / 2, also at x = +-inf (beta x is 0 there, not
+ * 0 * inf = NaN). */
+CACT_INLINE T CACT__E(swish_d)(T x, double beta)
 {
     double v = x, z = beta * v;
     return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(z == z ? z : 0.0));   /* 0 * inf: 0 */
+}
+
+/* x * sigmoid(z) in float lanes, z = beta x = zh + zl, for 1 <= |beta| <=
+ * 2^64 split as bh + bl (floats; bh bl x is z to 2^-48): zh = bh x rounded,
+ * zl = its rounding error (exact: fma, or Dekker's product) + bl x; then
+ * as silu (sigmoid_ffz with the pair).  |beta| >= 1 keeps |x| <= |z|, so
+ * that where z < -110 the result, |x| e^z < 110 e^-110, is +-0, and where
+ * |x| > 2^60 (|z| > 2^60) it is x or +-0; in between the scaled product
+ * x inv A stays below 2^125. */
+CACT_INLINE T CACT__E(swish_ff)(T x, float bh, float bl)
+{
+    float zh = bh * x;
+    float zl = bl * x - CACT__M(fnma_f)(bh, x, zh);
+    cact__ffs g = CACT__E(sigmoid_ffz)(zh, zl);
+    float y = (CACT__M(mla_lo_f)(x, g.h, (x * g.h) * g.l) * g.s) * 5.42101086e-20f;
+    float zero = cact__from_bits_f(cact__bits_f(x) & 0x80000000u);     /* +-0 with x's sign */
+    y = zh >= -110.0f ? y : zero;
+    return cact__abs_f(x) > 1.15292150e18f ? (zh > 0.0f ? x : zero) : y;
+}
+
+/* x * sigmoid(beta * x): in float lanes (swish_ff) for 1 <= |beta| <= 2^64,
+ * in double for the other betas.  The kernel runs one loop or the other
+ * (CACT__LOOP_SPLIT: swish_fast, swish_slow, swish_pick below); swish_r,
+ * the element function, tests per element. */
+CACT_INLINE int CACT__E(swish_pick)(int unused, double beta)
+{
+    double ab = cact__abs(beta);
+    (void)unused;
+    return ab >= 1.0 && ab <= 1.8446744073709552e19;
+}
+
+CACT_INLINE T CACT__E(swish_fast_r)(T x, double beta)
+{
+    float bh = (float)beta;
+    return CACT__E(swish_ff)(x, bh, (float)(beta - (double)bh));
+}
+
+CACT_INLINE T CACT__E(swish_r)(T x, double beta)
+{
+    return CACT__E(swish_pick)(0, beta) ? CACT__E(swish_fast_r)(x, beta) : CACT__E(swish_d)(x, beta);
 }
 
 /* x sigmoid(x) in float lanes: x (inv + inv eps) A 2^-64 (sigmoid_ff),
@@ -728,6 +772,10 @@ CACT__NAN_P0(selu)
 CACT__NAN_P0(gelu)
 CACT__NAN_P0(gelu_tanh)
 CACT__NAN_P1(swish)
+#if CACT__BITS == 32
+CACT__NAN_P1(swish_fast)
+CACT_INLINE T CACT__E(swish_slow)(T x, double beta) { return CACT__E(nan_in)(x, CACT__E(swish_d)(x, beta)); }
+#endif
 CACT__NAN_P1(elu)
 CACT__NAN_P1(celu)
 CACT__NAN_P2(softplus)

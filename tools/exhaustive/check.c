@@ -118,6 +118,8 @@ static LD r_sigmoid(LD x)
 static LD softplusl(LD z) { return (z > 0 ? z : 0) + log1pl(expl(-fabsl(z))); }
 static LD r_log_sigmoid(LD x) { return -softplusl(-x); }
 static LD r_silu(LD x) { return x * r_sigmoid(x); }
+static LD r_swish_b1702(LD x) { return x * r_sigmoid((LD)1.702 * x); }
+static LD r_swish_bm125(LD x) { return x * r_sigmoid(-1.25L * x); }
 static LD r_softplus(LD x) { return x > 20 ? x : softplusl(x); }
 /* tanh(log(1 + e)) = n / (n + 2), n = e (e + 2): no cancellation for x < 0 */
 static LD r_mish(LD x)
@@ -225,24 +227,27 @@ typedef void (*k64)(const double *, double *, size_t);
 #define LEVELS_MAX 3
 static const char *LEVEL_NAME[LEVELS_MAX] = { "v4", "v3", "base" };
 
+/* w_<name>_<dtype>_<level>: cact's kernel K at a level with the arguments
+ * PARGS, parenthesised (WRAP: K is the entry's name, ARGS bare) */
 #if CACT_DISPATCH
-#define WRAP(name, ARGS)                                                                      \
-    static void w_##name##_f32_v4(const float *x, float *y, size_t n) { cact__##name##_f32_v4(x, y, n ARGS); }    \
-    static void w_##name##_f32_v3(const float *x, float *y, size_t n) { cact__##name##_f32_v3(x, y, n ARGS); }    \
-    static void w_##name##_f32_base(const float *x, float *y, size_t n) { cact__##name##_f32_base(x, y, n ARGS); } \
-    static void w_##name##_f64_v4(const double *x, double *y, size_t n) { cact__##name##_f64_v4(x, y, n ARGS); }  \
-    static void w_##name##_f64_v3(const double *x, double *y, size_t n) { cact__##name##_f64_v3(x, y, n ARGS); }  \
-    static void w_##name##_f64_base(const double *x, double *y, size_t n) { cact__##name##_f64_base(x, y, n ARGS); }
+#define WRAPK(name, K, PARGS)                                                                  \
+    static void w_##name##_f32_v4(const float *x, float *y, size_t n) { cact__##K##_f32_v4(x, y, n CACT__ID PARGS); }    \
+    static void w_##name##_f32_v3(const float *x, float *y, size_t n) { cact__##K##_f32_v3(x, y, n CACT__ID PARGS); }    \
+    static void w_##name##_f32_base(const float *x, float *y, size_t n) { cact__##K##_f32_base(x, y, n CACT__ID PARGS); } \
+    static void w_##name##_f64_v4(const double *x, double *y, size_t n) { cact__##K##_f64_v4(x, y, n CACT__ID PARGS); }  \
+    static void w_##name##_f64_v3(const double *x, double *y, size_t n) { cact__##K##_f64_v3(x, y, n CACT__ID PARGS); }  \
+    static void w_##name##_f64_base(const double *x, double *y, size_t n) { cact__##K##_f64_base(x, y, n CACT__ID PARGS); }
 #define ENTRY(name, ref, lo, hi, ...)                                                         \
     { #name, { w_##name##_f32_v4, w_##name##_f32_v3, w_##name##_f32_base },                   \
       { w_##name##_f64_v4, w_##name##_f64_v3, w_##name##_f64_base }, ref, lo, hi, __VA_ARGS__ }
 #else
-#define WRAP(name, ARGS)                                                                      \
-    static void w_##name##_f32_base(const float *x, float *y, size_t n) { cact__##name##_f32_base(x, y, n ARGS); } \
-    static void w_##name##_f64_base(const double *x, double *y, size_t n) { cact__##name##_f64_base(x, y, n ARGS); }
+#define WRAPK(name, K, PARGS)                                                                  \
+    static void w_##name##_f32_base(const float *x, float *y, size_t n) { cact__##K##_f32_base(x, y, n CACT__ID PARGS); } \
+    static void w_##name##_f64_base(const double *x, double *y, size_t n) { cact__##K##_f64_base(x, y, n CACT__ID PARGS); }
 #define ENTRY(name, ref, lo, hi, ...)                                                         \
     { #name, { 0, 0, w_##name##_f32_base }, { 0, 0, w_##name##_f64_base }, ref, lo, hi, __VA_ARGS__ }
 #endif
+#define WRAP(name, ARGS) WRAPK(name, name, (ARGS))
 #define NOARGS
 
 WRAP(identity, NOARGS)
@@ -270,6 +275,10 @@ WRAP(celu, CACT__ID(, 1.0))
 WRAP(selu, NOARGS)
 WRAP(gelu, NOARGS)
 WRAP(gelu_tanh, NOARGS)
+/* swish at two betas besides 1 (which gives silu's bits): |beta| >= 1 runs
+ * the float-lane loop, here with a nonzero low part of beta x */
+WRAPK(swish_b1702, swish, (, 1.702))
+WRAPK(swish_bm125, swish, (, -1.25))
 
 typedef struct {
     const char *name;
@@ -298,6 +307,8 @@ static const kernel_t KERNELS[] = {
     ENTRY(log_sigmoid, r_log_sigmoid, -INF_, -0.0, d_log_sigmoid),
     ENTRY(swish, r_silu, -0.0, INF_, d_silu),
     ENTRY(silu, r_silu, -0.0, INF_, d_silu),
+    ENTRY(swish_b1702, r_swish_b1702, -0.0, INF_, 0),
+    ENTRY(swish_bm125, r_swish_bm125, -INF_, 0.0, 0),
     ENTRY(softplus, r_softplus, 0, INF_, d_softplus),
     ENTRY(mish, r_mish, -0.0, INF_, d_mish),
     ENTRY(tanh, r_tanh, -1, 1, d_tanh),
