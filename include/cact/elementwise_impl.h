@@ -424,6 +424,14 @@ CACT_INLINE cact__ffs CACT__E(sigmoid_ffz)(float x, float xl)
 
 CACT_INLINE cact__ffs CACT__E(sigmoid_ff)(float x) { return CACT__E(sigmoid_ffz)(x, 0.0f); }
 
+/* x sigmoid(z) from g = sigmoid_ff(z): x (inv + inv eps) A 2^-64, with
+ * x inv + x inv eps rounded once (mla_lo_f), then scaled (exact, or one
+ * rounding of a subnormal result); the caller selects the tails */
+CACT_INLINE float CACT__E(gate_ff)(float x, cact__ffs g)
+{
+    return (CACT__M(mla_lo_f)(x, g.h, (x * g.h) * g.l) * g.s) * 5.42101086e-20f;
+}
+
 CACT_INLINE T CACT__E(sigmoid_r)(T x)
 {
     cact__ffs g = CACT__E(sigmoid_ff)(x);
@@ -455,8 +463,7 @@ CACT_INLINE T CACT__E(swish_ff)(T x, float bh, float bl)
 {
     float zh = bh * x;
     float zl = bl * x - CACT__M(fnma_f)(bh, x, zh);
-    cact__ffs g = CACT__E(sigmoid_ffz)(zh, zl);
-    float y = (CACT__M(mla_lo_f)(x, g.h, (x * g.h) * g.l) * g.s) * 5.42101086e-20f;
+    float y = CACT__E(gate_ff)(x, CACT__E(sigmoid_ffz)(zh, zl));
     float zero = cact__from_bits_f(cact__bits_f(x) & 0x80000000u);     /* +-0 with x's sign */
     y = zh >= -110.0f ? y : zero;
     return cact__abs_f(x) > 1.15292150e18f ? (zh > 0.0f ? x : zero) : y;
@@ -490,8 +497,7 @@ CACT_INLINE T CACT__E(swish_r)(T x, double beta)
  * above 2^60 it is x (and x inv A would overflow). */
 CACT_INLINE T CACT__E(silu_r)(T x)
 {
-    cact__ffs g = CACT__E(sigmoid_ff)(x);
-    float y = (CACT__M(mla_lo_f)(x, g.h, (x * g.h) * g.l) * g.s) * 5.42101086e-20f;
+    float y = CACT__E(gate_ff)(x, CACT__E(sigmoid_ff)(x));
     return x > 1.15292150e18f ? x : (x >= -110.0f ? y : -0.0f);
 }
 
