@@ -245,37 +245,36 @@ CACT_INLINE T CACT__E(hard_sigmoid)(T x, double alpha, double beta)
 
 /* x * relu6(x + 3) / 6 = x * clip((x + 3) / 6, 0, 1): never overflows; x
  * itself from 3 on (and NaN: the last select), -0 up to -3.
- * float32, in float lanes (Dekker/Knuth exact sums and products, as in
- * Muller et al., Handbook of Floating-Point Arithmetic, ch. 4-5):
+ * Both dtypes in their own lanes, with exact sums and products (Dekker,
+ * Knuth; Muller et al., Handbook of Floating-Point Arithmetic, ch. 4-5):
  * x + 3 = sh + sl exactly (Fast2Sum, |x| < 3); g = (x + 3)/6 = gh + gl with
- * gh = sh c6 (c6 = 1/6 rounded to float) and gl from the exact remainder
+ * gh = sh c6 (c6 = 1/6 rounded to T) and gl from the exact remainder
  * sh - 6 gh (an fma); the result x gh + x gl rounded once by an fma.  The
- * value before that rounding is within ~2^-45 of x (x + 3)/6, so the result
- * is within 0.5 + 2^-21 ulp (tools/exhaustive: every float).  Tiny x: gh =
- * 1/2 exactly, x gl ~ x^2/6 and the result is x/2 rounded once.
- * float64: x (x + 3) / 6 with the sum and product exact and one corrected
- * division, so the three roundings of the formula become one. */
+ * value before that rounding is within ~2^-45 (float32; float64 ~2^-104) of
+ * x (x + 3)/6, so the result is within 0.5 + 2^-21 ulp (tools/exhaustive:
+ * every float32; float64 0.5 + 2^-50).  Tiny x: gh = 1/2 exactly (3 c6
+ * rounds to 1/2 in both dtypes), x gl ~ x^2/6 and the result is x/2 rounded
+ * once.  Without an fma (baseline) float32 takes the fma in double, float64
+ * the exact product (fma_acc, mla_lo). */
+#if CACT__BITS == 32
+#  define CACT__HS_REM(a, b, c) CACT__E(fmaf)(a, b, c)
+#  define CACT__HS_MLA(a, b, c) CACT__E(fmaf)(a, b, c)
+#else
+#  define CACT__HS_REM(a, b, c) CACT__M(fma_acc)(a, b, c)
+#  define CACT__HS_MLA(a, b, c) CACT__M(mla_lo)(a, b, c)
+#endif
 CACT_INLINE T CACT__E(hard_swish)(T x)
 {
-#if CACT__BITS == 32
-    const float c6 = 0.16666667163372040f;
-    float sh = x + 3.0f, sl = x - (sh - 3.0f);
-    float gh = sh * c6;
-    float gl = (CACT__E(fmaf)(-gh, 6.0f, sh) + sl) * c6;
-    float y = CACT__E(fmaf)(x, gh, x * gl);
-    float m = x > -3.0f ? y : -0.0f;
-    return x < 3.0f ? m : x;
-#else
-    double xc = x < -3.0 ? -3.0 : (x > 3.0 ? 3.0 : x);
-    cact__dd s = cact__two_sum(xc, 3.0);
-    cact__dd p = CACT__M(mul_dd)(xc, 0.0, s.h, s.l);
-    cact__dd q = CACT__M(div_dd)(p.h, p.l, 6.0, 0.0);
-    /* below 1e-290 the result is x/2 (x^2/6 is 2^-960 of it): exact but for
-     * its own rounding, where the double-double steps would underflow */
-    double r = cact__abs(x) < 1e-290 ? 0.5 * x : q.h + q.l;
-    return CACT__E(nan_in)(x, x >= 3.0 ? x : (x <= -3.0 ? -0.0 : r));
-#endif
+    const T c6 = (T)(1.0 / 6.0);
+    T sh = x + (T)3, sl = x - (sh - (T)3);
+    T gh = sh * c6;
+    T gl = (CACT__HS_REM(-gh, (T)6, sh) + sl) * c6;
+    T y = CACT__HS_MLA(x, gh, x * gl);
+    T m = x > (T)-3 ? y : (T)-0.0;
+    return x < (T)3 ? m : x;
 }
+#undef CACT__HS_REM
+#undef CACT__HS_MLA
 
 /* x - lambd above lambd, x + lambd below -lambd, 0 with x's sign between.
  * float32 with lambd a float (the default 0.5; the test is loop invariant

@@ -5,8 +5,8 @@
  *   bin/bench [--sizes 4096,262144] [--repeats 9] [--stat median|min] [--kernel K]
  *
  * "libm" runs the stage-1 element functions (tools/exhaustive/libm_stage.h:
- * libm calls, float64 in x87 long double) in the same loop shape and with
- * the same AVX-512 target attribute as cact's v4 kernels; "v4", "v3" and
+ * libm calls, float64 in x87 long double) in the same loop shape, compiled
+ * for the best ISA level the CPU has (as cact's kernels); "v4", "v3" and
  * "base" run cact's kernels at each ISA level the CPU has.  Inputs uniform
  * in [-8, 8], out of place, one thread; the median of the repeats, each
  * calibrated to >= 2 ms.  (benchmarks/bench.py compares the public Python
@@ -53,18 +53,36 @@ static inline ls_w64 ls_erfc_w64(ls_w64 x) { return erfcl(x); }
 #define LS_BITS 64
 #include "libm_stage.h"
 
-#if CACT_DISPATCH
-#define LS_TARGET CACT__TARGET_V4
-#else
-#define LS_TARGET
-#endif
-#define LS_LOOP(name, T, sfx, PDECL, PARGS)                                          \
-    static LS_TARGET void ls_##name##_##sfx(const T *x, T *y, size_t n CACT__ID PDECL) \
+/* The libm stage's loops at the best level the CPU has (AVX-512 where
+ * there is one, as cact's v4 kernels; else AVX2 + FMA; else baseline):
+ * one loop per level, picked per call by ls_level (set in main). */
+static int ls_level;
+#define LS_LOOP1(name, T, sfx, PDECL, PARGS, LV, ATTR)                          \
+    static ATTR void ls_##name##_##sfx##_##LV(const T *x, T *y, size_t n CACT__ID PDECL) \
     {                                                                             \
         const T *CACT_RESTRICT xr = x;                                            \
         T *CACT_RESTRICT yr = y;                                                  \
         for (size_t i = 0; i < n; i++) yr[i] = ls__##name##_##sfx(xr[i] CACT__ID PARGS); \
     }
+#if CACT_DISPATCH
+#define LS_LOOP(name, T, sfx, PDECL, PARGS)                                          \
+    LS_LOOP1(name, T, sfx, PDECL, PARGS, v4, CACT__TARGET_V4)                    \
+    LS_LOOP1(name, T, sfx, PDECL, PARGS, v3, CACT__TARGET_V3)                    \
+    LS_LOOP1(name, T, sfx, PDECL, PARGS, base, )                                 \
+    static void ls_##name##_##sfx(const T *x, T *y, size_t n CACT__ID PDECL)     \
+    {                                                                             \
+        if (ls_level >= CACT_ISA_V4) ls_##name##_##sfx##_v4(x, y, n CACT__ID PARGS); \
+        else if (ls_level >= CACT_ISA_V3) ls_##name##_##sfx##_v3(x, y, n CACT__ID PARGS); \
+        else ls_##name##_##sfx##_base(x, y, n CACT__ID PARGS);                   \
+    }
+#else
+#define LS_LOOP(name, T, sfx, PDECL, PARGS)                                          \
+    LS_LOOP1(name, T, sfx, PDECL, PARGS, base, )                                 \
+    static void ls_##name##_##sfx(const T *x, T *y, size_t n CACT__ID PDECL)     \
+    {                                                                             \
+        ls_##name##_##sfx##_base(x, y, n CACT__ID PARGS);                        \
+    }
+#endif
 #define LS_BOTH(name, PDECL, PARGS) LS_LOOP(name, float, f32, PDECL, PARGS) LS_LOOP(name, double, f64, PDECL, PARGS)
 
 /* ---- kernels, with the defaults of the catalogue ---------------------- */
@@ -186,6 +204,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--stat")) use_min = !strcmp(argv[i + 1], "min");
     }
     int hw = cact_isa_hardware();
+    ls_level = hw;
     int have[4] = { 1, CACT_DISPATCH && hw >= CACT_ISA_V4, CACT_DISPATCH && hw >= CACT_ISA_V3, 1 };
     size_t nmax = 0;
     for (int s = 0; s < nsizes; s++) if (sizes[s] > nmax) nmax = sizes[s];
