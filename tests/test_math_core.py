@@ -317,14 +317,14 @@ def test_same_bits_at_every_offset_and_length(kernel, dtype, level):
 
 
 @needs_cc
-def test_softplus_beta_one_loop_gives_the_general_loops_bits(tmp_path):
-    """float32 softplus runs its own loop at beta = 1 (fewer operations); it
-    must give the bits of the general loop at beta = 1: every 331st float32
-    bit pattern and the special values, several thresholds, each level the
-    CPU has (tests/c/softplus_split.c; the full sweep, stride 1, found no
-    difference either)."""
-    exe = str(tmp_path / "softplus_split")
-    src = os.path.join(ROOT, "tests", "c", "softplus_split.c")
+def test_default_parameter_loops_give_the_general_loops_bits(tmp_path):
+    """float32 softplus at beta = 1 and celu at alpha = 1 run loops of their
+    own (fewer operations); they must give the bits of the general loops:
+    every 331st float32 bit pattern and the special values, several softplus
+    thresholds, each level the CPU has (tests/c/split_bits.c; the full
+    sweep, stride 1, found no difference either)."""
+    exe = str(tmp_path / "split_bits")
+    src = os.path.join(ROOT, "tests", "c", "split_bits.c")
     r = subprocess.run([_cc(), *KFLAGS, "-I" + INCLUDE, "-o", exe, src, "-lm"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-3000:]
     r = subprocess.run([exe, "331"], capture_output=True, text=True)

@@ -806,6 +806,17 @@ CACT__NAN_P1(elu)
 CACT__NAN_P1(celu)
 CACT__NAN_P2(softplus)
 #if CACT__BITS == 32
+/* celu at alpha = 1 (the default) runs elu's loop at alpha 1: the same bits
+ * (celu_r's own test, |x| < 2^-30, only keeps an x that expm1n_d(x) rounded
+ * to float gives anyway) with no quotient x / alpha and no test;
+ * CACT__LOOP_SPLIT, as swish and softplus */
+CACT_INLINE int CACT__E(celu_pick)(int unused, double alpha)
+{
+    (void)unused;
+    return alpha == 1.0;
+}
+CACT_INLINE T CACT__E(celu_fast)(T x, double alpha) { (void)alpha; return CACT__E(elu)(x, 1.0); }
+CACT_INLINE T CACT__E(celu_slow)(T x, double alpha) { return CACT__E(celu)(x, alpha); }
 CACT__NAN_P2(softplus_fast)
 CACT_INLINE T CACT__E(softplus_slow)(T x, double a, double b) { return CACT__E(nan_in)(x, CACT__E(softplus_r)(x, a, b)); }
 #endif
