@@ -75,10 +75,10 @@ CACT_INLINE double AX(diff)(T v, T m, double *lo, int pinf)
  * exp_hl), rounded once by the final addition; 2^n applied in two factors
  * (2^n1, n1 >= -1000, exact; then 2^(n - n1), one rounding where the result
  * is subnormal). */
-CACT_INLINE double AX(exp_hl)(double hi, double lo, int hasfma)
+CACT_INLINE double AX(exp_hl)(double hi, double lo, int hasfma, int tame)
 {
-    double z = hi < -1400.0 ? -1400.0 : hi;     /* NaN passes */
-    double zl = hi < -1400.0 ? 0.0 : lo;
+    double z = !tame && hi < -1400.0 ? -1400.0 : hi;     /* NaN passes */
+    double zl = !tame && hi < -1400.0 ? 0.0 : lo;
     double ks = CACT__AXFMA(z, CACT__LOG2E, CACT__SHIFTER), k = ks - CACT__SHIFTER;
     double r1 = CACT__AXFMA(-k, CACT__LN2_HI, z);     /* exact, fused or not */
     double r = r1 + CACT__AXFMA(-k, CACT__LN2_LO, zl);
@@ -93,6 +93,8 @@ CACT_INLINE double AX(exp_hl)(double hi, double lo, int hasfma)
     p = CACT__AXFMA(p, r, 0.041666666666623296);
     p = CACT__AXFMA(p, r, 0.1666666666666664);
     p = CACT__AXFMA(p, r, 0.5000000000000001);
+    if (tame)       /* hi >= -700: 2^n is normal, one factor (the same bits) */
+        return (1.0 + CACT__AXFMA(r * r, p, r)) * cact__pow2i_shifted(ks);
     return (1.0 + CACT__AXFMA(r * r, p, r)) * cact__pow2i(k1) * cact__pow2i(k - k1);
 }
 #endif
@@ -113,7 +115,7 @@ CACT_INLINE double AX(expd)(double d, double lo, int hasfma)
     return cact__exp_d_base(d);
 #  endif
 #else
-    return AX(exp_hl)(d, lo, hasfma);
+    return AX(exp_hl)(d, lo, hasfma, 0);
 #endif
 }
 
@@ -263,23 +265,6 @@ CACT_INLINE void AX(expflat)(double *D, const double *Dlo, size_t n, int hasfma)
 #endif
 }
 
-/* max of -x or x over a row, in L lanes */
-CACT_INLINE T AX(rowmax)(const T *x, size_t n, int neg)
-{
-    T acc[L], m;
-    size_t i = 0;
-    int k;
-    for (k = 0; k < L; k++) acc[k] = -(T)INFINITY;
-    for (; i + L <= n; i += L) {
-        CACT__AX_NOUNROLL
-        for (k = 0; k < L; k++) acc[k] = AX(max2)(acc[k], AX(ld)(x[i + k], neg));
-    }
-    for (k = 0; k < L && i + k < n; k++) acc[k] = AX(max2)(acc[k], AX(ld)(x[i + k], neg));
-    m = acc[0];
-    for (k = 1; k < L; k++) m = AX(max2)(m, acc[k]);
-    return m;
-}
-
 /* y[i] = T(e_i / s) from D */
 CACT_INLINE void AX(smrow)(const double *D, T *y, size_t n, double a, double b, int hasfma)
 {
@@ -303,6 +288,33 @@ CACT_INLINE void AX(logrow)(const T *x, T *y, size_t n, T m, double ls, int neg,
 {
     if (pinf) AX(logrow_k)(x, y, n, m, ls, neg, 1);
     else AX(logrow_k)(x, y, n, m, ls, neg, 0);
+}
+
+/* the max (fixmax'ed) and the min of -x or x over a row, in L lanes
+ * (NaN ignored by both) */
+CACT_INLINE T AX(rowminmax)(const T *x, size_t n, int neg, T *mn)
+{
+    T hi[L], lo[L], m, u;
+    size_t i = 0;
+    int k;
+    for (k = 0; k < L; k++) hi[k] = -(T)INFINITY, lo[k] = (T)INFINITY;
+    for (; i + L <= n; i += L) {
+        CACT__AX_NOUNROLL
+        for (k = 0; k < L; k++) {
+            const T v = AX(ld)(x[i + k], neg);
+            hi[k] = AX(max2)(hi[k], v);
+            lo[k] = v < lo[k] ? v : lo[k];
+        }
+    }
+    for (k = 0; k < L && i + k < n; k++) {
+        const T v = AX(ld)(x[i + k], neg);
+        hi[k] = AX(max2)(hi[k], v);
+        lo[k] = v < lo[k] ? v : lo[k];
+    }
+    m = hi[0], u = lo[0];
+    for (k = 1; k < L; k++) m = AX(max2)(m, hi[k]), u = lo[k] < u ? lo[k] : u;
+    *mn = u;
+    return AX(fixmax)(m);
 }
 
 #if CACT__BITS == 32
@@ -505,33 +517,6 @@ CACT_INLINE void AX(scalerun)(T *y, size_t n, const float *CACT_RESTRICT ah, con
  * CACT__AX_CNT blocks (or tile rows), so that none can wrap. */
 #define CACT__AX_CNT ((size_t)1 << 30)
 
-/* the max (fixmax'ed) and the min of -x or x over a row, in L lanes
- * (NaN ignored by both) */
-CACT_INLINE T AX(rowminmax)(const T *x, size_t n, int neg, T *mn)
-{
-    T hi[L], lo[L], m, u;
-    size_t i = 0;
-    int k;
-    for (k = 0; k < L; k++) hi[k] = -(T)INFINITY, lo[k] = (T)INFINITY;
-    for (; i + L <= n; i += L) {
-        CACT__AX_NOUNROLL
-        for (k = 0; k < L; k++) {
-            const T v = AX(ld)(x[i + k], neg);
-            hi[k] = AX(max2)(hi[k], v);
-            lo[k] = v < lo[k] ? v : lo[k];
-        }
-    }
-    for (k = 0; k < L && i + k < n; k++) {
-        const T v = AX(ld)(x[i + k], neg);
-        hi[k] = AX(max2)(hi[k], v);
-        lo[k] = v < lo[k] ? v : lo[k];
-    }
-    m = hi[0], u = lo[0];
-    for (k = 1; k < L; k++) m = AX(max2)(m, hi[k]), u = lo[k] < u ? lo[k] : u;
-    *mn = u;
-    return AX(fixmax)(m);
-}
-
 /* One float32 row of any length (>= CACT__AX_SHORT in practice) */
 CACT_INLINE void AX(row_f)(const T *x, T *y, size_t len, int op, int hasfma)
 {
@@ -623,7 +608,10 @@ CACT_INLINE void AX(cols_f)(const T *x, T *y, size_t len, size_t inner, int op, 
 
 /* The same layout as float32's (above), in double lanes and with
  * float64's arithmetic: e^(hi + lo) from exp_hl, Kahan sums per lane, and
- * the output from the double-double 1/s (smout).  Each block stores its
+ * the output from the double-double 1/s (smout).  A row whose entries all
+ * lie within 700 of its max (TAME, as float32's within 80) takes exp_hl
+ * without its clamp and with one scaling factor instead of two: the same
+ * bits, about 15% less time per element (C loop, Zen 3, (1024, 1024)).  Each block stores its
  * results into y (e for softmax, d = x - max for log_softmax) in the
  * pass that computes them; the light output pass then rewrites y in
  * place.  The lanes and the order of every sum are those of the
@@ -636,7 +624,7 @@ CACT_INLINE void AX(cols_f)(const T *x, T *y, size_t len, size_t inner, int op, 
  * y_k = e^d_k (softmax) or d_k (log_softmax) */
 CACT_INLINE void AX(blk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
                          double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg, int hasfma,
-                         int pinf)
+                         int pinf, int tame)
 {
     T xt[L], yt[L];
     double e[L];
@@ -645,7 +633,7 @@ CACT_INLINE void AX(blk)(const T *x, T *y, size_t n, const T *m, int mstep, doub
     CACT__AX_NOUNROLL
     for (k = 0; k < L; k++) {
         double lo = 0.0, hi = AX(diff)(xt[k], m[mstep * k], &lo, pinf);
-        e[k] = AX(exp_hl)(hi, lo, hasfma);
+        e[k] = AX(exp_hl)(hi, lo, hasfma, tame);
         yt[k] = lg ? hi : e[k];
     }
     CACT__AX_NOUNROLL
@@ -656,27 +644,32 @@ CACT_INLINE void AX(blk)(const T *x, T *y, size_t n, const T *m, int mstep, doub
 
 /* the blocks over a contiguous run of n entries (m and the sums one per
  * lane, mstep 0, or one per entry, mstep 1); compiled for softmax and
- * log_softmax, with and without the +inf-max select */
+ * log_softmax, with the +inf-max select (pinf), for a tame row (every
+ * d >= -700: exp_hl needs no clamp and scales once; the partial block,
+ * padded with -inf, takes the general loop: the same bits), or neither */
 CACT_INLINE void AX(run_k)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
                            double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg, int hasfma,
-                           int pinf)
+                           int pinf, int tame)
 {
     size_t i;
     for (i = 0; i + L <= n; i += L)
         AX(blk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i,
-                lg, neg, hasfma, pinf);
+                lg, neg, hasfma, pinf, tame);
     if (i < n)
         AX(blk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i,
-                lg, neg, hasfma, pinf);
+                lg, neg, hasfma, pinf, 0);
 }
 
 CACT_INLINE void AX(run)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
-                         double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg, int hasfma, int pinf)
+                         double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg, int hasfma, int pinf,
+                         int tame)
 {
-    if (lg && pinf) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 1, neg, hasfma, 1);
-    else if (lg) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 1, neg, hasfma, 0);
-    else if (pinf) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 0, neg, hasfma, 1);
-    else AX(run_k)(x, y, n, m, mstep, s, c, cnt, 0, neg, hasfma, 0);
+    if (lg && pinf) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 1, neg, hasfma, 1, 0);
+    else if (lg && tame) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 1, neg, hasfma, 0, 1);
+    else if (lg) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 1, neg, hasfma, 0, 0);
+    else if (pinf) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 0, neg, hasfma, 1, 0);
+    else if (tame) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 0, neg, hasfma, 0, 1);
+    else AX(run_k)(x, y, n, m, mstep, s, c, cnt, 0, neg, hasfma, 0, 0);
 }
 
 /* the output pass over a run, in place: softmax y = e / s (smout: e (a +
@@ -695,9 +688,10 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, int hasfma)
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     double s[L], c[L], n[L], st = 0.0, ct = 0.0, nt = 0.0, a, b;
     int k;
-    T m = AX(fixmax)(AX(rowmax)(x, len, neg));
+    T mn, m = AX(rowminmax)(x, len, neg, &mn);
     for (k = 0; k < L; k++) s[k] = c[k] = n[k] = 0.0;
-    AX(run)(x, y, len, &m, 0, s, c, n, lg, neg, hasfma, m == (T)INFINITY);
+    AX(run)(x, y, len, &m, 0, s, c, n, lg, neg, hasfma, m == (T)INFINITY,
+            m < (T)INFINITY && mn - m >= -700.0);
     /* lanes combined in a fixed order (same bits at every ISA level) */
     for (k = 0; k < L; k++) {
         AX(acc1)(&st, &ct, &nt, s[k], 0);
@@ -730,7 +724,7 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op, in
         for (j = 0; j < nb; j++) m[j] = AX(fixmax)(m[j]);
         for (j = 0; j < nb; j++) pinf |= m[j] == (T)INFINITY;
         for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
-        for (i = 0; i < len; i++) AX(run)(xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf);
+        for (i = 0; i < len; i++) AX(run)(xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf, 0);
         for (j = 0; j < nb; j++) AX(finish)(S[j], C[j], N[j], lg, &A[j], &B[j]);
         for (i = 0; i < len; i++) AX(outrun)(yt + i * inner, nb, A, B, 1, lg, hasfma);
     }
