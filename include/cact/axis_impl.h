@@ -703,11 +703,12 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, int hasfma)
 }
 
 /* One float64 [len, inner] block (inner > 1) in tiles of up to
- * CACT__AX_BMAX columns, walked row by row across the columns */
+ * CACT__AX_BMAX columns, walked row by row across the columns; a tile is
+ * TAME when each of its columns is */
 CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
-    T m[CACT__AX_BMAX];
+    T m[CACT__AX_BMAX], mlo[CACT__AX_BMAX];
     double S[CACT__AX_BMAX], C[CACT__AX_BMAX], N[CACT__AX_BMAX], A[CACT__AX_BMAX], B[CACT__AX_BMAX];
     size_t j0;
     for (j0 = 0; j0 < inner; j0 += CACT__AX_BMAX) {
@@ -715,16 +716,23 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op, in
         const T *xt = x + j0;
         T *yt = y + j0;
         size_t i, j;
-        int pinf = 0;
-        for (j = 0; j < nb; j++) m[j] = -(T)INFINITY;
+        int pinf = 0, tame = 1;
+        for (j = 0; j < nb; j++) m[j] = -(T)INFINITY, mlo[j] = (T)INFINITY;
         for (i = 0; i < len; i++) {
             const T *xi = xt + i * inner;
-            for (j = 0; j < nb; j++) m[j] = AX(max2)(m[j], AX(ld)(xi[j], neg));
+            for (j = 0; j < nb; j++) {
+                const T v = AX(ld)(xi[j], neg);
+                m[j] = AX(max2)(m[j], v);
+                mlo[j] = v < mlo[j] ? v : mlo[j];
+            }
         }
         for (j = 0; j < nb; j++) m[j] = AX(fixmax)(m[j]);
         for (j = 0; j < nb; j++) pinf |= m[j] == (T)INFINITY;
+        /* TAME tiles as TAME rows: every column within 700 of its max */
+        for (j = 0; j < nb; j++) tame &= m[j] < (T)INFINITY && mlo[j] - m[j] >= -700.0;
         for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
-        for (i = 0; i < len; i++) AX(run)(xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf, 0);
+        for (i = 0; i < len; i++)
+            AX(run)(xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf, tame && !pinf);
         for (j = 0; j < nb; j++) AX(finish)(S[j], C[j], N[j], lg, &A[j], &B[j]);
         for (i = 0; i < len; i++) AX(outrun)(yt + i * inner, nb, A, B, 1, lg, hasfma);
     }
