@@ -611,8 +611,8 @@ CACT_INLINE void AX(cols_f)(const T *x, T *y, size_t len, size_t inner, int op, 
  * the output from the double-double 1/s (smout).  A row whose entries all
  * lie within 700 of its max (TAME, as float32's within 80) takes exp_hl
  * without its clamp and with one scaling factor instead of two: the same
- * bits, about 15% less time per element (C loop, Zen 3, (1024, 1024)).  Each block stores its
- * results into y (e for softmax, d = x - max for log_softmax) in the
+ * bits, about 15% less time per element (C loop, Zen 3, (1024, 1024)).
+ * Each block stores its results into y (e for softmax, d = x - max for log_softmax) in the
  * pass that computes them; the light output pass then rewrites y in
  * place.  The lanes and the order of every sum are those of the
  * scratch-buffer loops this replaced (entry i in lane i mod L), so the bits
