@@ -19,8 +19,19 @@
 
 #define AX(name) CACT__AX_CAT(CACT__AX_CAT(cact__ax_, name), CACT__AX_CAT(_, CACT_SFX))
 #define T CACT_T
+/* lanes of the per-row reductions (and entries per block): 16 floats, 8
+ * doubles.  float64 took 16 until the AVX2 machine: its blocks of 16
+ * doubles (Kahan pairs s, c, and the block's x, d and e: 4 ymm registers
+ * each) spilled to the stack at v3, and 8 lanes measured 13-21% less time
+ * per element on long rows and tiles (C loop, Zen 3, min of 6 interleaved
+ * runs); 32 had measured no faster on Zen 4.  The same at every level, so
+ * the bits do not depend on it. */
+#if CACT__BITS == 64
+#define L 8
+#else
 #define L CACT__AX_L
-#define LS CACT__AX_L         /* lanes of the row sums (32 for float64 measured no faster) */
+#endif
+#define LS L
 
 /* ---- scalar pieces -------------------------------------------------- */
 
