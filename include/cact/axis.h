@@ -69,7 +69,7 @@
 #define CACT__AX_CAT_(a, b) a##b
 #define CACT__AX_CAT(a, b) CACT__AX_CAT_(a, b)
 
-#define CACT__AX_L 16        /* lanes of the per-row reductions */
+#define CACT__AX_L 16        /* lanes of the float32 reductions (float64: 8, axis_impl.h) */
 #define CACT__AX_CHUNK 1024  /* doubles in the scratch buffer of exponentials */
 #define CACT__AX_BMAX 256    /* columns per tile when inner > 1 */
 #define CACT__AX_SHORT 32    /* rows shorter than this are done 32+ at once */

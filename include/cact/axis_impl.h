@@ -31,7 +31,6 @@
 #else
 #define L CACT__AX_L
 #endif
-#define LS L
 
 /* ---- scalar pieces -------------------------------------------------- */
 
@@ -926,4 +925,3 @@ CACT_INLINE void AX(prelu_body)(const T *x, T *y, size_t outer, size_t channels,
 #undef CACT__AXFMA
 #undef T
 #undef L
-#undef LS

@@ -93,7 +93,7 @@
 extern "C" {
 #endif
 
-/* The *_impl.h files use short macro names internally (T, W, L, LS, AX, #undef
+/* The *_impl.h files use short macro names internally (T, W, L, AX, #undef
  * at their end) and a few capitalised local names; an includer's macros of
  * those names are saved and restored around them (gcc, clang and MSVC know
  * push_macro).  tests/test_embedding.py finds every such name in the
@@ -101,7 +101,6 @@ extern "C" {
 #pragma push_macro("T")
 #pragma push_macro("W")
 #pragma push_macro("L")
-#pragma push_macro("LS")
 #pragma push_macro("AX")
 #pragma push_macro("A")
 #pragma push_macro("B")
@@ -115,7 +114,6 @@ extern "C" {
 #undef T
 #undef W
 #undef L
-#undef LS
 #undef AX
 #undef A
 #undef B
@@ -140,7 +138,6 @@ extern "C" {
 #pragma pop_macro("B")
 #pragma pop_macro("A")
 #pragma pop_macro("AX")
-#pragma pop_macro("LS")
 #pragma pop_macro("L")
 #pragma pop_macro("W")
 #pragma pop_macro("T")
