@@ -25,7 +25,8 @@ seconds; the implementations of one case are sampled in interleaved rounds
 (a noisy neighbour slows them alike) and the median of --repeats samples is
 reported as ns per element, with cact's ratio to the fastest peer
 (< 1: cact is faster) and, per dtype and function, axis 0 over axis -1 at
-(1024, 1024).
+(1024, 1024): from the tables, and paired (both axes timed back to back in
+each round, the median of the per-round ratios).
 
 Accuracy: max error in ulps against mpmath (cact._reference.axis_reference)
 of cact and the peers over rows of 1000 entries with spreads 1, 30 and 90
@@ -175,9 +176,33 @@ def speed(args):
                     axis_ratio.setdefault((dt, func), {})[axis] = t["cact"]
                 sys.stdout.flush()
     print("\n## axis 0 over axis -1, (1024, 1024), cact out=\n")
+    print("From the tables (medians of two cases timed at different moments), then paired: both axes "
+          "timed in the same rounds, the ratio taken per round (median and quartiles of "
+          f"{3 * args.repeats} rounds), which a shared machine's slow phases disturb less.\n")
     for (dt, func), r in axis_ratio.items():
         if 0 in r and -1 in r:
-            print(f"- {func} {dt}: {r[0] / r[-1]:.2f}")
+            x = rng.uniform(-8, 8, (1024, 1024)).astype(dt)
+            q = paired_ratio(getattr(cact, func), x, 3 * args.repeats, args.min_time)
+            print(f"- {func} {dt}: {r[0] / r[-1]:.2f} from the tables; paired {q[1]:.2f} "
+                  f"(quartiles {q[0]:.2f}-{q[2]:.2f})")
+            sys.stdout.flush()
+
+
+def paired_ratio(f, x, rounds, min_time):
+    """quartiles of time(f(x, axis 0)) / time(f(x, axis -1)), each round
+    timing both axes back to back, in alternating order"""
+    y = np.empty_like(x)
+    calls = {a: (lambda a=a: f(x, a, out=y)) for a in (-1, 0)}
+    for fn in calls.values():
+        fn()                                                    # warm up
+    n = max(1, int(min_time / max(timeit.timeit(calls[0], number=1), 1e-7)))
+    ratios = []
+    for k in range(rounds):
+        t = {}
+        for a in ((-1, 0) if k % 2 == 0 else (0, -1)):
+            t[a] = timeit.timeit(calls[a], number=n)
+        ratios.append(t[0] / t[-1])
+    return tuple(float(v) for v in np.percentile(ratios, (25, 50, 75)))
 
 
 SWEEP = {"float32": (1e-6, 1.0, 20.0, 60.0, 110.0, 1e4, 1e30),

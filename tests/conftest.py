@@ -19,3 +19,15 @@ def dtype(request):
 
 kernels = pytest.mark.parametrize("kernel", KERNELS)
 functions = pytest.mark.parametrize("func", ELEMENTWISE, ids=[f.name for f in ELEMENTWISE])
+
+
+
+# The groups that build C code for minutes (pytest-xdist: `pytest -n auto
+# --dist loadgroup`, README) are collected first, so that no worker starts
+# one of them when the rest of the suite is done; alone, the order changes
+# nothing.
+_FIRST = ("test_sanitizers.py", "test_embedding.py", "test_math_core.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: _FIRST.index(item.path.name) if item.path.name in _FIRST else len(_FIRST))

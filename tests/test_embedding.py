@@ -38,6 +38,9 @@ from conftest import run
 
 from c import build as cbuild  # tests/c/build.py
 
+# one pytest-xdist worker builds each downstream flavour once for all
+pytestmark = pytest.mark.xdist_group("embedding")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CDIR = os.path.join(HERE, "c")

@@ -29,6 +29,9 @@ from cact._catalogue import KERNEL_FUNC, KERNELS
 
 from conftest import run
 
+# one pytest-xdist worker builds the checker and the object code once for all
+pytestmark = pytest.mark.xdist_group("math_core")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLS = os.path.join(ROOT, "tools", "exhaustive")
 INCLUDE = os.path.join(ROOT, "include")

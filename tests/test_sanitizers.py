@@ -25,6 +25,9 @@ import pytest
 
 from c import build  # tests/c/build.py
 
+# one pytest-xdist worker builds kernels.c under ASan (~5 min of gcc) once for all
+pytestmark = pytest.mark.xdist_group("c_guard")
+
 
 if not sys.platform.startswith("linux"):
     pytest.skip("guard pages via mmap/mprotect: Linux only", allow_module_level=True)
