@@ -21,11 +21,10 @@ kernels = pytest.mark.parametrize("kernel", KERNELS)
 functions = pytest.mark.parametrize("func", ELEMENTWISE, ids=[f.name for f in ELEMENTWISE])
 
 
-
-# The groups that build C code for minutes (pytest-xdist: `pytest -n auto
-# --dist loadgroup`, README) are collected first, so that no worker starts
-# one of them when the rest of the suite is done; alone, the order changes
-# nothing.
+# The groups that build C code for minutes (their modules' xdist_group
+# marks; `pytest -n auto --dist loadgroup`, README) are collected first,
+# longest first, so that no worker starts one of them when the rest of the
+# suite is done; without xdist, the order changes nothing.
 _FIRST = ("test_sanitizers.py", "test_embedding.py", "test_math_core.py")
 
 
