@@ -327,6 +327,27 @@ CACT_INLINE T AX(rowminmax)(const T *x, size_t n, int neg, T *mn)
     return AX(fixmax)(m);
 }
 
+/* the same per column of a tile (nb columns of a [len, inner] block, x at
+ * its first): m[j] the max (fixmax'ed), mlo[j] the min; returns whether
+ * some column's max is +inf */
+CACT_INLINE int AX(tileminmax)(const T *x, size_t len, size_t inner, size_t nb, int neg, T *m, T *mlo)
+{
+    size_t i, j;
+    int pinf = 0;
+    for (j = 0; j < nb; j++) m[j] = -(T)INFINITY, mlo[j] = (T)INFINITY;
+    for (i = 0; i < len; i++) {
+        const T *xi = x + i * inner;
+        for (j = 0; j < nb; j++) {
+            const T v = AX(ld)(xi[j], neg);
+            m[j] = AX(max2)(m[j], v);
+            mlo[j] = v < mlo[j] ? v : mlo[j];
+        }
+    }
+    for (j = 0; j < nb; j++) m[j] = AX(fixmax)(m[j]);
+    for (j = 0; j < nb; j++) pinf |= m[j] == (T)INFINITY;
+    return pinf;
+}
+
 #if CACT__BITS == 32
 /* ---- float32 rows and tiles in float lanes ----------------------------- */
 
@@ -574,18 +595,8 @@ CACT_INLINE void AX(cols_f)(const T *x, T *y, size_t len, size_t inner, int op, 
         const T *xt = x + j0;
         T *yt = y + j0;
         size_t i, j;
-        int pinf = 0, mode = CACT__AX_TAME;
-        for (j = 0; j < nb; j++) m[j] = -(T)INFINITY, mlo[j] = (T)INFINITY;
-        for (i = 0; i < len; i++) {
-            const T *xi = xt + i * inner;
-            for (j = 0; j < nb; j++) {
-                const T v = AX(ld)(xi[j], neg);
-                m[j] = AX(max2)(m[j], v);
-                mlo[j] = v < mlo[j] ? v : mlo[j];
-            }
-        }
-        for (j = 0; j < nb; j++) m[j] = AX(fixmax)(m[j]);
-        for (j = 0; j < nb; j++) pinf |= m[j] == (T)INFINITY;
+        int pinf, mode = CACT__AX_TAME;
+        pinf = AX(tileminmax)(xt, len, inner, nb, neg, m, mlo);
         for (j = 0; j < nb; j++) mode = AX(mode)(m[j], mlo[j]) == CACT__AX_TAME ? mode : CACT__AX_GEN;
         if (pinf) mode = CACT__AX_PINF;
         for (j = 0; j < nb; j++) S[j] = N[j] = 0.0, slo[j] = 0.0f, C[j] = 0;
@@ -726,18 +737,8 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op, in
         const T *xt = x + j0;
         T *yt = y + j0;
         size_t i, j;
-        int pinf = 0, tame = 1;
-        for (j = 0; j < nb; j++) m[j] = -(T)INFINITY, mlo[j] = (T)INFINITY;
-        for (i = 0; i < len; i++) {
-            const T *xi = xt + i * inner;
-            for (j = 0; j < nb; j++) {
-                const T v = AX(ld)(xi[j], neg);
-                m[j] = AX(max2)(m[j], v);
-                mlo[j] = v < mlo[j] ? v : mlo[j];
-            }
-        }
-        for (j = 0; j < nb; j++) m[j] = AX(fixmax)(m[j]);
-        for (j = 0; j < nb; j++) pinf |= m[j] == (T)INFINITY;
+        int pinf, tame = 1;
+        pinf = AX(tileminmax)(xt, len, inner, nb, neg, m, mlo);
         /* TAME tiles as TAME rows: every column within 700 of its max */
         for (j = 0; j < nb; j++) tame &= m[j] < (T)INFINITY && mlo[j] - m[j] >= -700.0;
         for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
