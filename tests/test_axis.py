@@ -257,11 +257,32 @@ def test_every_axis(op, shape, dtype):
 
 
 def test_long_inner_tiles(dtype):
-    """inner > the tile width, len beyond one chunk: columns of every tile."""
-    x = np.random.default_rng(2).uniform(-30, 30, (2, 700, 600)).astype(dtype)
-    for op in SOFT:
-        y = getattr(cact, op)(x, axis=1)
-        assert ulp_error(y, *numpy_reference(x, op, 1)).max() <= ULP[op][dtype == np.float64]
+    """inner beyond one tile (1024 columns: 1040 is cut into tiles of 528
+    and 512 columns, 2100 into 704, 704 and 692), len beyond one chunk:
+    columns of every tile, one with a NaN, one with +inf and one of -inf."""
+    rng = np.random.default_rng(2)
+    for shape in [(2, 700, 600), (2, 40, 1040), (1, 300, 2100)]:
+        x = rng.uniform(-30, 30, shape).astype(dtype)
+        x[0, 3, -1] = np.nan
+        x[-1, 5, -2] = np.inf
+        x[0, :, -600] = -np.inf
+        plain = np.ones(shape[-1], bool)
+        plain[[-1, -2, -600]] = False
+        rest = np.arange(shape[1]) != 5
+        for op in SOFT:
+            y = getattr(cact, op)(x, axis=1)
+            bound = ULP[op][dtype == np.float64]
+            assert ulp_error(y[..., plain], *numpy_reference(x[..., plain], op, 1)).max() <= bound
+            assert np.isnan(y[0, :, -1]).all()
+            if op == "softmax":
+                assert np.isnan(y[0, :, -600]).all()
+                assert y[-1, 5, -2] == 1 and (y[-1, rest, -2] == 0).all()
+            elif op == "log_softmax":
+                assert np.isnan(y[0, :, -600]).all()
+                assert y[-1, 5, -2] == 0 and (y[-1, rest, -2] == -np.inf).all()
+            else:       # softmin: the -inf column is all at the limit 1/len, the +inf entry 0
+                np.testing.assert_allclose(y[0, :, -600], 1 / shape[1], rtol=4 * np.finfo(dtype).eps)
+                assert y[-1, 5, -2] == 0
 
 
 @pytest.mark.parametrize("op", SOFT + ["maxout", "prelu"])
@@ -585,7 +606,8 @@ def test_object_code_is_vectorized_per_level():
     """Every axis kernel's x86-64-v4 instantiation uses zmm registers and
     its v3 instantiation ymm (read from the built extension with objdump);
     they call out of line nothing but what the elementwise kernels call
-    (libm while cact/math.h wraps it) and log1p, once per row."""
+    (libm while cact/math.h wraps it), log1p, once per row, and memset,
+    which gcc makes of the loops that zero a tile's sums."""
     tool = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools", "objdump_kernels.py")
     if not os.path.exists(tool) or shutil.which("objdump") is None:
         pytest.skip("needs tools/objdump_kernels.py and objdump")
@@ -602,7 +624,7 @@ def test_object_code_is_vectorized_per_level():
             v4, v3 = table[(name, dt, "v4")], table[(name, dt, "v3")]
             assert v4["zmm"] > 0 and v3["ymm"] > 0 and v3["zmm"] == 0, (name, dt, v4, v3)
             calls = {c.split("@")[0] for c in v4["calls"] + v3["calls"]}
-            assert calls <= {c.split("@")[0] for c in allowed} | {"log1p", "log1pl", "fma"}, (name, dt, calls)
+            assert calls <= {c.split("@")[0] for c in allowed} | {"log1p", "log1pl", "fma", "memset"}, (name, dt, calls)
 
 
 @pytest.mark.parametrize("dt", ["float32", "float64"])

@@ -45,12 +45,14 @@
  *     and -inf (NumPy, SciPy and PyTorch give a NaN row).
  *   softmin(x) = softmax(-x).
  *
- * Layout: the max is one pass (along each row for the last axis, in 16
- * lanes; across the contiguous inner dimension for other axes, in tiles
- * of up to CACT__AX_BMAX columns, one accumulator per column, with no
- * transposing copy).  Then one fused pass computes d, e^d and the sums
- * and writes y (e^d for softmax, d for log_softmax); the output pass
- * rewrites y in place (times 1/s, or minus log(s)).  Rows shorter than
+ * Layout: the max is one pass (along each row for the last axis, in four
+ * vectors of lanes; across the contiguous inner dimension for other axes,
+ * in tiles of up to CACT__AX_BMAX columns, one accumulator per column,
+ * with no transposing copy: a tile's sums live on the stack, about 56 KB
+ * for float64 and 44 KB for float32, besides 16 KB of scratch for short
+ * rows).  Then one fused pass computes d, e^d and the sums and writes y
+ * (e^d for softmax, d for log_softmax); the output pass rewrites y in
+ * place (times 1/s, or minus log(s)).  Rows shorter than
  * CACT__AX_SHORT are done up to CACT__AX_QMAX at a time instead: the
  * reductions run across the rows (row q in lane q) and the exponentials
  * of all those rows are one flat loop over a scratch buffer of
@@ -71,7 +73,9 @@
 
 #define CACT__AX_L 16        /* lanes of the float32 reductions (float64: 8, axis_impl.h) */
 #define CACT__AX_CHUNK 1024  /* doubles in the scratch buffer of exponentials */
-#define CACT__AX_BMAX 256    /* columns per tile when inner > 1 */
+#ifndef CACT__AX_BMAX
+#define CACT__AX_BMAX 1024   /* columns per tile when inner > 1, at most (see tilew) */
+#endif
 #define CACT__AX_SHORT 32    /* rows shorter than this are done 32+ at once */
 #define CACT__AX_QMAX 256    /* ... at most this many rows at once */
 
