@@ -76,6 +76,7 @@
 #ifndef CACT__AX_BMAX
 #define CACT__AX_BMAX 1024   /* columns per tile when inner > 1, at most (see tilew) */
 #endif
+#define CACT__AX_PFC 256     /* entries per step of a row's exponential pass (prefetching) */
 #define CACT__AX_SHORT 32    /* rows shorter than this are done 32+ at once */
 #define CACT__AX_QMAX 256    /* ... at most this many rows at once */
 
@@ -87,6 +88,17 @@
 #  define CACT__AX_NOUNROLL _Pragma("GCC unroll 1")
 #else
 #  define CACT__AX_NOUNROLL
+#endif
+
+/* a hint to bring the cache line at p into the caches (locality 3: all
+ * levels), for reading; nothing where the compiler has no such builtin */
+#if defined(__GNUC__) || defined(__clang__)
+#  define CACT__AX_PREFETCH(p) __builtin_prefetch((p), 0, CACT__AX_PFLOC)
+#else
+#  define CACT__AX_PREFETCH(p) ((void)(p))
+#endif
+#ifndef CACT__AX_PFLOC
+#define CACT__AX_PFLOC 3
 #endif
 
 #define CACT__AX_SOFTMAX 0

@@ -389,6 +389,23 @@ CACT_INLINE size_t AX(tilew)(size_t inner)
     return nt <= 1 ? inner : ((inner + nt - 1) / nt + 15) / 16 * 16;
 }
 
+/* Prefetch the n entries of the next row at p (NULL: none), a cache line
+ * at a time.  A row's exponential pass runs in steps of CACT__AX_PFC
+ * entries, each prefetching the matching piece of the next row, so that
+ * the next row's max pass reads it from L1 rather than waiting on L3 or
+ * memory: the loads are spread through the compute-bound pass.  Measured
+ * (Xeon, AVX-512, C loop, (1024, 1024) float32 softmax, TSC cycles per
+ * element): 1.49-1.59 without, 1.33-1.39 with (the max pass 0.15 -> 0.05);
+ * all the next row's lines at once before the pass gained nothing.  The
+ * steps are multiples of the lanes, so the sums and the bits are those of
+ * one run over the row. */
+CACT_INLINE void AX(pfetch)(const T *p, size_t n)
+{
+    size_t b;
+    if (!p) return;
+    for (b = 0; b < n; b += 64 / sizeof(T)) CACT__AX_PREFETCH(p + b);
+}
+
 #if CACT__BITS == 32
 /* ---- float32 rows and tiles in float lanes ----------------------------- */
 
@@ -590,7 +607,7 @@ CACT_INLINE void AX(scalerun)(T *y, size_t n, const float *CACT_RESTRICT ah, con
 #define CACT__AX_CNT ((size_t)1 << 30)
 
 /* One float32 row of any length (>= CACT__AX_SHORT in practice) */
-CACT_INLINE void AX(row_f)(const T *x, T *y, size_t len, int op, int hasfma)
+CACT_INLINE void AX(row_f)(const T *x, T *y, size_t len, const T *next, int op, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     double s[L], st = 0.0, nt = 0.0, a, b;
@@ -601,15 +618,19 @@ CACT_INLINE void AX(row_f)(const T *x, T *y, size_t len, int op, int hasfma)
     T mn, m = AX(rowminmax)(x, len, neg, &mn);
     const int mode = AX(mode)(m, mn);
     for (k = 0; k < L; k++) s[k] = 0.0, sl[k] = 0.0f, c[k] = 0;
-    if (lg) {
-        for (i0 = 0; i0 < len; i0 += L * CACT__AX_CNT) {
-            const size_t nn = len - i0 < L * CACT__AX_CNT ? len - i0 : L * CACT__AX_CNT;
+    for (i0 = 0; i0 < len; i0 += CACT__AX_PFC) {      /* steps: see pfetch */
+        const size_t nn = len - i0 < CACT__AX_PFC ? len - i0 : CACT__AX_PFC;
+        AX(pfetch)(next ? next + i0 : 0, nn);
+        if (lg) {
             AX(lrun)(x + i0, y + i0, nn, &m, 0, s, sl, c, neg, hasfma, mode);
-            for (k = 0; k < L; k++) nt += (double)c[k], c[k] = 0;
+            /* a step adds at most CACT__AX_PFC / L to a lane's count */
+            if ((i0 / CACT__AX_PFC + 1) % (CACT__AX_CNT / CACT__AX_PFC) == 0)
+                for (k = 0; k < L; k++) nt += (double)c[k], c[k] = 0;
+        } else {
+            AX(erun)(x + i0, y + i0, nn, &m, 0, s, neg, hasfma, mode);
         }
-    } else {
-        AX(erun)(x, y, len, &m, 0, s, neg, hasfma, mode);
     }
+    for (k = 0; k < L; k++) nt += (double)c[k], c[k] = 0;
     /* lanes combined in a fixed order (same bits at every ISA level) */
     for (k = 0; k < L; k++) st += s[k];
     for (k = 0; k < L; k++) st += (double)sl[k];
@@ -746,15 +767,20 @@ CACT_INLINE void AX(outrun)(T *y, size_t n, const double *CACT_RESTRICT a, const
 }
 
 /* One float64 row of any length (>= CACT__AX_SHORT in practice) */
-CACT_INLINE void AX(row)(const T *x, T *y, size_t len, int op, int hasfma)
+CACT_INLINE void AX(row)(const T *x, T *y, size_t len, const T *next, int op, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     double s[L], c[L], n[L], st = 0.0, ct = 0.0, nt = 0.0, a, b;
     int k;
     T mn, m = AX(rowminmax)(x, len, neg, &mn);
     for (k = 0; k < L; k++) s[k] = c[k] = n[k] = 0.0;
-    AX(run)(x, y, len, &m, 0, s, c, n, lg, neg, hasfma, m == (T)INFINITY,
-            m < (T)INFINITY && mn - m >= -700.0);
+    size_t i0;
+    const int pinf = m == (T)INFINITY, tame = m < (T)INFINITY && mn - m >= -700.0;
+    for (i0 = 0; i0 < len; i0 += CACT__AX_PFC) {      /* steps: see pfetch */
+        const size_t nn = len - i0 < CACT__AX_PFC ? len - i0 : CACT__AX_PFC;
+        AX(pfetch)(next ? next + i0 : 0, nn);
+        AX(run)(x + i0, y + i0, nn, &m, 0, s, c, n, lg, neg, hasfma, pinf, tame);
+    }
     /* lanes combined in a fixed order (same bits at every ISA level) */
     for (k = 0; k < L; k++) {
         AX(acc1)(&st, &ct, &nt, s[k], 0);
@@ -848,9 +874,11 @@ CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, si
             AX(rows_short)(x, y, outer, len, op, D, Dlo, hasfma);
         } else {
 #if CACT__BITS == 32
-            for (o = 0; o < outer; o++) AX(row_f)(x + o * len, y + o * len, len, op, hasfma);
+            for (o = 0; o < outer; o++)
+                AX(row_f)(x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op, hasfma);
 #else
-            for (o = 0; o < outer; o++) AX(row)(x + o * len, y + o * len, len, op, hasfma);
+            for (o = 0; o < outer; o++)
+                AX(row)(x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op, hasfma);
 #endif
         }
     } else {
