@@ -51,8 +51,9 @@
  * with no transposing copy: a tile's sums live on the stack, about 56 KB
  * for float64 and 44 KB for float32, besides 16 KB of scratch for short
  * rows).  Then one fused pass computes d, e^d and the sums and writes y
- * (e^d for softmax, d for log_softmax); the output pass rewrites y in
- * place (times 1/s, or minus log(s)).  Rows shorter than
+ * (e^d for softmax, d for log_softmax; along the last axis it also
+ * prefetches the next row, a piece per step of CACT__AX_PFC entries); the
+ * output pass rewrites y in place (times 1/s, or minus log(s)).  Rows shorter than
  * CACT__AX_SHORT are done up to CACT__AX_QMAX at a time instead: the
  * reductions run across the rows (row q in lane q) and the exponentials
  * of all those rows are one flat loop over a scratch buffer of
