@@ -49,12 +49,13 @@
  * vectors of lanes; across the contiguous inner dimension for other axes,
  * in tiles of up to CACT__AX_BMAX columns, one accumulator per column,
  * with no transposing copy: a tile's sums live on the stack, about 56 KB
- * for float64 and 44 KB for float32, besides 16 KB of scratch for short
- * rows).  Then one fused pass computes d, e^d and the sums and writes y
- * (e^d for softmax, d for log_softmax; along the last axis it also
- * prefetches the next row, a piece per step of CACT__AX_PFC entries); the
- * output pass rewrites y in place (times 1/s, or minus log(s)).  Rows shorter than
- * CACT__AX_SHORT are done up to CACT__AX_QMAX at a time instead: the
+ * for float64 and 48 KB for float32, besides 16 KB of scratch for short
+ * rows; define CACT__AX_BMAX smaller for less: the same results).  Then
+ * one fused pass computes d, e^d and the sums and writes y (e^d for
+ * softmax, d for log_softmax; along the last axis it also prefetches the
+ * next row, a piece per step of CACT__AX_PFC entries); the output pass
+ * rewrites y in place (times 1/s, or minus log(s)).  Rows
+ * shorter than CACT__AX_SHORT are done up to CACT__AX_QMAX at a time: the
  * reductions run across the rows (row q in lane q) and the exponentials
  * of all those rows are one flat loop over a scratch buffer of
  * CACT__AX_CHUNK doubles (on the stack).
@@ -91,15 +92,12 @@
 #  define CACT__AX_NOUNROLL
 #endif
 
-/* a hint to bring the cache line at p into the caches (locality 3: all
- * levels), for reading; nothing where the compiler has no such builtin */
+/* a hint to bring the cache line at p into every cache level, for
+ * reading; nothing where the compiler has no such builtin */
 #if defined(__GNUC__) || defined(__clang__)
-#  define CACT__AX_PREFETCH(p) __builtin_prefetch((p), 0, CACT__AX_PFLOC)
+#  define CACT__AX_PREFETCH(p) __builtin_prefetch((p), 0, 3)
 #else
 #  define CACT__AX_PREFETCH(p) ((void)(p))
-#endif
-#ifndef CACT__AX_PFLOC
-#define CACT__AX_PFLOC 3
 #endif
 
 #define CACT__AX_SOFTMAX 0

@@ -771,11 +771,11 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, const T *next, int op, in
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     double s[L], c[L], n[L], st = 0.0, ct = 0.0, nt = 0.0, a, b;
+    size_t i0;
     int k;
     T mn, m = AX(rowminmax)(x, len, neg, &mn);
-    for (k = 0; k < L; k++) s[k] = c[k] = n[k] = 0.0;
-    size_t i0;
     const int pinf = m == (T)INFINITY, tame = m < (T)INFINITY && mn - m >= -700.0;
+    for (k = 0; k < L; k++) s[k] = c[k] = n[k] = 0.0;
     for (i0 = 0; i0 < len; i0 += CACT__AX_PFC) {      /* steps: see pfetch */
         const size_t nn = len - i0 < CACT__AX_PFC ? len - i0 : CACT__AX_PFC;
         AX(pfetch)(next ? next + i0 : 0, nn);
