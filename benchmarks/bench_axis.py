@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""softmax, log_softmax and softmin along an axis: cact against its peers.
+"""softmax, log_softmax, softmin, maxout and prelu along an axis: cact against its peers.
 
     python benchmarks/bench_axis.py                 # speed table (markdown)
     python benchmarks/bench_axis.py --quick         # fewer repeats
@@ -28,7 +28,14 @@ reported as ns per element, with cact's ratio to the fastest peer
 (1024, 1024): from the tables, and paired (both axes timed back to back in
 each round, the median of the per-round ratios).
 
-Accuracy: max error in ulps against mpmath (cact._reference.axis_reference)
+maxout and prelu (in the default speed run, after the softmax tables)
+against numpy (reshape + max; np.where(x >= 0, x, w x) with w broadcast)
+and torch (torch.amax over the reshaped view, out=; torch.nn.functional
+.prelu, which allocates), on their own shapes: maxout of 2 or 4 pieces
+along the last axis and axis 0; prelu per feature of (4096, 1024) and
+(1, 1000), and per channel of an NCHW (64, 64, 56, 56).
+
+Accuracy (softmax, log_softmax, softmin): max error in ulps against mpmath (cact._reference.axis_reference)
 of cact and the peers over rows of 1000 entries with spreads 1, 30 and 90
 (float32) / 700 (float64).
 """
@@ -52,6 +59,10 @@ import cact  # noqa: E402
 SHAPES = [((1, 10), -1), ((1, 1000), -1), ((4096, 10), -1), ((64, 50257), -1),
           ((1024, 1024), -1), ((1024, 1024), 0)]
 FUNCS = ("softmax", "log_softmax", "softmin")
+OTHER = ("maxout", "prelu")
+# (shape, axis, pieces) for maxout, (shape, channel axis) for prelu
+MAXOUT_SHAPES = [((4096, 10), -1, 2), ((1024, 1024), -1, 2), ((1024, 1024), -1, 4), ((1024, 1024), 0, 2)]
+PRELU_SHAPES = [((1, 1000), 1), ((4096, 1024), 1), ((64, 64, 56, 56), 1)]
 DTYPES = ("float32", "float64")
 PEERS = ("numpy", "scipy", "torch")
 
@@ -100,6 +111,56 @@ def implementations(func, x, axis):
         else:
             impls["torch"] = lambda: torch.nn.functional.softmin(t, dim)
     return impls
+
+
+def np_maxout(x, pieces, axis):
+    a = axis % x.ndim
+    return x.reshape(x.shape[:a] + (x.shape[a] // pieces, pieces) + x.shape[a + 1:]).max(axis=a + 1)
+
+
+def other_implementations(func, x, case):
+    """maxout / prelu: {column: zero-argument callable}"""
+    impls = {}
+    torch = _optional("torch")
+    if func == "maxout":
+        _, axis, p = case
+        a = axis % x.ndim
+        y = np.empty(x.shape[:a] + (x.shape[a] // p,) + x.shape[a + 1:], x.dtype)
+        impls["cact"] = lambda: cact.maxout(x, p, axis, out=y)
+        impls["numpy"] = lambda: np_maxout(x, p, axis)
+        if torch is not None:
+            tv = torch.from_numpy(x).unflatten(a, (x.shape[a] // p, p))
+            o = torch.from_numpy(np.empty_like(y))
+            impls["torch"] = lambda: torch.amax(tv, a + 1, out=o)
+    else:
+        _, axis = case
+        w = np.linspace(-0.5, 0.5, x.shape[axis]).astype(x.dtype)
+        wb = w.reshape((-1,) + (1,) * (x.ndim - axis - 1))
+        y = np.empty_like(x)
+        impls["cact"] = lambda: cact.prelu(x, w, axis, out=y)
+        impls["numpy"] = lambda: np.where(x >= 0, x, wb * x)
+        if torch is not None and axis == 1:
+            t, tw = torch.from_numpy(x), torch.from_numpy(w)
+            impls["torch"] = lambda: torch.nn.functional.prelu(t, tw)
+    return impls
+
+
+def speed_other(args, rng):
+    """the maxout and prelu tables"""
+    for func in (f for f in args.funcs if f in OTHER):
+        mo = func == "maxout"
+        for dt in args.dtypes:
+            print(f"\n## {func}, {dt}\n")
+            print("| shape | axis | " + ("pieces | " if mo else "") + "cact | numpy | torch | cact / best peer |")
+            print("|---|---|" + ("---|" if mo else "") + "---|---|---|---|")
+            for case in (MAXOUT_SHAPES if mo else PRELU_SHAPES):
+                x = rng.uniform(-8, 8, case[0]).astype(dt)
+                t = time_case(other_implementations(func, x, case), args.repeats, args.min_time)
+                best = min(v for k, v in t.items() if k != "cact")
+                cells = [f"{t[c] / x.size * 1e9:.3g}" if c in t else "-" for c in ("cact", "numpy", "torch")]
+                print(f"| {case[0]} | {case[1]} | " + (f"{case[2]} | " if mo else "") + " | ".join(cells) +
+                      f" | {t['cact'] / best:.2f} |")
+                sys.stdout.flush()
 
 
 def time_case(impls, repeats, min_time):
@@ -158,7 +219,7 @@ def speed(args):
     cols = ["cact"] + [p for p in PEERS]
     axis_ratio = {}
     for dt in args.dtypes:
-        for func in args.funcs:
+        for func in (f for f in args.funcs if f in FUNCS):
             print(f"\n## {func}, {dt}\n")
             print("| shape | axis | " + " | ".join(cols) + " | cact / best peer |")
             print("|---|---|" + "---|" * (len(cols) + 1))
@@ -175,6 +236,9 @@ def speed(args):
                 if shape == (1024, 1024):
                     axis_ratio.setdefault((dt, func), {})[axis] = t["cact"]
                 sys.stdout.flush()
+    speed_other(args, rng)
+    if not axis_ratio:
+        return
     print("\n## axis 0 over axis -1, (1024, 1024), cact out=\n")
     print("From the tables (medians of two cases timed at different moments), then paired: both axes "
           "timed in the same rounds, the ratio taken per round (median and quartiles of "
@@ -239,7 +303,7 @@ def accuracy(args):
     print(f"spreads {SWEEP}, as rows and as columns\n")
     print("| function | dtype | max ulp | where |")
     print("|---|---|---|---|")
-    for func in args.funcs:
+    for func in (f for f in args.funcs if f in FUNCS):
         for dt in args.dtypes:
             e, where = sweep(func, dt, axis_reference, ulp_error)
             print(f"| {func} | {dt} | {e:.3g} | {where} |")
@@ -282,7 +346,7 @@ def threads(args):
     print("|---|---|---|---|---|---|---|")
     try:
         for dt in args.dtypes:
-            for func in args.funcs:
+            for func in (f for f in args.funcs if f in FUNCS):
                 f = getattr(cact, func)
                 for shape, axis in SHAPES:
                     x = rng.uniform(-8, 8, shape).astype(dt)
@@ -312,7 +376,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="3 repeats, shorter samples")
     ap.add_argument("--repeats", type=int, default=9)
     ap.add_argument("--min-time", type=float, default=0.02, help="seconds per sample")
-    ap.add_argument("--funcs", default=",".join(FUNCS))
+    ap.add_argument("--funcs", default=",".join(FUNCS + OTHER),
+                    help="comma-separated (maxout and prelu: speed only)")
     ap.add_argument("--dtypes", default=",".join(DTYPES))
     args = ap.parse_args()
     args.funcs = args.funcs.split(",")
