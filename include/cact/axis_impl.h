@@ -378,7 +378,8 @@ CACT_INLINE int AX(tileminmax)(const T *x, size_t len, size_t inner, size_t nb, 
  * hardware prefetchers see short runs.  Measured (C loop, Xeon with
  * AVX-512, 2 MB L2, hugepages; (1024, 1024) axis 0, float32 / float64
  * softmax, ns per element): 256 columns 0.85 / 1.54, 512 0.73 / 1.42, all
- * 1024 0.68 / 1.40, against 0.62 / 1.09 along the last axis; inner 1040
+ * 1024 0.68 / 1.40, against 0.62 / 1.09 along the last axis (before
+ * the row prefetch, pfetch); inner 1040
  * and 1280 and len 256 to 4096 the same ranking.  The three passes over
  * a tile go forwards (max), backwards (exponentials) and forwards
  * (output), so that each starts on the rows the previous one left in
@@ -389,8 +390,8 @@ CACT_INLINE size_t AX(tilew)(size_t inner)
     return nt <= 1 ? inner : ((inner + nt - 1) / nt + 15) / 16 * 16;
 }
 
-/* Prefetch the n entries of the next row at p (NULL: none), a cache line
- * at a time.  A row's exponential pass runs in steps of CACT__AX_PFC
+/* Prefetch n entries of the next row from its entry i0 (next NULL: there
+ * is none), a cache line at a time.  A row's exponential pass runs in steps of CACT__AX_PFC
  * entries, each prefetching the matching piece of the next row, so that
  * the next row's max pass reads it from L1 rather than waiting on L3 or
  * memory: the loads are spread through the compute-bound pass.  Measured
@@ -399,11 +400,11 @@ CACT_INLINE size_t AX(tilew)(size_t inner)
  * all the next row's lines at once before the pass gained nothing.  The
  * steps are multiples of the lanes, so the sums and the bits are those of
  * one run over the row. */
-CACT_INLINE void AX(pfetch)(const T *p, size_t n)
+CACT_INLINE void AX(pfetch)(const T *next, size_t i0, size_t n)
 {
     size_t b;
-    if (!p) return;
-    for (b = 0; b < n; b += 64 / sizeof(T)) CACT__AX_PREFETCH(p + b);
+    if (!next) return;
+    for (b = 0; b < n; b += 64 / sizeof(T)) CACT__AX_PREFETCH(next + i0 + b);
 }
 
 #if CACT__BITS == 32
@@ -602,8 +603,10 @@ CACT_INLINE void AX(scalerun)(T *y, size_t n, const float *CACT_RESTRICT ah, con
     for (i = 0; i < n; i++) y[i] = AX(scale1)(y[i], ah[mstep * i], al[mstep * i], a[mstep * i], hasfma);
 }
 
-/* Counts of max entries are uint32 lanes, flushed into double every
- * CACT__AX_CNT blocks (or tile rows), so that none can wrap. */
+/* Counts of max entries are uint32 lanes, flushed into double before any
+ * can wrap: every CACT__AX_CNT tile rows, and along a row every
+ * CACT__AX_CNT / CACT__AX_PFC steps (a step adds at most CACT__AX_PFC / L
+ * to a lane). */
 #define CACT__AX_CNT ((size_t)1 << 30)
 
 /* One float32 row of any length (>= CACT__AX_SHORT in practice) */
@@ -620,10 +623,9 @@ CACT_INLINE void AX(row_f)(const T *x, T *y, size_t len, const T *next, int op, 
     for (k = 0; k < L; k++) s[k] = 0.0, sl[k] = 0.0f, c[k] = 0;
     for (i0 = 0; i0 < len; i0 += CACT__AX_PFC) {      /* steps: see pfetch */
         const size_t nn = len - i0 < CACT__AX_PFC ? len - i0 : CACT__AX_PFC;
-        AX(pfetch)(next ? next + i0 : 0, nn);
+        AX(pfetch)(next, i0, nn);
         if (lg) {
             AX(lrun)(x + i0, y + i0, nn, &m, 0, s, sl, c, neg, hasfma, mode);
-            /* a step adds at most CACT__AX_PFC / L to a lane's count */
             if ((i0 / CACT__AX_PFC + 1) % (CACT__AX_CNT / CACT__AX_PFC) == 0)
                 for (k = 0; k < L; k++) nt += (double)c[k], c[k] = 0;
         } else {
@@ -778,7 +780,7 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, const T *next, int op, in
     for (k = 0; k < L; k++) s[k] = c[k] = n[k] = 0.0;
     for (i0 = 0; i0 < len; i0 += CACT__AX_PFC) {      /* steps: see pfetch */
         const size_t nn = len - i0 < CACT__AX_PFC ? len - i0 : CACT__AX_PFC;
-        AX(pfetch)(next ? next + i0 : 0, nn);
+        AX(pfetch)(next, i0, nn);
         AX(run)(x + i0, y + i0, nn, &m, 0, s, c, n, lg, neg, hasfma, pinf, tame);
     }
     /* lanes combined in a fixed order (same bits at every ISA level) */
