@@ -285,6 +285,73 @@ def test_long_inner_tiles(dtype):
                 assert y[-1, 5, -2] == 0
 
 
+def _rebase_block(dtype):
+    """A [200, 10] block whose columns (axis 0) break the float64
+    kernel's reference max, the max of the first 16 rows (axis_impl.h,
+    cols_ref): a later entry far above it rescales the rows already done
+    by e^(r - R), in double-double (600 < R - r < 1400) or to 0 (beyond);
+    +inf arriving late; a sample of -inf (the exact max instead); NaN
+    after the rebase; and a column of -inf."""
+    rng = np.random.default_rng(21)
+    x = rng.uniform(-1, 1, (200, 10))
+    x[100, 0], x[40:100:7, 0] = 650.0, 590.0       # old rows end near e^-60
+    x[50, 1], x[60:70, 1] = 1000.5, 550.25          # rebase here, at row 50; old e^-450
+    x[16, 2] = 740.0                                # right after the sample: subnormal results
+    x[199, 3] = 720.0                               # the last row
+    x[150, 4] = INF                                 # then +inf: 1 there, 0 elsewhere
+    x[30, 5] = 1e6                                  # far above: the rows before go to 0
+    x[:16, 6], x[16:40, 6] = -INF, -INF             # the sample's max is -inf
+    x[120, 7] = NAN
+    x[:, 8] = -INF
+    x[:, 9] *= 300.0                                # plain, in the rebased tile
+    return x.astype(dtype)
+
+
+def test_reference_max_rebase(dtype):
+    """Columns whose later entries dwarf the first rows', for softmax and
+    softmin: within the bound against mpmath, special columns exactly, in
+    place equal to out of place."""
+    x = _rebase_block(dtype)
+    finite = [0, 1, 2, 3, 5, 6, 9]
+    for op in ("softmax", "softmin"):
+        v = -x if op == "softmin" else x
+        y = getattr(cact, op)(v, axis=0)
+        bound = ULP[op][dtype == np.float64]
+        ref = exact_rows(np.ascontiguousarray(v[:, finite].T), op)
+        assert max_err(y[:, finite].T, ref) <= bound, op
+        assert (y[6, 6] == 0) and y[:40, 6].max() == 0 and y[40:, 6].min() > 0
+        want = np.zeros(200, dtype)
+        want[150] = 1
+        np.testing.assert_array_equal(y[:, 4], want)
+        assert np.isnan(y[:, 7]).all() and np.isnan(y[:, 8]).all()
+        assert y[:30, 5].max() == 0 and y[30, 5] == 1
+        z = v.copy()
+        getattr(cact, op)(z, axis=0, out=z)
+        np.testing.assert_array_equal(z, y)
+        # each column from its own entries only: the same bits beside other
+        # columns, in a second tile of a wider block, or in pairs
+        for k in range(0, 10, 2):
+            np.testing.assert_array_equal(getattr(cact, op)(np.ascontiguousarray(v[:, k:k + 2]), axis=0),
+                                          y[:, k:k + 2])
+        wide = np.concatenate([v] * 110, axis=1)
+        np.testing.assert_array_equal(getattr(cact, op)(wide, axis=0)[:, -10:], y)
+        assert max_err(getattr(cact, op)(wide, axis=0)[:, finite].T, ref) <= bound
+
+
+def test_reference_max_rebase_levels(dtype, isa):
+    """The rebase's scalar arithmetic gives the same bits at v3 and v4,
+    and every level stays within the bound."""
+    x = _rebase_block(dtype)
+    got = {}
+    for lvl in ("v4", "v3", "baseline"):
+        isa(lvl)
+        got[lvl] = cact.softmax(x, axis=0)
+    np.testing.assert_array_equal(got["v3"], got["v4"])
+    ref = exact_rows(np.ascontiguousarray(x[:, [0, 1, 2, 3, 5, 9]].T), "softmax")
+    for lvl, y in got.items():
+        assert max_err(y[:, [0, 1, 2, 3, 5, 9]].T, ref) <= ULP["softmax"][dtype == np.float64], lvl
+
+
 @pytest.mark.parametrize("op", SOFT + ["maxout", "prelu"])
 def test_out_none_inplace_and_out_agree(op, dtype):
     f, kw = _fn(op)

@@ -54,7 +54,12 @@
  * one fused pass computes d, e^d and the sums and writes y (e^d for
  * softmax, d for log_softmax; along the last axis it also prefetches the
  * next row, a piece per step of CACT__AX_PFC entries); the output pass
- * rewrites y in place (times 1/s, or minus log(s)).  Rows
+ * rewrites y in place (times 1/s, or minus log(s)).  float64 softmax and
+ * softmin of other axes skip the max pass: each column's e^(x - r) is
+ * taken against the max r of the tile's first CACT__AX_REFK rows, with a
+ * rescaling (at most once per column) where a later entry lies more than
+ * CACT__AX_OVER above r (axis_impl.h, cols_ref); the same error bound,
+ * and each column's bits depend on its own entries only.  Rows
  * shorter than CACT__AX_SHORT are done up to CACT__AX_QMAX at a time: the
  * reductions run across the rows (row q in lane q) and the exponentials
  * of all those rows are one flat loop over a scratch buffer of
@@ -80,6 +85,8 @@
 #endif
 #define CACT__AX_PFC 256     /* entries per step of a row's exponential pass (prefetching) */
 #define CACT__AX_SHORT 32    /* rows shorter than this are done 32+ at once */
+#define CACT__AX_REFK 16     /* rows whose max is a float64 softmax tile's reference */
+#define CACT__AX_OVER 600.0  /* ... and how far above it an entry rebases its column */
 #define CACT__AX_QMAX 256    /* ... at most this many rows at once */
 
 /* A lane loop (for k < CACT__AX_L: acc[k] op= x[i + k]) must stay a loop:
