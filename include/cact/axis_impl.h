@@ -805,7 +805,8 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, const T *next, int op, in
 
 /* One float64 [len, inner] block (inner > 1) in tiles of up to
  * CACT__AX_BMAX columns, walked row by row across the columns; a tile is
- * TAME when each of its columns is */
+ * TAME when each of its columns is.  log_softmax only: softmax and
+ * softmin take cols_ref (below), without the max pass. */
 CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
