@@ -856,29 +856,45 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op, in
  * measured 1.19 ns/element against 1.38 for the three passes (TSC cycles
  * per element: row scans 0.16, exponentials 2.6, output 0.66), and 0.91
  * along the last axis. */
-/* Rebase column j at row ib (the first row with an entry more than
- * CACT__AX_OVER above r, or +inf; its rows before ib hold e^(v - r)): rn =
- * the max of its rows ib.., the new r, so that the column rebases once.
- * Its sums are scaled by F = e^(r - rn) now, and its rows before ib will
+/* Rebase a column at row ib (the first row with an entry more than
+ * CACT__AX_OVER above r, or +inf; its rows before ib hold e^(v - r)) to
+ * rn = the max of its rows ib.., so that it rebases once.  cols_ref takes
+ * every column's max of its rows i0.. in one pass over the tile at the
+ * first such row i0 of the tile: for a column that rebases at ib >= i0
+ * that is the max of its rows ib.. (its rows i0..ib-1 lie within
+ * CACT__AX_OVER of r, below the entry at ib).  The column's sums are
+ * scaled by F = e^(r - rn) now, and its rows before ib will
  * be in the output pass, as e F (A + B) with F = (fh + fl) 2^q s: fh + fl
  * in [1, 2) a double-double (exp_dd, relative 2^-59), 2^q normal and s
  * exp_dd's own scale, so that a result that is a normal double comes from
  * one rounding (smout) and a subnormal one from at most two.  F = 0 where
- * rn - r >= 1400 (e^600 F < 2^-1075).  The arithmetic (exp_dd's baseline
+ * every such result rounds to 0 (below).  The arithmetic (exp_dd's baseline
  * instantiation, exact powers of two) gives the same bits at every level.
+ * Not inlined: inlined, gcc if-converted the loop over a row's columns
+ * that calls it and vectorized it, taking exp_dd for every column of
+ * every row with a rebase (a diagonal of large entries in a (1024, 1024)
+ * block: 8.8 ns per element instead of 2.6).
  * 2^q and s = 2^t go back as (q + 1024) 2048 + t + 1024 in *qt.  Returns
  * whether rn = +inf. */
-CACT_INLINE int AX(rebase)(const T *xj, size_t ib, size_t len, size_t inner, int neg, T *r, double *S,
-                           double *C, double *fh, double *fl, double *qt)
+static CACT_UNUSED CACT__NOINLINE CACT__OPTIMIZE int AX(rebase)(double rn, T *r, double *S, double *C, double *fh,
+                                                               double *fl, double *qt)
 {
     const double rj = *r;
-    double rn = -(T)INFINITY;
-    size_t i;
-    for (i = ib; i < len; i++) rn = AX(max2)(rn, AX(ld)(xj[i * inner], neg));
-    *fh = 1.0, *fl = 0.0, *qt = 1024.0 * 2048.0 + 1024.0;
+    cact__dds e;
+    e.h = e.l = 0.0, e.s = 1.0;
     if (rn - rj < 1400.0) {
         const double dh = rj - rn, bb = dh - rj, dl = (rj - (dh - bb)) + (-rn - bb);   /* TwoSum */
-        const cact__dds e = cact__exp_dd_base(dh, dl);
+        e = cact__exp_dd_base(dh, dl);
+    }
+    /* the rows done hold terms of S, so each of their results is at most
+     * S F / (the final sum, >= 1): where S F < 2^-1077 all round to 0, and
+     * F = 0 gives them without subnormal arithmetic (2^60 and 2^-1017 keep
+     * the test in normal numbers) */
+    if ((*S * e.h * 1.152921504606847e+18) * e.s < 7.120236347223045e-307) {
+        *fh = 0.0, *fl = 0.0, *qt = 1024.0 * 2048.0 + 1024.0;
+        *S = *S * 0.0;      /* NaN stays */
+        *C = *C * 0.0;
+    } else {
         const uint64_t u = cact__bits(e.h), v = cact__bits(e.s);    /* both normal */
         const int q = (int)((u >> 52) & 0x7ff) - 1023, t = (int)((v >> 52) & 0x7ff) - 1023;
         *qt = (double)(q + 1024) * 2048.0 + (double)(t + 1024);    /* both in [1, 2047] */
@@ -886,10 +902,6 @@ CACT_INLINE int AX(rebase)(const T *xj, size_t ib, size_t len, size_t inner, int
         *fl = e.l * cact__pow2i((double)-q);
         *S = *S * e.h * e.s;
         *C = *C * e.h * e.s;
-    } else {
-        *fh = 0.0;
-        *S = *S * 0.0;      /* NaN stays */
-        *C = *C * 0.0;
     }
     *r = rn;
     return rn == (T)INFINITY;
@@ -899,7 +911,8 @@ CACT_INLINE void AX(cols_ref)(const T *x, T *y, size_t len, size_t inner, int op
 {
     const int neg = op == CACT__AX_SOFTMIN;
     /* seven arrays, 56 KB, some in two roles: during the exponential pass
-     * r, S, C, and for rebased columns F (fh, fl, q, t) and the row ib
+     * r, S, C, after a tile's first rebase each column's max of the rows
+     * left (fh), and for rebased columns F (fh, fl, q, t) and the row ib
      * (in A and B, unused there; fh is also run's count argument, which
      * softmax does not touch); in the output pass A, B, and for rebased
      * columns (a1 + b1) = (fh + fl)(A + B) in fh, fl, 2^q in r, s = 2^t
@@ -914,6 +927,7 @@ CACT_INLINE void AX(cols_ref)(const T *x, T *y, size_t len, size_t inner, int op
         const T *xt = x + j0;
         T *yt = y + j0;
         size_t i, j;
+        double ibmax;
         int pinf, exact = 0, rebased = 0;
         /* the references: the sample's max, or the exact max (into fh) for a
          * column whose sample has no number above -inf (fixmax gave NaN) */
@@ -932,13 +946,21 @@ CACT_INLINE void AX(cols_ref)(const T *x, T *y, size_t len, size_t inner, int op
             int tame;
             AX(rowscan)(xi, r, 1, nb, neg, &dmax, &dmin);
             if (dmax > CACT__AX_OVER) {
-                for (j = 0; j < nb; j++)
-                    if (AX(ld)(xi[j], neg) - r[j] > CACT__AX_OVER) {
-                        pinf |= AX(rebase)(xi + j, 0, len - i, inner, neg, &r[j], &S[j], &C[j], &fh[j], &fl[j],
-                                           &A[j]);
-                        B[j] = (double)i;       /* i > 0: row 0 is in the sample */
-                        rebased = 1;
-                    }
+                if (!rebased)   /* every column's max of its rows i.. (see rebase), into fh */
+                    AX(tileminmax)(xi, len - i, inner, nb, neg, fh, fl);
+                rebased = 1;
+                for (j = 0; j < nb; j += L) {   /* the columns to rebase, a block of L at a time */
+                    const size_t ne = nb - j < L ? nb - j : L;
+                    T bm, bl;
+                    size_t k;
+                    AX(rowscan)(xi + j, r + j, 1, ne, neg, &bm, &bl);
+                    if (bm > CACT__AX_OVER)
+                        for (k = j; k < j + ne; k++)
+                            if (AX(ld)(xi[k], neg) - r[k] > CACT__AX_OVER) {
+                                pinf |= AX(rebase)(fh[k], &r[k], &S[k], &C[k], &fh[k], &fl[k], &A[k]);
+                                B[k] = (double)i;       /* i > 0: row 0 is in the sample */
+                            }
+                }
                 AX(rowscan)(xi, r, 1, nb, neg, &dmax, &dmin);
             }
             tame = !pinf && dmin >= -700.0;
@@ -969,14 +991,24 @@ CACT_INLINE void AX(cols_ref)(const T *x, T *y, size_t len, size_t inner, int op
                 fh[j] = a, fl[j] = b, r[j] = S[j] = 1.0;
             }
         }
-        /* backwards: the last rows written are still in L2 */
+        /* backwards: the last rows written are still in L2; rows from the
+         * last rebase on take the plain loop, the others pick each column's
+         * constants (rows before its rebase: a1, b1 and 2^q s; after: A, B
+         * and 1, the plain loop's bits) */
+        ibmax = 0.0;
+        for (j = 0; j < nb; j++) ibmax = C[j] > ibmax ? C[j] : ibmax;
         for (i = len; i-- > 0;) {
             T *yi = yt + i * inner;
             const double di = (double)i;
+            if (di >= ibmax) {
+                AX(outrun)(yi, nb, A, B, 1, 0, hasfma);
+                continue;
+            }
             for (j = 0; j < nb; j++) {
                 const int old = di < C[j];
-                const T v = AX(smout)(yi[j], old ? fh[j] : A[j], old ? fl[j] : B[j], hasfma);
-                yi[j] = old ? v * r[j] * S[j] : v;
+                const double a = old ? fh[j] : A[j], b = old ? fl[j] : B[j];
+                const double p = old ? r[j] : 1.0, ps = old ? S[j] : 1.0;
+                yi[j] = AX(smout)(yi[j], a, b, hasfma) * p * ps;
             }
         }
     }
