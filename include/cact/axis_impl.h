@@ -856,6 +856,7 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op, in
  * measured 1.19 ns/element against 1.38 for the three passes (TSC cycles
  * per element: row scans 0.16, exponentials 2.6, output 0.66), and 0.91
  * along the last axis. */
+
 /* Rebase a column at row ib (the first row with an entry more than
  * CACT__AX_OVER above r, or +inf; its rows before ib hold e^(v - r)) to
  * rn = the max of its rows ib.., so that it rebases once.  cols_ref takes
