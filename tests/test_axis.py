@@ -72,22 +72,31 @@ def test_accuracy_rows(op, dt, n):
         ref = exact_rows(x, op)
         f = getattr(cact, op)
         e_row = max_err(f(x), ref)
-        e_col = max_err(f(np.ascontiguousarray(x.T), axis=0).T, ref)
+        e_col = max_err(*as_columns(f, x, ref))
         assert e_row <= bound and e_col <= bound, (op, dt, n, spread, e_row, e_col)
+
+
+def as_columns(f, x, ref):
+    """f along axis 0 of the rows of x as the columns of a block of 64
+    (x's rows repeated: from 64 rows and columns on float64 softmax takes
+    its reference-max kernel), and the reference to match"""
+    k = -(-64 // len(x))
+    y = f(np.ascontiguousarray(np.tile(x.T, (1, k))), axis=0).T
+    return y, tuple(np.tile(h, (k, 1)) for h in ref)
 
 
 @pytest.mark.parametrize("op", SOFT)
 @pytest.mark.parametrize("dt", ["float32", "float64"])
 def test_accuracy_long_rows(op, dt):
     """Rows of 65536 entries (several chunks of the scratch buffer), as
-    rows and as columns of a [65536, 3] array."""
+    rows and as columns of a [65536, 66] array."""
     bound = ULP[op][dt == "float64"]
     for spread in ([1.0, 20.0, 90.0] if dt == "float32" else [1.0, 30.0, 700.0]):
         x = rows(dt, 65536, spread, nrows=3, pool=3000)
         ref = exact_rows(x, op)
         f = getattr(cact, op)
         e_row = max_err(f(x), ref)
-        e_col = max_err(f(np.ascontiguousarray(x.T), axis=0).T, ref)
+        e_col = max_err(*as_columns(f, x, ref))
         assert e_row <= bound and e_col <= bound, (op, dt, spread, e_row, e_col)
 
 
@@ -286,14 +295,15 @@ def test_long_inner_tiles(dtype):
 
 
 def _rebase_block(dtype):
-    """A [200, 10] block whose columns (axis 0) break the float64
-    kernel's reference max, the max of the first 16 rows (axis_impl.h,
-    cols_ref): a later entry far above it rescales the rows already done
-    by e^(r - R), in double-double (600 < R - r < 1400) or to 0 (beyond);
-    +inf arriving late; a sample of -inf (the exact max instead); NaN
-    after the rebase; and a column of -inf."""
+    """A [200, 70] block (axis 0 of 64 rows and columns or more takes the
+    float64 kernel's reference max, the max of the first 16 rows:
+    axis_impl.h, cols_ref) whose first 10 columns break that reference: a
+    later entry far above it rescales the rows already done by e^(r - R),
+    in double-double (600 < R - r < 1400) or to 0 (beyond); +inf arriving
+    late; a sample of -inf (the exact max instead); NaN after the rebase;
+    and a column of -inf."""
     rng = np.random.default_rng(21)
-    x = rng.uniform(-1, 1, (200, 10))
+    x = rng.uniform(-1, 1, (200, 70))
     x[100, 0], x[40:100:7, 0] = 650.0, 590.0       # old rows end near e^-60
     x[50, 1], x[60:70, 1] = 1000.5, 550.25          # rebase here, at row 50; old e^-450
     x[16, 2] = 740.0                                # right after the sample: subnormal results
@@ -303,7 +313,7 @@ def _rebase_block(dtype):
     x[:16, 6], x[16:40, 6] = -INF, -INF             # the sample's max is -inf
     x[120, 7] = NAN
     x[:, 8] = -INF
-    x[:, 9] *= 300.0                                # plain, in the rebased tile
+    x[:, 9:] *= 300.0                               # plain, in the rebased tile
     return x.astype(dtype)
 
 
@@ -312,7 +322,7 @@ def test_reference_max_rebase(dtype):
     softmin: within the bound against mpmath, special columns exactly, in
     place equal to out of place."""
     x = _rebase_block(dtype)
-    finite = [0, 1, 2, 3, 5, 6, 9]
+    finite = [0, 1, 2, 3, 5, 6] + list(range(9, 70))
     for op in ("softmax", "softmin"):
         v = -x if op == "softmin" else x
         y = getattr(cact, op)(v, axis=0)
@@ -329,12 +339,11 @@ def test_reference_max_rebase(dtype):
         getattr(cact, op)(z, axis=0, out=z)
         np.testing.assert_array_equal(z, y)
         # each column from its own entries only: the same bits beside other
-        # columns, in a second tile of a wider block, or in pairs
-        for k in range(0, 10, 2):
-            np.testing.assert_array_equal(getattr(cact, op)(np.ascontiguousarray(v[:, k:k + 2]), axis=0),
-                                          y[:, k:k + 2])
-        wide = np.concatenate([v] * 110, axis=1)
-        np.testing.assert_array_equal(getattr(cact, op)(wide, axis=0)[:, -10:], y)
+        # columns (shuffled), and in a second tile of a wider block
+        perm = np.random.default_rng(5).permutation(70)
+        np.testing.assert_array_equal(getattr(cact, op)(np.ascontiguousarray(v[:, perm]), axis=0), y[:, perm])
+        wide = np.concatenate([v] * 16, axis=1)
+        np.testing.assert_array_equal(getattr(cact, op)(wide, axis=0)[:, -70:], y)
         assert max_err(getattr(cact, op)(wide, axis=0)[:, finite].T, ref) <= bound
 
 
@@ -369,9 +378,10 @@ def test_reference_max_rebase_levels(dtype, isa):
         isa(lvl)
         got[lvl] = cact.softmax(x, axis=0)
     np.testing.assert_array_equal(got["v3"], got["v4"])
-    ref = exact_rows(np.ascontiguousarray(x[:, [0, 1, 2, 3, 5, 9]].T), "softmax")
+    cols = [0, 1, 2, 3, 5, 9, 40]
+    ref = exact_rows(np.ascontiguousarray(x[:, cols].T), "softmax")
     for lvl, y in got.items():
-        assert max_err(y[:, [0, 1, 2, 3, 5, 9]].T, ref) <= ULP["softmax"][dtype == np.float64], lvl
+        assert max_err(y[:, cols].T, ref) <= ULP["softmax"][dtype == np.float64], lvl
 
 
 @pytest.mark.parametrize("op", SOFT + ["maxout", "prelu"])

@@ -55,7 +55,8 @@
  * softmax, d for log_softmax; along the last axis it also prefetches the
  * next row, a piece per step of CACT__AX_PFC entries); the output pass
  * rewrites y in place (times 1/s, or minus log(s)).  float64 softmax and
- * softmin of other axes skip the max pass: each column's e^(x - r) is
+ * softmin of other axes (blocks of CACT__AX_REFMIN rows and columns or
+ * more) skip the max pass: each column's e^(x - r) is
  * taken against the max r of the tile's first CACT__AX_REFK rows, with a
  * rescaling (at most once per column) where a later entry lies more than
  * CACT__AX_OVER above r (axis_impl.h, cols_ref); the same error bound,
@@ -87,6 +88,7 @@
 #define CACT__AX_SHORT 32    /* rows shorter than this are done 32+ at once */
 #define CACT__AX_REFK 16     /* rows whose max is a float64 softmax tile's reference */
 #define CACT__AX_OVER 600.0  /* ... and how far above it an entry rebases its column */
+#define CACT__AX_REFMIN 64   /* ... in blocks of at least this many rows and columns */
 #define CACT__AX_QMAX 256    /* ... at most this many rows at once */
 
 /* A lane loop (for k < CACT__AX_L: acc[k] op= x[i + k]) must stay a loop:

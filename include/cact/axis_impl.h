@@ -851,11 +851,15 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op, in
  *     sign of d);
  *   - an entry more than CACT__AX_OVER above its column's r (or +inf)
  *     rebases that column, at most once (rebase).
- * Each column's bits depend on its own entries only.  In a C loop (Xeon,
- * AVX-512, (1024, 1024) float64 softmax axis 0, hugepage buffers) this
- * measured 1.19 ns/element against 1.38 for the three passes (TSC cycles
- * per element: row scans 0.16, exponentials 2.6, output 0.66), and 0.91
- * along the last axis. */
+ * Each column's bits depend on its own entries only (and on the shape,
+ * which picks cols or this).  In a C loop (Xeon, AVX-512, (1024, 1024)
+ * float64 softmax axis 0, hugepage buffers) this measured 1.19 ns/element
+ * against 1.38 for the three passes (TSC cycles per element: row scans
+ * 0.16, exponentials 2.6, output 0.66), and 0.91 along the last axis;
+ * 0.78-0.90 of the three passes' time from 128 columns and 256 rows up,
+ * about even at 64, 1.1-1.3 times at 16 to 32 columns (a scan per row
+ * of a few vectors) or 20 to 32 rows (the sample is most of a max pass):
+ * blocks narrower or shorter than CACT__AX_REFMIN keep the three passes. */
 
 /* Rebase a column at row ib (the first row with an entry more than
  * CACT__AX_OVER above r, or +inf; its rows before ib hold e^(v - r)) to
@@ -1083,8 +1087,10 @@ CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, si
 #if CACT__BITS == 32
             AX(cols_f)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);
 #else
-            if (op == CACT__AX_LOG_SOFTMAX) AX(cols)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);
-            else AX(cols_ref)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);
+            if (op == CACT__AX_LOG_SOFTMAX || inner < CACT__AX_REFMIN || len < CACT__AX_REFMIN)
+                AX(cols)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);
+            else
+                AX(cols_ref)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);
 #endif
     }
 }
