@@ -875,12 +875,11 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op, in
  * one rounding (smout) and a subnormal one from at most two.  F = 0 where
  * every such result rounds to 0 (below).  The arithmetic (exp_dd's baseline
  * instantiation, exact powers of two) gives the same bits at every level.
- * Not inlined: inlined, gcc if-converted the loop over a row's columns
- * that calls it and vectorized it, taking exp_dd for every column of
- * every row with a rebase (a diagonal of large entries in a (1024, 1024)
- * block: 8.8 ns per element instead of 2.6).
  * 2^q and s = 2^t go back as (q + 1024) 2048 + t + 1024 in *qt.  Returns
- * whether rn = +inf. */
+ * whether rn = +inf.  Not inlined: inlined, gcc if-converted the loop
+ * over a row's columns that calls it and vectorized it, taking exp_dd for
+ * every column of every row with a rebase (a diagonal of large entries in
+ * a (1024, 1024) block: 8.8 ns per element instead of 2.6). */
 static CACT_UNUSED CACT__NOINLINE CACT__OPTIMIZE int AX(rebase)(double rn, T *r, double *S, double *C, double *fh,
                                                                double *fl, double *qt)
 {
