@@ -2,7 +2,8 @@
  * ISA level, so that a change meant to keep results (a refactor, a new
  * compiler) can be checked against the build before it:
  *
- *   digest f32      every float32 bit pattern through each elementwise kernel
+ *   digest f32 [S]  every float32 bit pattern through each elementwise kernel
+ *                   (every S-th block of 2^16 patterns: a quicker partial check)
  *   digest f64      a fixed set of 2^23 float64 inputs (random bit patterns
  *                   over the whole range, the working range [-40, 40], specials)
  *   digest axis     softmax, log_softmax, softmin, maxout and prelu over a
@@ -85,7 +86,7 @@ static uint64_t weight(uint64_t i) { return (i * 0x9E3779B97F4A7C15ULL) | 1; }
 
 #define CHUNK (1u << 16)
 
-static void digest_f32(void)
+static void digest_f32(uint64_t stride)
 {
     static uint32_t xb[CHUNK];
     static float x[CHUNK], y[CHUNK];
@@ -93,7 +94,7 @@ static void digest_f32(void)
         for (int li = 0; li < 3; li++) {
             if (!use_level(li)) continue;
             uint64_t h = 0;
-            for (uint64_t base = 0; base < (1ULL << 32); base += CHUNK) {
+            for (uint64_t base = 0; base < (1ULL << 32); base += (uint64_t)CHUNK * stride) {
                 for (uint32_t i = 0; i < CHUNK; i++) xb[i] = (uint32_t)(base + i);
                 memcpy(x, xb, sizeof x);
                 ENTRIES[e].f32(x, y, CHUNK, ENTRIES[e].a, ENTRIES[e].b);
@@ -257,11 +258,11 @@ static void digest_axis(void)
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
-    if (!strcmp(mode, "f32")) digest_f32();
+    if (!strcmp(mode, "f32")) digest_f32(argc > 2 ? strtoull(argv[2], 0, 10) : 1);
     else if (!strcmp(mode, "f64")) digest_f64();
     else if (!strcmp(mode, "axis")) digest_axis();
     else {
-        fprintf(stderr, "usage: digest f32|f64|axis\n");
+        fprintf(stderr, "usage: digest f32 [stride] | f64 | axis\n");
         return 2;
     }
     return 0;
