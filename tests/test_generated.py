@@ -115,13 +115,13 @@ def test_generator_fills_doc_markers_and_reports_stale_files(tmp_path):
     shutil.copy(GEN, tmp_path / "tools" / "generate.py")
     shutil.copy(os.path.join(ROOT, "cact", "_catalogue.py"), tmp_path / "cact" / "_catalogue.py")
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "cact"\nversion = "2.3.4"\n')
-    doc = ("# x\n\n<!-- BEGIN GENERATED: catalogue -->\nold\n<!-- END GENERATED: catalogue -->\n\ntext\n\n"
+    doc = ("# x\n\n<!-- BEGIN GENERATED: catalogue -->\nSTALE-TABLE\n<!-- END GENERATED: catalogue -->\n\ntext\n\n"
            "<!-- BEGIN GENERATED: accuracy -->\n<!-- END GENERATED: accuracy -->\n")
     (tmp_path / "docs" / "a.md").write_text(doc)
     gen = [sys.executable, str(tmp_path / "tools" / "generate.py")]
     assert subprocess.run(gen, capture_output=True).returncode == 0
     out = (tmp_path / "docs" / "a.md").read_text()
-    assert "old" not in out and "text" in out
+    assert "STALE-TABLE" not in out and "text" in out
     assert "| function | definition | parameters (defaults) | C kernels |" in out
     assert "| gelu | " in out and "| softmax | " in out and "`cact_gelu_tanh_f32/_f64`" in out
     assert "| function | float32 max ulp | float64 max ulp |" in out
