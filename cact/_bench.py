@@ -38,7 +38,6 @@ median beside it, and prints the tables.
 import argparse
 import datetime
 import json
-import math
 import os
 import platform
 import re
