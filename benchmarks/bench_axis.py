@@ -55,11 +55,12 @@ if __name__ == "__main__":
         sys.path.insert(0, root)          # a source checkout with an in-place build
 
 import cact  # noqa: E402
+from cact._catalogue import ALONG_AXIS, AXIS_BY_NAME  # noqa: E402
 
 SHAPES = [((1, 10), -1), ((1, 1000), -1), ((4096, 10), -1), ((64, 50257), -1),
           ((1024, 1024), -1), ((1024, 1024), 0)]
-FUNCS = ("softmax", "log_softmax", "softmin")
-OTHER = ("maxout", "prelu")
+FUNCS = tuple(a.name for a in ALONG_AXIS if a.kind == "rows")
+OTHER = tuple(a.name for a in ALONG_AXIS if a.kind != "rows")
 # (shape, axis, pieces) for maxout, (shape, channel axis) for prelu
 MAXOUT_SHAPES = [((4096, 10), -1, 2), ((1024, 1024), -1, 2), ((1024, 1024), -1, 4), ((1024, 1024), 0, 2)]
 PRELU_SHAPES = [((1, 1000), 1), ((4096, 1024), 1), ((64, 64, 56, 56), 1)]
@@ -85,31 +86,37 @@ def np_log_softmax(x, axis):
     return d - np.log(np.exp(d).sum(axis=axis, keepdims=True))
 
 
+def _peers(func, ns):
+    """{column: zero-argument callable} for the catalogue's peers of func
+    (numpy, scipy, torch), its expressions evaluated in namespace ns; a peer
+    whose module is missing, or whose condition (peer_if) fails, is left out."""
+    a = AXIS_BY_NAME[func]
+    impls = {}
+    for col in PEERS:
+        expr = getattr(a, col)
+        if expr is None or (col == "scipy" and ns.get("special") is None) or \
+                (col == "torch" and ns.get("torch") is None):
+            continue
+        if col in a.peer_if and not eval(a.peer_if[col], {}, ns):
+            continue
+        code = compile(expr, f"<{func} {col}>", "eval")
+        impls[col] = (lambda code=code: eval(code, ns))
+    return impls
+
+
 def implementations(func, x, axis):
     """{column: zero-argument callable returning the result}"""
-    impls = {}
     y = np.empty_like(x)
     f = getattr(cact, func)
-    impls["cact"] = lambda: f(x, axis, out=y)
-    npf = {"softmax": np_softmax, "log_softmax": np_log_softmax,
-           "softmin": lambda v, a: np_softmax(-v, a)}[func]
-    impls["numpy"] = lambda: npf(x, axis)
+    impls = {"cact": lambda: f(x, axis, out=y)}
     special = _optional("scipy.special") and sys.modules.get("scipy.special")
-    if special is not None:
-        sf = {"softmax": special.softmax, "log_softmax": special.log_softmax,
-              "softmin": lambda v, axis: special.softmax(-v, axis=axis)}[func]
-        impls["scipy"] = lambda: sf(x, axis=axis)
     torch = _optional("torch")
+    ns = {"np": np, "np_softmax": np_softmax, "np_log_softmax": np_log_softmax, "x": x, "axis": axis,
+          "special": special, "torch": torch}
     if torch is not None:
         t = torch.from_numpy(x)
-        o = torch.empty_like(t)
-        dim = axis % x.ndim
-        if func == "softmax":
-            impls["torch"] = lambda: torch.softmax(t, dim, out=o)
-        elif func == "log_softmax":
-            impls["torch"] = lambda: torch.log_softmax(t, dim, out=o)
-        else:
-            impls["torch"] = lambda: torch.nn.functional.softmin(t, dim)
+        ns.update(t=t, o=torch.empty_like(t), dim=axis % x.ndim)
+    impls.update(_peers(func, ns))
     return impls
 
 
@@ -122,26 +129,25 @@ def other_implementations(func, x, case):
     """maxout / prelu: {column: zero-argument callable}"""
     impls = {}
     torch = _optional("torch")
+    ns = {"np": np, "np_maxout": np_maxout, "x": x, "torch": torch}
     if func == "maxout":
         _, axis, p = case
         a = axis % x.ndim
         y = np.empty(x.shape[:a] + (x.shape[a] // p,) + x.shape[a + 1:], x.dtype)
         impls["cact"] = lambda: cact.maxout(x, p, axis, out=y)
-        impls["numpy"] = lambda: np_maxout(x, p, axis)
+        ns.update(pieces=p, axis=axis, a=a)
         if torch is not None:
-            tv = torch.from_numpy(x).unflatten(a, (x.shape[a] // p, p))
-            o = torch.from_numpy(np.empty_like(y))
-            impls["torch"] = lambda: torch.amax(tv, a + 1, out=o)
+            ns.update(tv=torch.from_numpy(x).unflatten(a, (x.shape[a] // p, p)),
+                      o=torch.from_numpy(np.empty_like(y)))
     else:
         _, axis = case
         w = np.linspace(-0.5, 0.5, x.shape[axis]).astype(x.dtype)
-        wb = w.reshape((-1,) + (1,) * (x.ndim - axis - 1))
         y = np.empty_like(x)
         impls["cact"] = lambda: cact.prelu(x, w, axis, out=y)
-        impls["numpy"] = lambda: np.where(x >= 0, x, wb * x)
-        if torch is not None and axis == 1:
-            t, tw = torch.from_numpy(x), torch.from_numpy(w)
-            impls["torch"] = lambda: torch.nn.functional.prelu(t, tw)
+        ns.update(w=w, wb=w.reshape((-1,) + (1,) * (x.ndim - axis - 1)), axis=axis)
+        if torch is not None:
+            ns.update(t=torch.from_numpy(x), tw=torch.from_numpy(w))
+    impls.update(_peers(func, ns))
     return impls
 
 

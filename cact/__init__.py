@@ -6,15 +6,14 @@ computes in place.  See README.md for the contract and measured accuracy.
 """
 import os as _os
 
-from ._catalogue import ELEMENTWISE as _ELEMENTWISE
+from . import _catalogue  # noqa: F401  (the table: cact._catalogue)
 from ._elementwise import *  # noqa: F401,F403  (the compiled wrappers)
 from ._elementwise import __all__ as _elementwise_all
 from . import _elementwise as _ext
 from ._parallel import get_num_threads, set_num_threads
 from ._axis import *  # noqa: F401,F403  (softmax, log_softmax, softmin, maxout, prelu)
 from ._axis import __all__ as _axis_all
-
-__version__ = "0.1.0"
+from ._version import __version__  # generated from pyproject.toml by tools/generate.py
 
 __all__ = list(_elementwise_all) + list(_axis_all) + ["get_include", "show_config", "isa_level",
                                                       "get_num_threads", "set_num_threads"]

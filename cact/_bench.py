@@ -9,8 +9,8 @@ thread, it times
   cact           cact.f(x, out=y)           (into a preallocated buffer)
   cact inplace   cact.f(x, out=x)
   numpy          the catalogue's natural numpy formulation (allocates)
-  scipy          scipy.special where it has the function (expit, log_expit,
-                 softplus, x * ndtr(x) for gelu, x * expit(x) for silu/swish)
+  scipy          scipy.special where it has the function (the catalogue's
+                 scipy formulation: expit, log_expit, softplus, x * ndtr(x)...)
   torch          the fastest out-of-place form (out= where the op has one),
                  torch.set_num_threads(1)
   torch inplace  the in-place variant where one exists (sigmoid_, relu_,
@@ -38,9 +38,9 @@ median beside it, and prints the tables.
 import argparse
 import datetime
 import json
-import math
 import os
 import platform
+import re
 import subprocess
 import sys
 import timeit
@@ -122,66 +122,43 @@ def numpy_impls(kernel, x0):
     return [Impl("numpy", f.numpy[kernel], ns)]
 
 
+def _float_kw(kw):
+    """The float parameters of a call (not gelu's approximate=)."""
+    return {k: v for k, v in kw.items() if not isinstance(v, str)}
+
+
+def _peer_applies(kernel, peer, kw):
+    """False where the catalogue's formulation of `peer` hard-codes the
+    default parameters (peers_at_defaults) and the call has others."""
+    f = KERNEL_FUNC[kernel]
+    if peer not in f.peers_at_defaults:
+        return True
+    return _float_kw(kw) == _float_kw(call_args(kernel)[1])
+
+
 def scipy_impls(kernel, x0):
     try:
         import scipy.special as sp
     except ImportError:
         return []
     _, kw = call_args(kernel)
-    y = np.empty_like(x0)
-    ns = {"sp": sp, "np": np, "x": x0, "y": y, **{k: v for k, v in kw.items() if not isinstance(v, str)}}
-    stmts = {"sigmoid": "sp.expit(x, out=y)",
-             "log_sigmoid": "sp.log_expit(x, out=y)",
-             "silu": "np.multiply(x, sp.expit(x), out=y)",
-             "swish": "np.multiply(x, sp.expit(beta * x), out=y)",
-             "gelu": "np.multiply(x, sp.ndtr(x), out=y)"}
-    if hasattr(sp, "softplus") and kw.get("threshold", math.inf) >= 20 and kw.get("beta") == 1.0:
-        # scipy's softplus is the smooth function; cact's default switches to
-        # x above 20, a difference below float32's half ulp
-        stmts["softplus"] = "sp.softplus(x, out=y)"
-    if kernel not in stmts:
+    stmt = KERNEL_FUNC[kernel].scipy.get(kernel)
+    # a function this scipy lacks (softplus is recent) leaves the peer out
+    if not stmt or not _peer_applies(kernel, "scipy", kw) or \
+            not all(hasattr(sp, a) for a in re.findall(r"\bsp\.(\w+)", stmt)):
         return []
-    return [Impl("scipy", stmts[kernel], ns, result="y")]
+    y = np.empty_like(x0)
+    ns = {"sp": sp, "np": np, "x": x0, "y": y, **_float_kw(kw)}
+    return [Impl("scipy", stmt, ns, result="y")]
 
 
-# torch: (out-of-place statement, in-place statement or None).  Out of place
-# uses out= where the op has one (torch._C._nn holds the functional ops'
-# out= overloads), else the allocating functional form.
+# torch: (out-of-place statement, in-place statement or None) from the
+# catalogue.  Out of place uses out= where the op has one (torch._C._nn
+# holds the functional ops' out= overloads), else the allocating form.
 def _torch_stmts(kernel, kw):
-    p = kw
-    T = {
-        "identity": ("yt.copy_(xt)", None),
-        "binary_step": ("torch.heaviside(xt, one, out=yt)", "xt.heaviside_(one)"),
-        "relu": ("torch.relu(xt)", "torch.relu_(xt)"),
-        "relu6": ("nn.hardtanh(xt, 0.0, 6.0, out=yt)", "F.relu6(xt, inplace=True)"),
-        "leaky_relu": (f"nn.leaky_relu(xt, {p.get('negative_slope')!r}, out=yt)",
-                       f"F.leaky_relu(xt, {p.get('negative_slope')!r}, inplace=True)"),
-        "hardtanh": (f"nn.hardtanh(xt, {p.get('min_val')!r}, {p.get('max_val')!r}, out=yt)",
-                     f"F.hardtanh(xt, {p.get('min_val')!r}, {p.get('max_val')!r}, inplace=True)"),
-        "hard_swish": ("nn.hardswish(xt, out=yt)", "F.hardswish(xt, inplace=True)"),
-        "softshrink": (f"nn.softshrink(xt, {p.get('lambd')!r}, out=yt)", None),
-        "hardshrink": (f"torch.hardshrink(xt, {p.get('lambd')!r}, out=yt)", None),
-        "threshold": (f"torch.threshold(xt, {p.get('threshold')!r}, {p.get('value')!r}, out=yt)",
-                      f"F.threshold(xt, {p.get('threshold')!r}, {p.get('value')!r}, inplace=True)"),
-        "softsign": ("F.softsign(xt)", None),
-        "sigmoid": ("torch.sigmoid(xt, out=yt)", "torch.sigmoid_(xt)"),
-        "log_sigmoid": ("nn.log_sigmoid(xt, out=yt)", None),
-        "silu": ("nn.silu(xt, out=yt)", "F.silu(xt, inplace=True)"),
-        "softplus": (f"nn.softplus(xt, {p.get('beta')!r}, {p.get('threshold')!r}, out=yt)", None),
-        "mish": ("nn.mish(xt, out=yt)", "F.mish(xt, inplace=True)"),
-        "tanh": ("torch.tanh(xt, out=yt)", "torch.tanh_(xt)"),
-        "tanhshrink": ("F.tanhshrink(xt)", None),
-        "elu": (f"nn.elu(xt, {p.get('alpha')!r}, 1, 1, out=yt)", f"F.elu(xt, {p.get('alpha')!r}, inplace=True)"),
-        "celu": (f"F.celu(xt, {p.get('alpha')!r})", f"F.celu(xt, {p.get('alpha')!r}, inplace=True)"),
-        "selu": ("F.selu(xt)", "F.selu(xt, inplace=True)"),
-        "gelu": ("nn.gelu(xt, out=yt)", "nn.gelu_(xt)"),
-        "gelu_tanh": ("nn.gelu(xt, approximate='tanh', out=yt)", "nn.gelu_(xt, approximate='tanh')"),
-    }
-    if kernel == "hard_sigmoid" and abs(p["alpha"] - 1 / 6) < 1e-12 and p["beta"] == 0.5:
-        return ("nn.hardsigmoid(xt, out=yt)", "F.hardsigmoid(xt, inplace=True)")
-    if kernel == "swish" and p.get("beta") == 1.0:
-        return T["silu"]
-    return T.get(kernel, (None, None))
+    if not _peer_applies(kernel, "torch", kw):
+        return (None, None)
+    return KERNEL_FUNC[kernel].torch.get(kernel, (None, None))
 
 
 def torch_impls(kernel, x0):
@@ -195,7 +172,7 @@ def torch_impls(kernel, x0):
     out = []
     y = np.empty_like(x0)
     ns = {"torch": torch, "F": F, "nn": torch._C._nn, "xt": torch.from_numpy(x0), "yt": torch.from_numpy(y),
-          "one": torch.ones((), dtype=torch.from_numpy(x0).dtype)}
+          "one": torch.ones((), dtype=torch.from_numpy(x0).dtype), **_float_kw(kw)}
     if oop:
         out.append(Impl("torch", oop, ns, result="yt" if "out=yt" in oop or "yt." in oop else None))
     if inp:
@@ -204,35 +181,17 @@ def torch_impls(kernel, x0):
     return out
 
 
-# ONNX Runtime: (op, attributes, extra float inputs as constants, domain, opset)
+# ONNX Runtime: (op, attributes, extra float inputs as constants, domain,
+# opset) from the catalogue's Onnx entry, its attributes and inputs
+# evaluated with the call's float parameters
 def _ort_node(kernel, kw):
-    a = kw
-    nodes = {
-        "identity": ("Identity", {}, [], "", 14),
-        "relu": ("Relu", {}, [], "", 14),
-        "relu6": ("Clip", {}, [0.0, 6.0], "", 13),
-        "hardtanh": ("Clip", {}, [a.get("min_val"), a.get("max_val")], "", 13),
-        "leaky_relu": ("LeakyRelu", {"alpha": a.get("negative_slope")}, [], "", 16),
-        "hard_sigmoid": ("HardSigmoid", {"alpha": a.get("alpha"), "beta": a.get("beta")}, [], "", 6),
-        "hard_swish": ("HardSwish", {}, [], "", 14),
-        "softshrink": ("Shrink", {"bias": a.get("lambd"), "lambd": a.get("lambd")}, [], "", 9),
-        "hardshrink": ("Shrink", {"bias": 0.0, "lambd": a.get("lambd")}, [], "", 9),
-        "softsign": ("Softsign", {}, [], "", 1),
-        "sigmoid": ("Sigmoid", {}, [], "", 13),
-        "silu": ("QuickGelu", {"alpha": 1.0}, [], "com.microsoft", 1),     # x * sigmoid(alpha x)
-        "swish": ("QuickGelu", {"alpha": a.get("beta")}, [], "com.microsoft", 1),
-        "softplus": ("Softplus", {}, [], "", 1),
-        "mish": ("Mish", {}, [], "", 18),
-        "tanh": ("Tanh", {}, [], "", 13),
-        "elu": ("Elu", {"alpha": a.get("alpha")}, [], "", 6),
-        "celu": ("Celu", {"alpha": a.get("alpha")}, [], "", 12),
-        "selu": ("Selu", {}, [], "", 6),
-        "gelu": ("Gelu", {"approximate": "none"}, [], "", 20),
-        "gelu_tanh": ("Gelu", {"approximate": "tanh"}, [], "", 20),
-    }
-    if kernel == "softplus" and not (kw.get("beta") == 1.0 and kw.get("threshold", 0) >= 20):
+    o = KERNEL_FUNC[kernel].ort.get(kernel)
+    if o is None or not _peer_applies(kernel, "ort", kw):
         return None
-    return nodes.get(kernel)
+    p = _float_kw(kw)
+    attrs = eval(f"dict({o.attrs})", {}, p)
+    consts = [float(v) for v in eval(f"[{o.inputs}]", {}, p)]
+    return (o.op, attrs, consts, o.domain, o.opset)
 
 
 _ORT_SESSIONS = {}

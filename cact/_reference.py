@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ._catalogue import BY_NAME, KERNEL_FUNC
+from ._catalogue import KERNEL_FUNC
 
 PREC = 160  # bits of the reference
 
@@ -22,7 +22,7 @@ def _mp():
     return mpmath
 
 
-# --- the exact functions, by kernel name ------------------------------------
+# --- the exact functions: the catalogue's mpmath expressions, with these helpers
 
 def _clip(mp, v, lo, hi):
     return lo if v < lo else hi if v > hi else v
@@ -52,35 +52,16 @@ SELU_SCALE = "1.0507009873554804934193349852946"
 
 
 def _refs(mp):
-    return {
-        "identity": lambda x: x,
-        "binary_step": lambda x: mp.mpf(1) if x >= 0 else mp.mpf(0),
-        "relu": lambda x: x if x > 0 else mp.mpf(0),
-        "relu6": lambda x: _clip(mp, x, 0, 6),
-        "leaky_relu": lambda x, negative_slope: x if x >= 0 else mp.mpf(negative_slope) * x,
-        "hardtanh": lambda x, min_val, max_val: _clip(mp, x, mp.mpf(min_val), mp.mpf(max_val)),
-        "hard_sigmoid": lambda x, alpha, beta: _clip(mp, mp.mpf(alpha) * x + mp.mpf(beta), 0, 1),
-        "hard_swish": lambda x: x * _clip(mp, (x + 3) / 6, 0, 1),
-        "softshrink": lambda x, lambd: x - lambd if x > lambd else x + lambd if x < -lambd else mp.mpf(0),
-        "hardshrink": lambda x, lambd: x if abs(x) > lambd else mp.mpf(0),
-        "threshold": lambda x, threshold, value: x if x > threshold else mp.mpf(value),
-        "softsign": lambda x: x / (1 + abs(x)),
-        "sigmoid": lambda x: _sigmoid(mp, x),
-        "log_sigmoid": lambda x: -_softplus(mp, -x),
-        "swish": lambda x, beta: x * _sigmoid(mp, mp.mpf(beta) * x),
-        "silu": lambda x: x * _sigmoid(mp, x),
-        "softplus": lambda x, beta, threshold: (
-            x if mp.mpf(beta) * x > threshold else _softplus(mp, mp.mpf(beta) * x) / mp.mpf(beta)),
-        "mish": lambda x: x * mp.tanh(_softplus(mp, x)),
-        "tanh": lambda x: mp.tanh(x),
-        "tanhshrink": lambda x: x - mp.tanh(x),
-        "elu": lambda x, alpha: x if x > 0 else mp.mpf(alpha) * mp.expm1(x),
-        "celu": lambda x, alpha: x if x > 0 else mp.mpf(alpha) * mp.expm1(x / mp.mpf(alpha)),
-        "selu": lambda x: mp.mpf(SELU_SCALE) * (x if x > 0 else mp.mpf(SELU_ALPHA) * mp.expm1(x)),
-        "gelu": lambda x: x * _erfc(mp, -x / mp.sqrt(2)) / 2,
-        # x (1 + tanh u) / 2 == x sigmoid(2u): the same function, no cancellation
-        "gelu_tanh": lambda x: x * _sigmoid(mp, 2 * mp.sqrt(2 / mp.pi) * (x + mp.mpf("0.044715") * x ** 3)),
-    }
+    """{kernel: exact function} from the catalogue's mpmath expressions,
+    evaluated with mp, the helpers above and the kernel's float parameters."""
+    ns = {"mp": mp, "clip": lambda v, lo, hi: _clip(mp, v, lo, hi),
+          "sigmoid": lambda v: _sigmoid(mp, v), "softplus": lambda v: _softplus(mp, v),
+          "erfc": lambda z: _erfc(mp, z), "SELU_ALPHA": SELU_ALPHA, "SELU_SCALE": SELU_SCALE}
+    out = {}
+    for k, f in KERNEL_FUNC.items():
+        args = ", ".join(["x"] + [p.name for p in f.float_params])
+        out[k] = eval(f"lambda {args}: {f.mpmath[k]}", ns)
+    return out
 
 
 _REFS = None

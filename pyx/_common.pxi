@@ -1,6 +1,6 @@
 # pyx/_common.pxi -- argument checks shared by every wrapper module.
 #
-# The one place where the DESIGN.md contract is enforced: input conversion,
+# The one place where the Python contract is enforced: input conversion,
 # dtype, layout and `out` checks.  Everything here runs before a kernel
 # writes anything, so a refused call leaves `out` untouched.  Hot path
 # (an aligned, native, C-contiguous float32/float64 ndarray) costs a few

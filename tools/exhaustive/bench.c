@@ -87,31 +87,11 @@ static int ls_level;
 
 /* ---- kernels, with the defaults of the catalogue ---------------------- */
 
-#define KERNELS(X)                                                             \
-    X(identity, CACT__P0, CACT__A0, CACT__A0)                                  \
-    X(relu, CACT__P0, CACT__A0, CACT__A0)                                      \
-    X(leaky_relu, CACT__P1(a), CACT__A1(a), CACT__A1(0.01))                    \
-    X(hardtanh, CACT__P2(a, b), CACT__A2(a, b), CACT__A2(-1.0, 1.0))           \
-    X(hard_sigmoid, CACT__P2(a, b), CACT__A2(a, b), CACT__A2(1.0 / 6.0, 0.5))  \
-    X(hard_swish, CACT__P0, CACT__A0, CACT__A0)                                \
-    X(softsign, CACT__P0, CACT__A0, CACT__A0)                                  \
-    X(sigmoid, CACT__P0, CACT__A0, CACT__A0)                                   \
-    X(log_sigmoid, CACT__P0, CACT__A0, CACT__A0)                               \
-    X(swish, CACT__P1(a), CACT__A1(a), CACT__A1(1.0))                          \
-    X(silu, CACT__P0, CACT__A0, CACT__A0)                                      \
-    X(softplus, CACT__P2(a, b), CACT__A2(a, b), CACT__A2(1.0, 20.0))           \
-    X(mish, CACT__P0, CACT__A0, CACT__A0)                                      \
-    X(tanh, CACT__P0, CACT__A0, CACT__A0)                                      \
-    X(tanhshrink, CACT__P0, CACT__A0, CACT__A0)                                \
-    X(elu, CACT__P1(a), CACT__A1(a), CACT__A1(1.0))                            \
-    X(celu, CACT__P1(a), CACT__A1(a), CACT__A1(1.0))                           \
-    X(selu, CACT__P0, CACT__A0, CACT__A0)                                      \
-    X(gelu, CACT__P0, CACT__A0, CACT__A0)                                      \
-    X(gelu_tanh, CACT__P0, CACT__A0, CACT__A0)
-
-#define X_LS(name, PDECL, PARGS, DEF) LS_BOTH(name, PDECL, PARGS)
-KERNELS(X_LS)
-
+/* every elementwise kernel: the rows CACT_KERNEL(name, PDECL, PARGS, DEF) of
+ * kernels.inc (generated from cact/_catalogue.py), DEF the default arguments;
+ * included once per use below */
+#define CACT_KERNEL(name, PDECL, PARGS, DEF) LS_BOTH(name, PDECL, PARGS)
+#include "kernels.inc"
 typedef void (*f32_t)(const float *, float *, size_t);
 typedef void (*f64_t)(const double *, double *, size_t);
 
@@ -130,7 +110,8 @@ typedef void (*f64_t)(const double *, double *, size_t);
     LV_WRAP(name, f32, float, DEF) LV_WRAP(name, f64, double, DEF)                \
     static void b_##name##_f32_base(const float *x, float *y, size_t n) { cact__##name##_f32_base(x, y, n CACT__ID DEF); } \
     static void b_##name##_f64_base(const double *x, double *y, size_t n) { cact__##name##_f64_base(x, y, n CACT__ID DEF); }
-KERNELS(X_WRAP)
+#define CACT_KERNEL X_WRAP
+#include "kernels.inc"
 
 typedef struct {
     const char *name;
@@ -140,7 +121,10 @@ typedef struct {
 #define X_ENTRY(name, PDECL, PARGS, DEF)                                         \
     { #name, { b_##name##_f32_libm, LV_PTRS(name, f32) b_##name##_f32_base },    \
       { b_##name##_f64_libm, LV_PTRS(name, f64) b_##name##_f64_base } },
-static const entry_t ENTRIES[] = { KERNELS(X_ENTRY) };
+#define CACT_KERNEL X_ENTRY
+static const entry_t ENTRIES[] = {
+#include "kernels.inc"
+};
 static const char *COL[4] = { "libm", "v4", "v3", "base" };
 
 /* ---- timing ------------------------------------------------------------- */

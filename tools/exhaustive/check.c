@@ -16,8 +16,10 @@
  * dtype (subnormal results at their true ulp: 2^-149 / 2^-1074), the input
  * where it occurs, and how many results are above 0.5 and above 1 ulp.
  * Built and run by `make -C tools/exhaustive full` (float32, every pattern)
- * and by tests/test_math_core.py (a stride).  Kernels run with their default
- * parameters (threshold: 0.5, -2).
+ * and by tests/test_math_core.py (a stride).  The kernels and the parameters
+ * they run with are the catalogue's (kernels.inc, generated from
+ * cact/_catalogue.py by tools/generate.py): the defaults (threshold: 0.5, -2)
+ * and the extra sets the catalogue lists.
  *
  * The references are long double (x87, 64-bit mantissa: 11 bits more than
  * float64, so a reference good to 2^-62 relative measures float64 ulps to
@@ -247,38 +249,11 @@ static const char *LEVEL_NAME[LEVELS_MAX] = { "v4", "v3", "base" };
 #define ENTRY(name, ref, lo, hi, ...)                                                         \
     { #name, { 0, 0, w_##name##_f32_base }, { 0, 0, w_##name##_f64_base }, ref, lo, hi, __VA_ARGS__ }
 #endif
-#define WRAP(name, ARGS) WRAPK(name, name, (ARGS))
-#define NOARGS
-
-WRAP(identity, NOARGS)
-WRAP(binary_step, NOARGS)
-WRAP(relu, NOARGS)
-WRAP(relu6, NOARGS)
-WRAP(leaky_relu, CACT__ID(, 0.01))
-WRAP(hardtanh, CACT__ID(, -1.0, 1.0))
-WRAP(hard_sigmoid, CACT__ID(, 1.0 / 6.0, 0.5))
-WRAP(hard_swish, NOARGS)
-WRAP(softshrink, CACT__ID(, 0.5))
-WRAP(hardshrink, CACT__ID(, 0.5))
-WRAP(threshold, CACT__ID(, 0.5, -2.0))
-WRAP(softsign, NOARGS)
-WRAP(sigmoid, NOARGS)
-WRAP(log_sigmoid, NOARGS)
-WRAP(swish, CACT__ID(, 1.0))
-WRAP(silu, NOARGS)
-WRAP(softplus, CACT__ID(, 1.0, 20.0))
-WRAP(mish, NOARGS)
-WRAP(tanh, NOARGS)
-WRAP(tanhshrink, NOARGS)
-WRAP(elu, CACT__ID(, 1.0))
-WRAP(celu, CACT__ID(, 1.0))
-WRAP(selu, NOARGS)
-WRAP(gelu, NOARGS)
-WRAP(gelu_tanh, NOARGS)
-/* swish at two betas besides 1 (which gives silu's bits): |beta| >= 1 runs
- * the float-lane loop, here with a nonzero low part of beta x */
-WRAPK(swish_b1702, swish, (, 1.702))
-WRAPK(swish_bm125, swish, (, -1.25))
+/* one wrapper per row of kernels.inc (generated from cact/_catalogue.py):
+ * every kernel with the catalogue's default parameters, and the extra
+ * parameter sets the catalogue lists (swish at beta 1.702 and -1.25) */
+#define CACT_CHECK(entry, K, ARGS, ref, ref32, lim_neg, lim_pos) WRAPK(entry, K, ARGS)
+#include "kernels.inc"
 
 typedef struct {
     const char *name;
@@ -289,35 +264,12 @@ typedef struct {
     LD (*ref32)(LD);           /* a cheaper one good enough for float32 inputs, or 0 */
 } kernel_t;
 
-#define INF_ HUGE_VAL
+/* The references r_<name> above assume the parameters kernels.inc passes
+ * (the catalogue's defaults: leaky_relu 0.01, hardtanh [-1, 1], softshrink
+ * and hardshrink 0.5, threshold 0.5 / -2, ...). */
+#define CACT_CHECK(entry, K, ARGS, ref, ref32, lim_neg, lim_pos) ENTRY(entry, ref, lim_neg, lim_pos, ref32),
 static const kernel_t KERNELS[] = {
-    ENTRY(identity, r_identity, -INF_, INF_, 0),
-    ENTRY(binary_step, r_binary_step, 0, 1, 0),
-    ENTRY(relu, r_relu, 0, INF_, 0),
-    ENTRY(relu6, r_relu6, 0, 6, 0),
-    ENTRY(leaky_relu, r_leaky_relu, -INF_, INF_, 0),
-    ENTRY(hardtanh, r_hardtanh, -1, 1, 0),
-    ENTRY(hard_sigmoid, r_hard_sigmoid, 0, 1, 0),
-    ENTRY(hard_swish, r_hard_swish, -0.0, INF_, 0),
-    ENTRY(softshrink, r_softshrink, -INF_, INF_, 0),
-    ENTRY(hardshrink, r_hardshrink, -INF_, INF_, 0),
-    ENTRY(threshold, r_threshold, -2, INF_, 0),
-    ENTRY(softsign, r_softsign, -1, 1, 0),
-    ENTRY(sigmoid, r_sigmoid, 0, 1, d_sigmoid),
-    ENTRY(log_sigmoid, r_log_sigmoid, -INF_, -0.0, d_log_sigmoid),
-    ENTRY(swish, r_silu, -0.0, INF_, d_silu),
-    ENTRY(silu, r_silu, -0.0, INF_, d_silu),
-    ENTRY(swish_b1702, r_swish_b1702, -0.0, INF_, 0),
-    ENTRY(swish_bm125, r_swish_bm125, -INF_, 0.0, 0),
-    ENTRY(softplus, r_softplus, 0, INF_, d_softplus),
-    ENTRY(mish, r_mish, -0.0, INF_, d_mish),
-    ENTRY(tanh, r_tanh, -1, 1, d_tanh),
-    ENTRY(tanhshrink, r_tanhshrink, -INF_, INF_, 0),
-    ENTRY(elu, r_elu, -1, INF_, d_elu),
-    ENTRY(celu, r_elu, -1, INF_, d_elu),
-    ENTRY(selu, r_selu, -1.7580993408473768, INF_, d_selu),
-    ENTRY(gelu, r_gelu, -0.0, INF_, r_gelu32),
-    ENTRY(gelu_tanh, r_gelu_tanh, -0.0, INF_, r_gelu_tanh32),
+#include "kernels.inc"
 };
 #define NKERNELS (sizeof KERNELS / sizeof KERNELS[0])
 
