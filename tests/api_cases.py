@@ -1,34 +1,21 @@
 """Every public function of cact with a set of calls that exercise its
 success paths and each of its error paths, generated from the catalogue
 (cact/_catalogue.py) so that a new function is covered without editing this
-file.  Used by tests/test_leaks.py and tests/test_concurrency.py.
+file.  Used by tests/test_leaks.py.
 
 cases(name, dtype) -> [(label, thunk, exception type or None)]; a thunk
 makes one call (its arrays are created once, when the cases are built).
 """
-import math
-
 import numpy as np
 
 import cact
-from cact._catalogue import AXIS, ELEMENTWISE, REQUIRED
+from cact._catalogue import AXIS, ELEMENTWISE
+
+from helpers import check_passes, data, default_kwargs
 
 ELEMENTWISE_NAMES = [f.name for f in ELEMENTWISE]
 AXIS_NAMES = [row[0] for row in AXIS]
 PUBLIC = ELEMENTWISE_NAMES + AXIS_NAMES
-
-
-def check_passes(check, values):
-    """Evaluate a catalogue check expression (C syntax kept Python-valid)
-    for the given parameter values."""
-    if not check:
-        return True
-    return bool(eval(check, {"isnan": math.isnan, "isfinite": math.isfinite}, dict(values)))
-
-
-def default_kwargs(func):
-    kw = {p.name: (p.example if p.default is REQUIRED else p.default) for p in func.params}
-    return kw
 
 
 def invalid_params(func):
@@ -39,16 +26,12 @@ def invalid_params(func):
         if func.select and p.name == func.select[0]:
             out.append(dict(base, **{p.name: "no-such-variant"}))
             continue
-        for bad in (math.nan, -math.inf, -1.0, 0.0, math.inf):
+        for bad in (np.nan, -np.inf, -1.0, 0.0, np.inf):
             kw = dict(base, **{p.name: bad})
             if not check_passes(p.check, kw):
                 out.append(kw)
                 break
     return out
-
-
-def _data(shape, dtype, seed=0):
-    return np.random.default_rng(seed).uniform(-8, 8, shape).astype(dtype)
 
 
 def _common_out_errors(f, x, dtype, kw, cases):
@@ -76,10 +59,10 @@ def elementwise_cases(name, dtype):
     func = next(f for f in ELEMENTWISE if f.name == name)
     f = getattr(cact, name)
     kw = default_kwargs(func)
-    x = _data((6, 11), dtype)
+    x = data((6, 11), dtype)
     z = x.copy()
     o = np.empty_like(x)
-    big = _data(5000, dtype, 1)        # above the GIL-release threshold
+    big = data(5000, dtype, 1)        # above the GIL-release threshold
     bigo = np.empty_like(big)
     cases = [
         ("new", lambda: f(x, **kw), None),
@@ -98,10 +81,10 @@ def elementwise_cases(name, dtype):
 
 def axis_cases(name, dtype):
     f = getattr(cact, name)
-    x = _data((4, 6, 5), dtype)
+    x = data((4, 6, 5), dtype)
     o = np.empty_like(x)
     z = x.copy()
-    big = _data((40, 128), dtype, 1)
+    big = data((40, 128), dtype, 1)
     if name == "maxout":
         kw = {"pieces": 2, "axis": 1}
         o = np.empty((4, 3, 5), dtype)

@@ -1,10 +1,9 @@
-"""The two commands README promises: `python -m cact` (the catalogue with
-measured accuracy and speed) and `python -m cact bench` (the benchmark),
+"""The command line: `python -m cact` (the catalogue with measured
+accuracy and speed) and `python -m cact bench` (the benchmark),
 run as a user runs them, in a subprocess, with and without the optional
 peers (CI's environment has none of scipy/torch/onnxruntime; numpy is
 always there)."""
 import json
-import os
 import subprocess
 import sys
 
@@ -12,14 +11,12 @@ import pytest
 
 import cact
 
-# the subprocess imports the cact this test imported (a source tree's
-# in-place build, an installed package or the sanitizer build)
-HOME = os.path.dirname(os.path.dirname(os.path.abspath(cact.__file__)))
+from helpers import subprocess_env
 
 
 def run(args, cwd):
-    env = dict(os.environ, PYTHONPATH=HOME + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    p = subprocess.run([sys.executable, "-m", "cact"] + args, cwd=cwd, env=env,
+    """python -m cact args, in a subprocess that imports the cact under test."""
+    p = subprocess.run([sys.executable, "-m", "cact"] + args, cwd=cwd, env=subprocess_env(),
                        capture_output=True, text=True, timeout=600)
     assert p.returncode == 0, p.stdout[-2000:] + p.stderr[-2000:]
     assert f"cact {cact.__version__}" in p.stdout

@@ -20,7 +20,9 @@ import numpy as np
 import pytest
 
 import cact
-from cact._catalogue import AXIS, ELEMENTWISE, REQUIRED
+from cact._catalogue import AXIS, ELEMENTWISE
+
+from helpers import default_kwargs
 
 THREADS = 8
 
@@ -37,7 +39,7 @@ def _calls():
     rng = np.random.default_rng(5)
     calls = []
     for func in ELEMENTWISE:
-        kw = {p.name: (p.example if p.default is REQUIRED else p.default) for p in func.params}
+        kw = default_kwargs(func)
         f = getattr(cact, func.name)
         for n in SIZES.get(func.family, DEFAULT_SIZES):
             x = rng.uniform(-20, 20, n)
@@ -62,13 +64,6 @@ CALLS = _calls()
 
 def _same(a, b):
     return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
-
-
-@pytest.fixture
-def num_threads():
-    saved = cact.get_num_threads()
-    yield cact.set_num_threads
-    cact.set_num_threads(saved)
 
 
 @pytest.mark.parametrize("pool", [1, 2])

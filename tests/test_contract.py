@@ -1,21 +1,19 @@
-"""The Python contract of DESIGN.md: out handling, dtypes, layouts, errors."""
+"""The Python contract of the elementwise functions: out handling, dtypes,
+layouts, errors (type, message, and nothing written when refused).  The
+functions along an axis: tests/test_axis_contract.py."""
 import numpy as np
 import pytest
 
 import cact
 from cact._catalogue import BY_NAME, ELEMENTWISE, KERNELS, REQUIRED, call_args
 
-from conftest import run
+from helpers import data, refused, run
 
 NAMES = [f.name for f in ELEMENTWISE]
 
 
 def _kw(name):
     return call_args(BY_NAME[name].kernels[0])[1]
-
-
-def data(shape, dtype, seed=0):
-    return np.random.default_rng(seed).uniform(-8, 8, shape).astype(dtype)
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
@@ -82,21 +80,12 @@ def test_python_scalars_and_lists_compute_in_float64():
 
 # ---- errors: type, message, and nothing written --------------------------
 
-def _refused(exc, match, f, x, **kw):
-    out = kw.get("out")
-    before = out.copy() if isinstance(out, np.ndarray) else None
-    with pytest.raises(exc, match=match):
-        f(x, **kw)
-    if before is not None:
-        np.testing.assert_array_equal(out, before)
-
-
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("bad", ["int64", "int8", "bool", "complex128", "float16", "object", "uint16", "longdouble"])
 def test_bad_dtype_is_type_error(name, bad):
     x = np.ones(5, dtype=bad)
     out = np.full(5, 7.0)
-    _refused(TypeError, "supported dtypes are float32 and float64", getattr(cact, name), x, out=out, **_kw(name))
+    refused(TypeError, "supported dtypes are float32 and float64", getattr(cact, name), x, out=out, **_kw(name))
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -105,25 +94,25 @@ def test_out_errors(name, dtype):
     kw = _kw(name)
     x = data((4, 6), dtype)
     other = np.float64 if dtype == np.float32 else np.float32
-    _refused(TypeError, "out must be a numpy.ndarray", f, x, out=[0.0] * 24, **kw)
-    _refused(TypeError, "out has dtype", f, x, out=np.full((4, 6), 3, other), **kw)
-    _refused(ValueError, "shape", f, x, out=np.full((6, 4), 3, dtype), **kw)
-    _refused(ValueError, "shape", f, x, out=np.full((24,), 3, dtype), **kw)
-    _refused(ValueError, "C-contiguous", f, x, out=np.full((6, 4), 3, dtype).T, **kw)
-    _refused(ValueError, "C-contiguous", f, x, out=np.full((4, 12), 3, dtype)[:, ::2], **kw)
+    refused(TypeError, "out must be a numpy.ndarray", f, x, out=[0.0] * 24, **kw)
+    refused(TypeError, "out has dtype", f, x, out=np.full((4, 6), 3, other), **kw)
+    refused(ValueError, "shape", f, x, out=np.full((6, 4), 3, dtype), **kw)
+    refused(ValueError, "shape", f, x, out=np.full((24,), 3, dtype), **kw)
+    refused(ValueError, "C-contiguous", f, x, out=np.full((6, 4), 3, dtype).T, **kw)
+    refused(ValueError, "C-contiguous", f, x, out=np.full((4, 12), 3, dtype)[:, ::2], **kw)
     ro = np.full((4, 6), 3, dtype)
     ro.flags.writeable = False
-    _refused(ValueError, "read-only", f, x, out=ro, **kw)
+    refused(ValueError, "read-only", f, x, out=ro, **kw)
     buf = np.full(30, 3, dtype)
     xs = buf[:24].reshape(4, 6)
     xs[...] = x
-    _refused(ValueError, "overlaps", f, xs, out=buf[3:27].reshape(4, 6), **kw)
-    _refused(ValueError, "overlaps", f, xs, out=buf[6:].reshape(4, 6), **kw)
+    refused(ValueError, "overlaps", f, xs, out=buf[3:27].reshape(4, 6), **kw)
+    refused(ValueError, "overlaps", f, xs, out=buf[6:].reshape(4, 6), **kw)
     # the original x, non-contiguous, overlapped by out
     big = np.full((4, 12), 3, dtype)
-    _refused(ValueError, "overlaps", f, big[:, ::2], out=big[:2].reshape(4, 6), **kw)
+    refused(ValueError, "overlaps", f, big[:, ::2], out=big[:2].reshape(4, 6), **kw)
     raw = np.zeros(4 * 6 * dtype.itemsize + 1, np.uint8)[1:].view(dtype).reshape(4, 6)
-    _refused(ValueError, "aligned", f, x, out=raw, **kw)
+    refused(ValueError, "aligned", f, x, out=raw, **kw)
 
 
 def test_exact_alias_through_another_view_is_in_place(dtype):
@@ -158,7 +147,7 @@ def test_invalid_parameters_are_value_errors(name, kw, dtype):
     full = dict(_kw(name))
     full.update(kw)
     out = np.full(8, 5, dtype)
-    _refused(ValueError, "must", getattr(cact, name), data(8, dtype), out=out, **full)
+    refused(ValueError, "must", getattr(cact, name), data(8, dtype), out=out, **full)
 
 
 def test_parameter_of_wrong_type_is_type_error():
@@ -177,7 +166,6 @@ def test_required_parameters_have_no_default():
 
 
 def test_signatures_follow_catalogue():
-    import inspect
     for f in ELEMENTWISE:
         doc = getattr(cact, f.name).__doc__
         assert doc.startswith(f.name + "(x") and "out=None" in doc.splitlines()[0]

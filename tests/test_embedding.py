@@ -34,34 +34,20 @@ import pytest
 import cact
 from cact._reference import sample
 
-from conftest import run
+from helpers import ROOT, run, same_bits
 
 from c import build as cbuild  # tests/c/build.py
 
 # one pytest-xdist worker builds each downstream flavour once for all
 pytestmark = pytest.mark.xdist_group("embedding")
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-CDIR = os.path.join(HERE, "c")
-CC = os.environ.get("CC", "gcc")
-CXX = os.environ.get("CXX", "g++")
+CDIR = os.path.join(ROOT, "tests", "c")
+CC = cbuild.compiler("CC")
 
 if shutil.which(CC) is None:
     pytest.skip(f"no C compiler ({CC}) for the downstream builds", allow_module_level=True)
 
 
-
-
-def same_bits(a, b):
-    """Equal bit for bit, any NaN equal to any NaN."""
-    a, b = np.asarray(a), np.asarray(b)
-    if a.dtype != b.dtype or a.shape != b.shape:
-        return False
-    both_nan = np.isnan(a) & np.isnan(b)
-    ia = a.view(np.uint32 if a.dtype == np.float32 else np.uint64)
-    ib = b.view(ia.dtype)
-    return bool(np.all((ia == ib) | both_nan))
 
 
 def _env(site):
@@ -106,9 +92,14 @@ def test_installed_layout(site, include):
     assert os.path.commonpath([include, site]) == site
     assert os.path.isfile(os.path.join(include, "cact", "cact.h"))
     assert os.path.isfile(os.path.join(site, "cact", "kernels.pxd"))
-    src = sorted(os.path.basename(h) for h in glob.glob(os.path.join(ROOT, "include", "cact", "*.h")))
-    if src:  # a source checkout: every header is installed
-        assert sorted(os.listdir(os.path.join(include, "cact"))) == src
+    src = _files(os.path.join(ROOT, "include", "cact"))
+    if src:  # a source checkout: every header (and generated include file) is installed, subfolders too
+        assert _files(os.path.join(include, "cact")) == src
+
+
+def _files(top):
+    """Every file under top, as sorted paths relative to it."""
+    return sorted(os.path.relpath(os.path.join(d, f), top) for d, _, fs in os.walk(top) for f in fs)
 
 
 def test_get_include_of_the_package_under_test():
@@ -229,7 +220,7 @@ def test_header_claims_only_cact_names(tmp_path, include):
     std = re.compile(r"(INFINITY|NAN|NULL|HUGE_VALL?|HUGE_VALF|FLT_\w+|DBL_\w+|LDBL_\w+|SIZE_MAX|"
                      r"INT\d*_\w+|UINT\d*_\w+|CHAR_BIT|FP_\w+|EOF|_\w+)$")
     short, capitalised = set(), set()
-    for h in glob.glob(os.path.join(include, "cact", "*.h")):
+    for h in glob.glob(os.path.join(include, "cact", "**", "*.h"), recursive=True):
         text = open(h).read()
         short |= {m for m in re.findall(r"^\s*#\s*define\s+(\w+)", text, re.M)
                   if not re.match(r"(CACT_|cact_)", m)}

@@ -1,14 +1,16 @@
-"""The vectorized math core (include/cact/math.h, issue 4):
+"""The vectorized math core of the elementwise kernels:
 
 - accuracy: the C checker of tools/exhaustive/ on a stride of every float32
   bit pattern and a float64 random sample, every kernel, every ISA level the
-  CPU has, against the catalogue's bounds (the full runs: README "Accuracy");
+  CPU has, against the catalogue's bounds (tools/exhaustive/ also runs
+  every float32 input);
 - the checker's long double references against mpmath (so that the checker
   itself can be trusted, tails and cancelling regions included);
 - vectorization: the object code of every kernel has packed AVX-512 / AVX2
   arithmetic at the v4 / v3 levels and calls no libm function at any level;
 - position and length independence: a value gives the same bits at every
-  offset of a vector and in arrays of every length, special values included.
+  offset of a vector and in arrays of every length, special values
+  included, at every ISA level the CPU has.
 
 The C parts skip cleanly where there is no C compiler (or objdump).
 """
@@ -24,15 +26,13 @@ import sys
 import numpy as np
 import pytest
 
-import cact
 from cact._catalogue import KERNEL_FUNC, KERNELS
 
-from conftest import run
+from helpers import LEVELS, ROOT, bits, run
 
 # one pytest-xdist worker builds the checker and the object code once for all
 pytestmark = pytest.mark.xdist_group("math_core")
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLS = os.path.join(ROOT, "tools", "exhaustive")
 INCLUDE = os.path.join(ROOT, "include")
 # the flags setup.py compiles the kernels with (no -m flags: per-level instantiation)
@@ -279,43 +279,31 @@ def _specials(dtype):
     return np.array([x for x in v if not (abs(x) > fi.max and math.isfinite(x))], dtype=t)
 
 
-def _bits(a):
-    return a.view(np.uint32 if a.dtype == np.float32 else np.uint64)
-
-
-@pytest.fixture(params=["default", "baseline"])
-def level(request):
-    from cact import _elementwise as ext
-    saved = os.environ.get("CACT_ISA")
-    if request.param != "default":
-        os.environ["CACT_ISA"] = request.param
-    ext._isa_reset()
-    yield request.param
-    if saved is None:
-        os.environ.pop("CACT_ISA", None)
-    else:
-        os.environ["CACT_ISA"] = saved
-    ext._isa_reset()
+@pytest.fixture(params=LEVELS)
+def level(request, isa):
+    """Each ISA level in turn (skipped where the CPU lacks it)."""
+    isa(request.param)
+    return request.param
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
 def test_same_bits_at_every_offset_and_length(kernel, dtype, level):
     """Vector body, masked/scalar tail: a value's result never depends on where
     it sits in the array or how long the array is (NaN, +-inf, +-0,
-    subnormals included), at the best level and at the baseline."""
+    subnormals included), at each ISA level."""
     vals = _specials(dtype)
-    single = np.array([_bits(run(kernel, vals[i:i + 1]))[0] for i in range(len(vals))])
+    single = np.array([bits(run(kernel, vals[i:i + 1]))[0] for i in range(len(vals))])
     filler = np.full(64, 0.75, dtype=dtype)
     for i, v in enumerate(vals):
         # at every offset of a 64-element array (four AVX-512 float64 vectors)
         a = np.tile(filler, (64, 1))
         a[np.arange(64), np.arange(64)] = v
-        y = _bits(run(kernel, a.ravel()).reshape(64, 64))
+        y = bits(run(kernel, a.ravel()).reshape(64, 64))
         assert (y[np.arange(64), np.arange(64)] == single[i]).all(), \
             f"{kernel}({v!r}) depends on its offset"
         # in arrays of every length 1..70
         for n in range(1, 71):
-            yn = _bits(run(kernel, np.full(n, v, dtype=dtype)))
+            yn = bits(run(kernel, np.full(n, v, dtype=dtype)))
             assert (yn == single[i]).all(), f"{kernel}({v!r}) depends on the array length {n}"
 
 
@@ -324,8 +312,8 @@ def test_default_parameter_loops_give_the_general_loops_bits(tmp_path):
     """float32 softplus at beta = 1 and celu at alpha = 1 run loops of their
     own (fewer operations); they must give the bits of the general loops:
     every 331st float32 bit pattern and the special values, several softplus
-    thresholds, each level the CPU has (tests/c/split_bits.c; the full
-    sweep, stride 1, found no difference either)."""
+    thresholds, each level the CPU has (tests/c/split_bits.c; stride 1,
+    every float32 pattern, is the program's full run)."""
     exe = str(tmp_path / "split_bits")
     src = os.path.join(ROOT, "tests", "c", "split_bits.c")
     r = subprocess.run([_cc(), *KFLAGS, "-I" + INCLUDE, "-o", exe, src, "-lm"], capture_output=True, text=True)

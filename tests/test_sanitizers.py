@@ -14,7 +14,7 @@ threads running kernels through it at once while another changes the
 thread count (tests/c/pool_tsan.c).
 
 The Python extension under the sanitizers is a separate run
-(``.ci/sanitize``, README "Guarantees").
+(``.ci/sanitize``).
 """
 import os
 import shutil

@@ -1,14 +1,14 @@
-"""Special values: NaN, +-inf, +-0, huge and tiny inputs, for every kernel."""
+"""Special values: NaN, +-inf, +-0, huge and tiny inputs, for every
+elementwise kernel.  Along an axis: tests/test_axis_special.py."""
 import math
 
 import numpy as np
 import pytest
 
+import cact
 from cact._catalogue import KERNEL_FUNC, KERNELS
 
-from conftest import run
-
-import cact
+from helpers import run
 
 
 @pytest.mark.parametrize("kernel", KERNELS)

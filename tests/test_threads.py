@@ -1,5 +1,8 @@
 """Multi-threaded large-array calls (cact._parallel): the same bits as one
-thread, the thread count API, thresholds, concurrent callers and fork."""
+thread (elementwise kernels and the functions along an axis), the thread
+count API, thresholds, concurrent callers and fork.  The fixtures
+num_threads and grain (conftest.py) set the thread count and force calls
+to split, and restore both after each test."""
 import multiprocessing
 import os
 import subprocess
@@ -14,26 +17,11 @@ from cact import _parallel
 from cact._catalogue import KERNELS
 from cact._reference import sample
 
-from conftest import run
+from helpers import SOFT, run, subprocess_env
 
 # Odd, so chunks and the last tail fall at awkward places; with the grain
-# forced down (see `split`) every kernel splits it into many chunks.
+# forced down (the grain fixture) every kernel splits it into many chunks.
 N = 300_007
-
-
-@pytest.fixture
-def threads():
-    saved = cact.get_num_threads()
-    yield cact.set_num_threads
-    cact.set_num_threads(saved)
-
-
-@pytest.fixture
-def split():
-    """Force every call of at least 2 * grain elements to split (the tuned
-    thresholds reach 2**22 elements for the bandwidth-bound kernels)."""
-    yield _parallel._grain_override
-    _parallel._grain_override(0)
 
 
 def big(dtype):
@@ -45,15 +33,15 @@ def big(dtype):
 
 
 @pytest.mark.parametrize("kernel", KERNELS)
-def test_threads_give_single_thread_bits(kernel, dtype, threads, split):
+def test_threads_give_single_thread_bits(kernel, dtype, num_threads, grain):
     x = big(dtype)
-    split(4096)
-    threads(1)
+    grain(4096)
+    num_threads(1)
     jobs = _parallel._jobs()
     ref = run(kernel, x)
     assert _parallel._jobs() == jobs                   # one thread: the pool is not used
     for n in (2, 3):
-        threads(n)
+        num_threads(n)
         jobs = _parallel._jobs()
         y = run(kernel, x)
         if _parallel.HAVE_THREADS:
@@ -70,10 +58,10 @@ def test_threads_give_single_thread_bits(kernel, dtype, threads, split):
                                                     ("leaky_relu", np.float32, 1 << 15),
                                                     ("relu", np.float32, 1 << 22),
                                                     ("relu", np.float64, 1 << 21)])
-def test_tuned_thresholds(name, dtype, threshold, threads):
+def test_tuned_thresholds(name, dtype, threshold, num_threads):
     """The generated wrappers split from their tuned size on (tools/generate.py
     GRAIN_COMPUTE, GRAIN_MEMORY_BYTES), not before."""
-    threads(2)
+    num_threads(2)
     f = getattr(cact, name)
     x = np.zeros(threshold, dtype)
     jobs = _parallel._jobs()
@@ -83,8 +71,8 @@ def test_tuned_thresholds(name, dtype, threshold, threads):
     assert _parallel._jobs() == jobs + 1
 
 
-def test_small_calls_do_not_use_the_pool(threads):
-    threads(2)
+def test_small_calls_do_not_use_the_pool(num_threads):
+    num_threads(2)
     x = np.linspace(-5, 5, 4096, dtype=np.float32)
     jobs = _parallel._jobs()
     for f in (cact.relu, cact.sigmoid, cact.tanh):
@@ -94,23 +82,23 @@ def test_small_calls_do_not_use_the_pool(threads):
 
 
 @pytest.mark.skipif(not _parallel.HAVE_THREADS, reason="built without threads")
-def test_threshold_and_thread_count(threads):
-    threads(4)
+def test_threshold_and_thread_count(num_threads):
+    num_threads(4)
     grain = 1 << 14
     assert _parallel._for_test(2 * grain - 1, grain) == 1
     assert _parallel._for_test(2 * grain, grain) == 2
     assert _parallel._for_test(3 * grain, grain) == 3
     assert _parallel._for_test(100 * grain, grain) == 4
-    threads(1)
+    num_threads(1)
     assert _parallel._for_test(100 * grain, grain) == 1
 
 
-def test_set_and_get_num_threads(threads):
-    threads(3)
+def test_set_and_get_num_threads(num_threads):
+    num_threads(3)
     assert cact.get_num_threads() == 3
-    threads(np.int64(1))
+    num_threads(np.int64(1))
     assert cact.get_num_threads() == 1
-    threads(10 ** 6)
+    num_threads(10 ** 6)
     assert cact.get_num_threads() == _parallel.MAX_THREADS
     for bad in (0, -1):
         with pytest.raises(ValueError):
@@ -122,11 +110,8 @@ def test_set_and_get_num_threads(threads):
 
 
 def _threads_in_subprocess(env_value):
-    env = dict(os.environ)
+    env = subprocess_env()
     env.pop("CACT_NUM_THREADS", None)
-    # the cact under test (in-place build or installed)
-    env["PYTHONPATH"] = os.pathsep.join([os.path.dirname(os.path.dirname(cact.__file__))] +
-                                        [p for p in [env.get("PYTHONPATH")] if p])
     if env_value is not None:
         env["CACT_NUM_THREADS"] = env_value
     out = subprocess.run([sys.executable, "-W", "always", "-c", "import cact; print(cact.get_num_threads())"],
@@ -143,10 +128,10 @@ def test_environment_variable_and_default():
     assert n == expect and "CACT_NUM_THREADS" in err
 
 
-def test_concurrent_callers_get_correct_results(threads):
+def test_concurrent_callers_get_correct_results(num_threads):
     """Several Python threads at once on their own buffers: one owns the
     pool, the others run alone; every result is right."""
-    threads(2)
+    num_threads(2)
     xs = [np.random.default_rng(i).uniform(-8, 8, N).astype(np.float32) for i in range(4)]
     expect = [cact.sigmoid(x) for x in xs]
     errors = []
@@ -176,8 +161,8 @@ def _child(q):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
-def test_pool_works_after_fork(threads):
-    threads(2)
+def test_pool_works_after_fork(num_threads):
+    num_threads(2)
     cact.tanh(np.zeros(N, np.float32))            # the parent's workers exist
     ctx = multiprocessing.get_context("fork")
     q = ctx.Queue()
@@ -186,3 +171,68 @@ def test_pool_works_after_fork(threads):
     p.join(60)
     assert p.exitcode == 0, "child hung or died"
     assert q.get(timeout=5) is True
+
+
+# --- along an axis ----------------------------------------------------------------
+
+def test_axis_threads_on_distinct_buffers(dtype):
+    """The axis kernels run without the GIL on large inputs; concurrent
+    calls on distinct buffers give the single-threaded results."""
+    xs = [np.random.default_rng(i).uniform(-9, 9, (64, 2000)).astype(dtype) for i in range(4)]
+    want = [(cact.softmax(x), cact.log_softmax(x, axis=0)) for x in xs]
+    got = [None] * 4
+
+    def work(i):
+        for _ in range(5):
+            got[i] = (cact.softmax(xs[i]), cact.log_softmax(xs[i], axis=0))
+    ts = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    for (a, b), (c, d) in zip(got, want):
+        np.testing.assert_array_equal(a, c)
+        np.testing.assert_array_equal(b, d)
+
+
+@pytest.mark.parametrize("op", SOFT)
+def test_axis_split_over_threads_gives_single_thread_bits(op, dtype, num_threads, grain):
+    """Large calls along an axis are split over the thread pool by whole
+    rows of the [outer, len, inner] view: with the grain forced down to a
+    row per chunk, 2 and 3 threads give the bits of one, out of place and
+    in place, for short rows (done many at once), long rows (chunked), and
+    other axes (column tiles); a single block (outer == 1) and small calls
+    are never split."""
+    f = getattr(cact, op)
+    rng = np.random.default_rng(9)
+    cases = [((1000, 7), -1, True), ((300, 40), -1, True), ((9, 3000), -1, True),
+             ((70, 1100, 3), 1, True), ((5, 40, 300), 1, True), ((3, 2, 500), 0, False),
+             ((40, 20), -1, False)]
+    for shape, axis, splits in cases:
+        x = (rng.uniform(-1, 1, shape) * 60).astype(dtype)
+        x.flat[::97] = -np.inf
+        x.flat[5::1013] = np.nan
+        x.flat[7::2003] = np.inf
+        num_threads(1)
+        grain(0)
+        jobs = _parallel._jobs()
+        ref = f(x, axis=axis)
+        assert _parallel._jobs() == jobs
+        grain(64)
+        for n in (2, 3):
+            num_threads(n)
+            jobs = _parallel._jobs()
+            y = f(x, axis=axis)
+            if _parallel.HAVE_THREADS:
+                assert _parallel._jobs() == jobs + splits, (shape, axis)
+            np.testing.assert_array_equal(y, ref, err_msg=f"{op} {shape} axis {axis} on {n} threads")
+            z = x.copy()
+            f(z, axis=axis, out=z)
+            np.testing.assert_array_equal(z, ref, err_msg=f"{op} {shape} in place on {n} threads")
+    if _parallel.HAVE_THREADS:          # the tuned grain: 2**15 elements and more split
+        grain(0)
+        num_threads(2)
+        for shape, splits in (((64, 256), False), ((128, 256), True), ((4096, 10), True)):
+            jobs = _parallel._jobs()
+            f(np.zeros(shape, dtype))
+            assert _parallel._jobs() == jobs + splits, shape
