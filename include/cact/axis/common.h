@@ -307,10 +307,9 @@ CACT_INLINE double AX(diff)(T v, T m, double *lo, int pinf)
     (void)lo;
     return pinf && v == m ? 0.0 : d;
 #else
-    double hi = v - m, bb = hi - v;
-    double err = (v - (hi - bb)) + (-m - bb);
-    *lo = err == err ? err : 0.0;
-    return pinf && v == m ? 0.0 : hi;
+    const cact__dd d = cact__two_sum(v, -m);
+    *lo = d.l == d.l ? d.l : 0.0;
+    return pinf && v == m ? 0.0 : d.h;
 #endif
 }
 

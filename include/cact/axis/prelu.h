@@ -17,27 +17,17 @@ CACT_INLINE T AX(prelu1)(T v, T w)
     return v >= 0 ? v : p;
 }
 
-CACT_INLINE void AX(prelu_run)(const T *x, T *y, size_t n, T w)
+/* n entries, their weights w[0], w[wstep], w[2 wstep] ... (wstep 0: one
+ * weight for the run, 1: one per entry) */
+CACT_INLINE void AX(prelu_run)(const T *x, T *y, size_t n, const T *w, int wstep)
 {
     size_t i;
     if (x == y) {
-        for (i = 0; i < n; i++) y[i] = AX(prelu1)(y[i], w);
+        for (i = 0; i < n; i++) y[i] = AX(prelu1)(y[i], w[wstep * i]);
     } else {
         const T *CACT_RESTRICT xr = x;
         T *CACT_RESTRICT yr = y;
-        for (i = 0; i < n; i++) yr[i] = AX(prelu1)(xr[i], w);
-    }
-}
-
-CACT_INLINE void AX(prelu_runv)(const T *x, T *y, size_t n, const T *w)
-{
-    size_t i;
-    if (x == y) {
-        for (i = 0; i < n; i++) y[i] = AX(prelu1)(y[i], w[i]);
-    } else {
-        const T *CACT_RESTRICT xr = x;
-        T *CACT_RESTRICT yr = y;
-        for (i = 0; i < n; i++) yr[i] = AX(prelu1)(xr[i], w[i]);
+        for (i = 0; i < n; i++) yr[i] = AX(prelu1)(xr[i], w[wstep * i]);
     }
 }
 
@@ -49,12 +39,13 @@ CACT_INLINE void AX(prelu_body)(const T *x, T *y, size_t outer, size_t channels,
     (void)hasfma;
     if (outer == 0 || channels == 0 || inner == 0) return;
     if (inner == 1) {
-        for (o = 0; o < outer; o++) AX(prelu_runv)(x + o * channels, y + o * channels, channels, w);
+        for (o = 0; o < outer; o++) AX(prelu_run)(x + o * channels, y + o * channels, channels, w, 1);
         return;
     }
     for (o = 0; o < outer; o++)
         for (c = 0; c < channels; c++) {
-            size_t off = (o * channels + c) * inner;
-            AX(prelu_run)(x + off, y + off, inner, w[c]);
+            const size_t off = (o * channels + c) * inner;
+            const T wc = w[c];      /* a local: y cannot alias it */
+            AX(prelu_run)(x + off, y + off, inner, &wc, 0);
         }
 }

@@ -59,8 +59,8 @@ static CACT_UNUSED CACT__NOINLINE CACT__OPTIMIZE int AX(rebase)(double rn, T *r,
     cact__dds e;
     e.h = e.l = 0.0, e.s = 1.0;
     if (rn - rj < 1400.0) {
-        const double dh = rj - rn, bb = dh - rj, dl = (rj - (dh - bb)) + (-rn - bb);   /* TwoSum */
-        e = cact__exp_dd_base(dh, dl);
+        const cact__dd d = cact__two_sum(rj, -rn);     /* r - rn exactly */
+        e = cact__exp_dd_base(d.h, d.l);
     }
     /* the rows done hold terms of S, so each of their results is at most
      * S F / (the final sum, >= 1): where S F < 2^-1077 all round to 0, and
