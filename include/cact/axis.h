@@ -23,7 +23,7 @@
  * softmax rows, for every row (x_0 .. x_{len-1}) along the axis:
  *   - m = max x_j; d_i = x_i - m; y_i = e^d_i / sum_j e^d_j.  float32
  *     rows of CACT__AX_SHORT entries or more, and every other axis, run
- *     in float lanes (axis_impl.h, "float32 rows and tiles in float
+ *     in float lanes (axis/softmax_rows.h, "float32 rows and tiles in float
  *     lanes": d as an exact float pair, e^d from the math core's
  *     float-pair exp, the sum in double, within ~1.3 ulp); shorter rows
  *     compute d, e^d and the sum in double (0.5 ulp).  float64 forms d exactly as a
@@ -59,7 +59,7 @@
  * more) skip the max pass: each column's e^(x - r) is
  * taken against the max r of the tile's first CACT__AX_REFK rows, with a
  * rescaling (at most once per column) where a later entry lies more than
- * CACT__AX_OVER above r (axis_impl.h, cols_ref); the same error bound,
+ * CACT__AX_OVER above r (axis/softmax_refmax.h); the same error bound,
  * and each column's bits depend on its own entries only.  Rows
  * shorter than CACT__AX_SHORT are done up to CACT__AX_QMAX at a time: the
  * reductions run across the rows (row q in lane q) and the exponentials
@@ -67,7 +67,22 @@
  * CACT__AX_CHUNK doubles (on the stack).
  *
  * The loops are compiled per ISA level (x86-64-v4, v3, baseline) and
- * dispatched once per process, like the elementwise kernels (config.h).
+ * dispatched once per process, like the elementwise kernels (config.h;
+ * axis/common.h says what differs between levels: v4 and v3 give the same
+ * bits, the baseline's exp may round differently within the same bounds).
+ *
+ * Files (include/cact/axis/; each but common.h's first part is compiled
+ * once per dtype, the dtype's names cact__ax_<name>_f32 / _f64):
+ *   common.h          constants, the per-level variants, the float64 exp,
+ *                     max/min scans, Kahan sums, 1/s and log(s)
+ *   softmax.h         which path takes a softmax call; includes:
+ *   softmax_rows.h      the last axis: short rows in double, float32 rows
+ *                       in float lanes, float64 rows; the block loops
+ *   softmax_tiles.h     other axes: tiles of columns, three passes
+ *   softmax_refmax.h    float64 softmax / softmin of other axes: one pass
+ *                       against a reference max, rebase
+ *   maxout.h, prelu.h
+ * Design and error bounds: docs/design.md, docs/accuracy.md.
  */
 #ifndef CACT_AXIS_H
 #define CACT_AXIS_H
@@ -76,112 +91,40 @@
 #include "config.h"
 #include "math.h"
 
-#define CACT__AX_CAT_(a, b) a##b
-#define CACT__AX_CAT(a, b) CACT__AX_CAT_(a, b)
-
-#define CACT__AX_L 16        /* lanes of the float32 reductions (float64: 8, axis_impl.h) */
-#define CACT__AX_CHUNK 1024  /* doubles in the scratch buffer of exponentials */
-#ifndef CACT__AX_BMAX
-#define CACT__AX_BMAX 1024   /* columns per tile when inner > 1, at most (see tilew) */
-#endif
-#define CACT__AX_PFC 256     /* entries per step of a row's exponential pass (prefetching) */
-#define CACT__AX_SHORT 32    /* rows shorter than this are done 32+ at once */
-#define CACT__AX_REFK 16     /* rows whose max is a float64 softmax tile's reference */
-#define CACT__AX_OVER 600.0  /* ... and how far above it an entry rebases its column */
-#define CACT__AX_REFMIN 64   /* ... in blocks of at least this many rows and columns */
-#define CACT__AX_QMAX 256    /* ... at most this many rows at once */
-
-/* A lane loop (for k < CACT__AX_L: acc[k] op= x[i + k]) must stay a loop:
- * gcc unrolls it completely and then cannot turn the 16 scalar chains back
- * into one vector (measured: scalar vmaxss, 0.14 ns/element for the row
- * max; as a loop it is vectorized whole, vmaxps zmm). */
-#if defined(__GNUC__) || defined(__clang__)
-#  define CACT__AX_NOUNROLL _Pragma("GCC unroll 1")
-#else
-#  define CACT__AX_NOUNROLL
-#endif
-
-/* a hint to bring the cache line at p into every cache level, for
- * reading; nothing where the compiler has no such builtin */
-#if defined(__GNUC__) || defined(__clang__)
-#  define CACT__AX_PREFETCH(p) __builtin_prefetch((p), 0, 3)
-#else
-#  define CACT__AX_PREFETCH(p) ((void)(p))
-#endif
-
-#define CACT__AX_SOFTMAX 0
-#define CACT__AX_LOG_SOFTMAX 1
-#define CACT__AX_SOFTMIN 2
-
+/* The kernels, written once for both dtypes: the files below are included
+ * with float, then with double (CACT_T, CACT_SFX, CACT__BITS; axis/common.h
+ * defines AX, T and L for them) */
 #define CACT__IN_AXIS 1
 #define CACT_T float
 #define CACT_SFX f32
 #define CACT__BITS 32
-#include "axis_impl.h"
+#include "axis/common.h"
+#include "axis/softmax.h"
+#include "axis/maxout.h"
+#include "axis/prelu.h"
+#undef AX
+#undef T
+#undef L
 #undef CACT_T
 #undef CACT_SFX
 #undef CACT__BITS
 #define CACT_T double
 #define CACT_SFX f64
 #define CACT__BITS 64
-#include "axis_impl.h"
+#include "axis/common.h"
+#include "axis/softmax.h"
+#include "axis/maxout.h"
+#include "axis/prelu.h"
+#undef AX
+#undef T
+#undef L
 #undef CACT_T
 #undef CACT_SFX
 #undef CACT__BITS
 #undef CACT__IN_AXIS
 
-/* CACT__AXIS_KERNEL(name, sfx, T, PDECL, PARGS, BODY, BARGS) defines
- *   void cact_<name>_<sfx>(const T *x, T *y, size_t outer, size_t len, size_t inner PDECL)
- * as BODY(x, y, outer, len, inner BARGS), compiled once per ISA level
- * (BODY is always_inline, so its loops are vectorized for each target) and
- * dispatched on cact_isa_level(). */
-#define CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, SUFFIX, ATTR, FMA) \
-    static ATTR CACT__NOINLINE CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX( \
-        const T *x, T *y, size_t outer, size_t len, size_t inner CACT__ID PDECL) \
-    {                                                                           \
-        BODY(x, y, outer, len, inner CACT__ID BARGS, FMA);                      \
-    }
-
-/* The last argument of a body says whether the target has a fused
- * multiply-add: the float64 softmax uses fma() there and an exact
- * (Dekker/Veltkamp) product where the target has none, so that every level
- * gives the same bits.  (Veltkamp's split needs its products rounded, which
- * gcc's default -ffp-contract=fast would break on an FMA target: that is why
- * the choice is made per target, not left to the compiler.) */
-#if defined(__FMA__)
-#  define CACT__AX_BASE_FMA 1
-#else
-#  define CACT__AX_BASE_FMA 0
-#endif
-
-#if CACT_DISPATCH
-#define CACT__AXIS_KERNEL(name, sfx, T, PDECL, PARGS, BODY, BARGS)               \
-    CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, v4, CACT__TARGET_V4, 1) \
-    CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, v3, CACT__TARGET_V3, 1) \
-    CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, base, CACT__NOATTR, CACT__AX_BASE_FMA) \
-    static CACT_UNUSED void cact_##name##_##sfx(                                \
-        const T *x, T *y, size_t outer, size_t len, size_t inner CACT__ID PDECL) \
-    {                                                                           \
-        switch (cact_isa_level()) {                                             \
-        case CACT_ISA_V4: cact__##name##_##sfx##_v4(x, y, outer, len, inner CACT__ID PARGS); break; \
-        case CACT_ISA_V3: cact__##name##_##sfx##_v3(x, y, outer, len, inner CACT__ID PARGS); break; \
-        default: cact__##name##_##sfx##_base(x, y, outer, len, inner CACT__ID PARGS); break;        \
-        }                                                                       \
-    }
-#else
-#define CACT__AXIS_KERNEL(name, sfx, T, PDECL, PARGS, BODY, BARGS)               \
-    CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, base, CACT__NOATTR, CACT__AX_BASE_FMA) \
-    static CACT_UNUSED void cact_##name##_##sfx(                                \
-        const T *x, T *y, size_t outer, size_t len, size_t inner CACT__ID PDECL) \
-    {                                                                           \
-        cact__##name##_##sfx##_base(x, y, outer, len, inner CACT__ID PARGS);    \
-    }
-#endif
-
-#define CACT__AXIS_BOTH(name, PDECL32, PDECL64, PARGS, BODY, BARGS)             \
-    CACT__AXIS_KERNEL(name, f32, float, PDECL32, PARGS, BODY##_f32, BARGS)      \
-    CACT__AXIS_KERNEL(name, f64, double, PDECL64, PARGS, BODY##_f64, BARGS)
-
+/* the public kernels (axis/common.h, CACT__AXIS_KERNEL): the body and its
+ * arguments after (x, y, outer, len, inner) */
 CACT__AXIS_BOTH(softmax, (), (), (), cact__ax_softmax_body, (, CACT__AX_SOFTMAX))
 CACT__AXIS_BOTH(log_softmax, (), (), (), cact__ax_softmax_body, (, CACT__AX_LOG_SOFTMAX))
 CACT__AXIS_BOTH(softmin, (), (), (), cact__ax_softmax_body, (, CACT__AX_SOFTMIN))
