@@ -6,7 +6,7 @@
     python benchmarks/bench_axis.py --accuracy      # max ulp error, cact and peers
     python benchmarks/bench_axis.py --threads 2     # cact on 1 thread against 2
 
-Speed: for the shapes of issue 3 -- (1, 10), (1, 1000), (4096, 10) (many
+Speed: for the usual shapes -- (1, 10), (1, 1000), (4096, 10) (many
 short rows: classifier heads), (64, 50257) (vocabulary-sized rows),
 (1024, 1024) on axis -1 and on axis 0 -- float32 and float64, one thread,
 inputs uniform in [-8, 8], it times

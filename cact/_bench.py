@@ -413,8 +413,8 @@ def size_table(results, dtype, n, columns):
 
 
 def targets(results):
-    """Issue 5 item 5 per function: float32 at 4096 and 2**18, and float64."""
-    lines = ["## Targets (issue 5), single thread", "",
+    """The speed targets per function: float32 at 4096 and 2**18, and float64."""
+    lines = ["## Targets, single thread", "",
              "Transcendental (and rational): cact at least 1.5x faster per element than the fastest peer, "
              "float32 at 4096 and 262144. Piecewise linear: cact in place within 1.2x of the streaming pass "
              "(ratio <= 1.2). float64: at least as fast as the fastest peer (speed-up >= 1). "
@@ -472,7 +472,7 @@ def thread_table(tresults, nthreads):
 
 
 def call_overhead(peers, repeats, min_sample):
-    """Issue 5 item 2: per-call time on 64 float32 elements."""
+    """Per-call time on 64 float32 elements."""
     x0 = np.random.default_rng(0).uniform(-8, 8, 64).astype(np.float32)
     impls = []
     for label, stmt in (("cact.sigmoid(x, out=x)", "cact.sigmoid(x, out=x)"),
@@ -492,7 +492,7 @@ def call_overhead(peers, repeats, min_sample):
 
 def overhead_table(ov):
     c = ov["cact.sigmoid(x, out=x)"]
-    lines = ["## Call overhead: 64 float32 elements, one call (issue 5 item 2)", "",
+    lines = ["## Call overhead: 64 float32 elements, one call", "",
              "| call | us per call | vs cact.sigmoid(x, out=x) |", "|---|---|---|"]
     for k, v in ov.items():
         lines.append(f"| `{k}` | {v * 1e6:.3f} | {v / c:.2f}x |")
