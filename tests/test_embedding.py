@@ -106,9 +106,13 @@ def test_installed_layout(site, include):
     assert os.path.commonpath([include, site]) == site
     assert os.path.isfile(os.path.join(include, "cact", "cact.h"))
     assert os.path.isfile(os.path.join(site, "cact", "kernels.pxd"))
-    src = sorted(os.path.basename(h) for h in glob.glob(os.path.join(ROOT, "include", "cact", "*.h")))
+    def tree(d):   # the header files under d/cact, as paths relative to it
+        d = os.path.join(d, "cact")
+        return sorted(os.path.relpath(h, d) for ext in ("h", "inc")
+                      for h in glob.glob(os.path.join(d, "**", "*." + ext), recursive=True))
+    src = tree(os.path.join(ROOT, "include"))
     if src:  # a source checkout: every header is installed
-        assert sorted(os.listdir(os.path.join(include, "cact"))) == src
+        assert tree(include) == src
 
 
 def test_get_include_of_the_package_under_test():
@@ -229,7 +233,7 @@ def test_header_claims_only_cact_names(tmp_path, include):
     std = re.compile(r"(INFINITY|NAN|NULL|HUGE_VALL?|HUGE_VALF|FLT_\w+|DBL_\w+|LDBL_\w+|SIZE_MAX|"
                      r"INT\d*_\w+|UINT\d*_\w+|CHAR_BIT|FP_\w+|EOF|_\w+)$")
     short, capitalised = set(), set()
-    for h in glob.glob(os.path.join(include, "cact", "*.h")):
+    for h in glob.glob(os.path.join(include, "cact", "**", "*.h"), recursive=True):
         text = open(h).read()
         short |= {m for m in re.findall(r"^\s*#\s*define\s+(\w+)", text, re.M)
                   if not re.match(r"(CACT_|cact_)", m)}
