@@ -18,15 +18,26 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 subprocess.check_call([sys.executable, os.path.join(ROOT, "tools", "generate.py")], cwd=ROOT)
 
 
+def headers():
+    """Every file of the C headers: include/cact/ and its subfolders
+    (core/, kernels/...), the .h files and the generated .inc tables."""
+    base = os.path.join(ROOT, "include", "cact")
+    return sorted(f for ext in ("h", "inc")
+                  for f in glob.glob(os.path.join(base, "**", "*." + ext), recursive=True))
+
+
 class build_py_with_headers(build_py):
-    """Copy include/cact/*.h into the built package as cact/include/cact/."""
+    """Copy include/cact/ (subfolders included) into the built package as
+    cact/include/cact/."""
 
     def run(self):
         super().run()
+        src = os.path.join(ROOT, "include", "cact")
         dest = os.path.join(self.build_lib, "cact", "include", "cact")
-        os.makedirs(dest, exist_ok=True)
-        for h in glob.glob(os.path.join(ROOT, "include", "cact", "*.h")):
-            shutil.copy2(h, dest)
+        for h in headers():
+            d = os.path.join(dest, os.path.dirname(os.path.relpath(h, src)))
+            os.makedirs(d, exist_ok=True)
+            shutil.copy2(h, d)
 
 
 def compile_args():
@@ -59,7 +70,7 @@ def extension(name, source):
         extra_compile_args=compile_args(),
         extra_link_args=sanitize_args(),
         # rebuild when a header or include changes, not only the .pyx
-        depends=sorted(glob.glob(os.path.join(ROOT, "include", "cact", "*.h")) +
+        depends=sorted(headers() +
                        glob.glob(os.path.join(ROOT, "pyx", "*.h")) +
                        glob.glob(os.path.join(ROOT, "pyx", "*.pxi"))),
         libraries=[] if sys.platform == "win32" else ["m"],

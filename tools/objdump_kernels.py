@@ -8,8 +8,10 @@ call out of line (libm)?
 
 For each kernel instantiation cact__<name>_<f32|f64>_<v4|v3|base> (with its
 inlined loop bodies) it counts instructions on zmm (512-bit), ymm (256-bit)
-and packed xmm registers, and call instructions with their targets.
-tests/test_objcode.py asserts on this table; README "Speed" quotes it.
+and packed xmm registers, and call instructions with their targets
+(a split kernel's loops appear as <name>_fast / <name>_slow, config.h).
+tests/test_math_core.py asserts the same of the object code;
+docs/performance.md quotes the table.
 """
 import json
 import os

@@ -18,11 +18,10 @@
  *   void cact_<name>_f32(const float  *x, float  *y, size_t n, <params>);
  *   void cact_<name>_f64(const double *x, double *y, size_t n, <params>);
  *
- *   for <name> in identity binary_step relu relu6 leaky_relu hardtanh
- *   hard_sigmoid hard_swish softshrink hardshrink threshold softsign sigmoid
- *   log_sigmoid swish silu softplus mish tanh tanhshrink elu celu selu gelu
- *   gelu_tanh; the parameters (all double, for both dtypes) are listed in
- *   cact/elementwise.h and in the Python docstrings (cact.<name>).
+ *   for every row CACT_ELEMENTWISE(name, loop, PDECL, PARGS) of
+ *   cact/functions.inc, whose PDECL lists the parameters (all double, for
+ *   both dtypes); docs/c-api.md and the Python docstrings (cact.<name>)
+ *   document each kernel.
  *
  *   - Reads x[0..n) and writes y[0..n), each element once, in one pass;
  *     nothing before x / y or at or after x + n / y + n is touched.
@@ -75,12 +74,9 @@
 #ifndef CACT_CACT_H
 #define CACT_CACT_H
 
-#define CACT_VERSION_MAJOR 0
-#define CACT_VERSION_MINOR 1
-#define CACT_VERSION_PATCH 0
-#define CACT_VERSION_STRING "0.1.0"
-/* e.g. #if CACT_VERSION_HEX >= 0x000100 */
-#define CACT_VERSION_HEX ((CACT_VERSION_MAJOR << 16) | (CACT_VERSION_MINOR << 8) | CACT_VERSION_PATCH)
+/* CACT_VERSION_MAJOR, _MINOR, _PATCH, _STRING and _HEX
+ * (e.g. #if CACT_VERSION_HEX >= 0x000100) */
+#include "version.h"
 
 /* The system headers cact uses, included before the extern "C" block (C++
  * library headers must not be included with C linkage). */
@@ -93,53 +89,47 @@
 extern "C" {
 #endif
 
-/* The *_impl.h files use short macro names internally (T, W, L, AX, #undef
- * at their end) and a few capitalised local names; an includer's macros of
- * those names are saved and restored around them (gcc, clang and MSVC know
+/* The headers use short macro names internally (T, L, AX, #undef'd after
+ * use) and a few capitalised local names; an includer's macros of those
+ * names are saved and restored around them (gcc, clang and MSVC know
  * push_macro).  tests/test_embedding.py finds every such name in the
- * headers and checks it is listed here. */
+ * headers (subfolders included) and checks it is listed here. */
 #pragma push_macro("T")
-#pragma push_macro("W")
 #pragma push_macro("L")
 #pragma push_macro("AX")
 #pragma push_macro("A")
 #pragma push_macro("B")
 #pragma push_macro("C")
 #pragma push_macro("D")
-#pragma push_macro("Di")
 #pragma push_macro("Dlo")
 #pragma push_macro("M")
 #pragma push_macro("N")
 #pragma push_macro("S")
 #undef T
-#undef W
 #undef L
 #undef AX
 #undef A
 #undef B
 #undef C
 #undef D
-#undef Di
 #undef Dlo
 #undef M
 #undef N
 #undef S
 #include "config.h"
-#include "math.h"
-#include "elementwise.h"
-#include "axis.h"
+#include "instantiate.h"    /* math core and element functions, per ISA level */
+#include "elementwise.h"    /* the elementwise kernels (functions.inc) */
+#include "axis.h"           /* the kernels along an axis */
 #pragma pop_macro("S")
 #pragma pop_macro("N")
 #pragma pop_macro("M")
 #pragma pop_macro("Dlo")
-#pragma pop_macro("Di")
 #pragma pop_macro("D")
 #pragma pop_macro("C")
 #pragma pop_macro("B")
 #pragma pop_macro("A")
 #pragma pop_macro("AX")
 #pragma pop_macro("L")
-#pragma pop_macro("W")
 #pragma pop_macro("T")
 
 #ifdef __cplusplus

@@ -1,10 +1,13 @@
-/* cact/config.h -- compiler portability and per-ISA kernel instantiation.
+/* cact/config.h -- compiler portability, ISA detection and dispatch, and
+ * the rules of the per-level instantiation.
  *
  * Every kernel of cact is written once, as a scalar, branch-free element
- * function (static inline) plus a one-line loop.  CACT__DISPATCH_* below
- * instantiate that loop once per instruction-set level and pick the best
- * level the running CPU has, once per process (per translation unit), so a
- * portable build (no -march flags) still runs AVX-512 code where it can.
+ * function (static inline, kernels/) plus a one-line loop.  The math core
+ * and the element functions are compiled once per instruction-set level
+ * (cact/instantiate.h includes cact/level.h per level); CACT__UNARY_BOTH_*
+ * below make each kernel's loop per level and a dispatcher that picks the
+ * best level the running CPU has, once per process (per translation unit),
+ * so a portable build (no -march flags) still runs AVX-512 code where it can.
  *
  * Levels (x86-64 micro-architecture levels, as gcc/clang name them):
  *   3  x86-64-v4: AVX-512 F/BW/DQ/VL      2  x86-64-v3: AVX2 + FMA
@@ -23,8 +26,8 @@
 /* The kernels carry their own floating-point and optimisation options, so
  * that a project including this header gets the same vectorized code and
  * the same bits whatever flags it compiles with (-O0, -O2, -std=c99,
- * -ffast-math...).  Measured with gcc 12: a plain -O2 build of the header
- * left every loop scalar (gcc 12 vectorizes at -O2 only with the very-cheap
+ * -ffast-math...).  With gcc 12 a plain -O2 build of the header leaves
+ * every loop scalar (gcc 12 vectorizes at -O2 only with the very-cheap
  * cost model, and the selects need -fno-trapping-math); -O3
  * -fno-math-errno -fno-trapping-math vectorizes them.  -ffast-math would
  * break NaN propagation (x != x folds to false), so it is switched off, and
@@ -73,6 +76,29 @@
 #else
 #  define CACT_DISPATCH 0
 #endif
+
+/* The fusion rule, CACT__HAS_FMA_<level>: whether a level's arithmetic
+ * (core/dd.h: CACT__FMA, two_prod, ...) uses fused multiply-adds.  v4 and v3
+ * always.  The baseline, under dispatch, never, so that it gives the same
+ * bits whatever -m flags the includer compiles with (it has no target
+ * attribute: the includer's flags compile it); without dispatch it is the
+ * only level, and fuses where the flags give the instruction (-mfma,
+ * -march=native, aarch64, POWER VSX).  (A C99 fma() call without the
+ * instruction would be a slow library call that blocks vectorization.)
+ * CACT__LV_FMA is the rule for the level being instantiated. */
+#if CACT_DISPATCH
+#  define CACT__HAS_FMA_v4 1
+#  define CACT__HAS_FMA_v3 1
+#endif
+#if !CACT_DISPATCH && (defined(__FMA__) || defined(__aarch64__) || defined(__ARM_FEATURE_FMA) || \
+                       (defined(__powerpc64__) && defined(__VSX__)))
+#  define CACT__HAS_FMA_base 1
+#else
+#  define CACT__HAS_FMA_base 0
+#endif
+#define CACT__MCAT_(a, b) a##b
+#define CACT__MCAT(a, b) CACT__MCAT_(a, b)
+#define CACT__LV_FMA CACT__MCAT(CACT__HAS_FMA_, CACT__LV)
 
 #define CACT_ISA_BASELINE 0
 #define CACT_ISA_V3 2
@@ -143,8 +169,8 @@ static CACT_UNUSED const char *cact_isa_name(int level)
  *   void cact_<name>_<sfx>(const T *x, T *y, size_t n, <params>)
  * applying the element function cact__el_<name>_<sfx>_<level>(x[i] PARGS)
  * to every element, where <level> is v4, v3 or base: the element functions
- * are instantiated per level too (cact/elementwise.h), so that each can use
- * its level's arithmetic (fused multiply-adds in v3/v4, see cact/math.h).
+ * are instantiated per level too (cact/level.h), so that each can use its
+ * level's arithmetic (fused multiply-adds in v3/v4, core/dd.h).
  * y == x (in place) is allowed; partial overlap is not.  The
  * in-place case runs a single-pointer loop and the out-of-place case a loop
  * over restrict parameters (gcc honours restrict on parameters, not on
@@ -152,15 +178,14 @@ static CACT_UNUSED const char *cact_isa_name(int level)
  *
  * Alignment: from CACT__PEEL_MIN bytes on, the first elements (up to y's
  * next 64-byte boundary) are done by a call of their own, so that the vector
- * loop's stores (and, in place, its loads) never straddle two cache lines.
- * numpy's buffers are often only 16-byte aligned; measured on AVX-512 (Zen
- * 4), relu in place on 2**14 float32 elements went from 0.063 to 0.042 ns
- * per element.  Every element function gives the same bits in the vector
- * body as in the scalar tail (tests/test_contract.py checks every length),
- * so where the split falls changes no result. */
+ * loop's stores (and, in place, its loads) never straddle two cache lines
+ * (numpy's buffers are often only 16-byte aligned; docs/performance.md).
+ * Every element function gives the same bits in the vector body as in the
+ * scalar tail (tests/test_contract.py checks every length), so where the
+ * split falls changes no result. */
 /* One symbol per (kernel, dtype, level), never inlined into the dispatcher
  * (one call per kernel call costs nothing), so the object code of every
- * level can be inspected: tools/objdump_kernels.py, tests/test_objcode.py. */
+ * level can be inspected: tools/objdump_kernels.py, tests/test_math_core.py. */
 #if defined(__GNUC__) || defined(__clang__)
 #  define CACT__NOINLINE __attribute__((noinline))
 #else
@@ -211,7 +236,7 @@ static CACT_UNUSED const char *cact_isa_name(int level)
 /* A kernel with two element functions, <name>_fast and <name>_slow, and a
  * test of its parameters, cact__el_<name>_pick_<sfx>_<SUFFIX>(params),
  * that picks the first: one loop each, chosen once per call (a test in
- * the element function would be loop-invariant, but gcc 12 then left the
+ * the element function would be loop-invariant, but gcc 12 leaves such a
  * loop scalar rather than unswitch it) */
 #define CACT__LOOP_SPLIT(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)             \
     CACT__LOOPS(name##_fast, sfx, T, PDECL, PARGS, SUFFIX, ATTR)               \
@@ -252,13 +277,13 @@ static CACT_UNUSED const char *cact_isa_name(int level)
 #endif
 #define CACT__UNARY(name, sfx, T, PDECL, PARGS) CACT__UNARY_L(CACT__LOOP, name, sfx, T, PDECL, PARGS)
 
-/* Both dtypes at once: element functions cact__el_<name>_f32_<level> /
- * _f64_<level> exist (cact/elementwise.h). */
-#define CACT__UNARY_BOTH(name, PDECL, PARGS)                                   \
+/* Both dtypes at once, for a row CACT_ELEMENTWISE(name, loop, PDECL,
+ * PARGS) of cact/functions.inc (cact/elementwise.h): loop PLAIN, one loop
+ * per dtype over cact__el_<name>_<dtype>_<level>; loop SPLIT32, float32
+ * split in two loops (CACT__LOOP_SPLIT, <name>_fast / _slow / _pick). */
+#define CACT__UNARY_BOTH_PLAIN(name, PDECL, PARGS)                             \
     CACT__UNARY(name, f32, float, PDECL, PARGS)                                \
     CACT__UNARY(name, f64, double, PDECL, PARGS)
-
-/* The same, with float32 split in two loops (CACT__LOOP_SPLIT) */
 #define CACT__UNARY_BOTH_SPLIT32(name, PDECL, PARGS)                           \
     CACT__UNARY_L(CACT__LOOP_SPLIT, name, f32, float, PDECL, PARGS)            \
     CACT__UNARY(name, f64, double, PDECL, PARGS)

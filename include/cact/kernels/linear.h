@@ -1,0 +1,209 @@
+/* cact/kernels/linear.h -- the piecewise-linear family: identity,
+ * binary_step, relu, relu6, leaky_relu, hardtanh, hard_sigmoid, hard_swish,
+ * softshrink, hardshrink, threshold.  Exact (0 ulp) where the result is x
+ * or a constant; one rounding where it is a product or a sum.  Each
+ * handles NaN itself (its last select lets x's NaN through) unless it says
+ * otherwise.  Part of cact/kernels/all.h (one dtype, one level).
+ */
+#ifndef CACT__LV
+#error "include <cact/cact.h>, not cact/kernels/linear.h"
+#endif
+
+/* clip(v, 0, 1), NaN-propagating */
+CACT_INLINE double CACT__E(clip01)(double v)
+{
+    v = v < 0 ? 0.0 : v;
+    return v > 1 ? 1.0 : v;
+}
+
+CACT_INLINE T CACT__E(identity)(T x) { return x; }
+
+/* The selects below are arranged so that each compares x itself (not the
+ * output of an earlier select) and the last one lets NaN through: with
+ * AVX-512 each comparison is a mask register, and a chain of selects on
+ * selects made gcc 12 emit 4-6 comparisons per vector where 2 do. */
+CACT_INLINE T CACT__E(binary_step)(T x)
+{
+    T lo = x < 0 ? (T)0 : x;        /* 0 below, x (NaN) elsewhere */
+    return x >= 0 ? (T)1 : lo;
+}
+
+CACT_INLINE T CACT__E(relu)(T x) { return x < 0 ? (T)0 : x; }
+
+CACT_INLINE T CACT__E(relu6)(T x)
+{
+    T lo = x < 0 ? (T)0 : x;
+    return x > 6 ? (T)6 : lo;
+}
+
+/* float32: the double product of a double and a float, rounded to float,
+ * is within 0.5 + 2^-29 ulp; float64: one rounding.  A slope of 0 gives
+ * the limit -0 at x = -inf (the sign of 0 * x), not 0 * inf = NaN. */
+CACT_INLINE T CACT__E(leaky_relu)(T x, double negative_slope)
+{
+    T r = (T)(negative_slope * (double)x);
+    /* The test on the slope is loop invariant: gcc unswitches the loop on
+     * it (two vectorized loops).  A nonzero slope gives NaN only for a NaN
+     * x, which the select returns as it is; a slope of 0 needs per-lane
+     * selects for 0 * -inf, in the element type (a NaN out of the product
+     * is either x's own or 0 * -inf, whose limit is -0). */
+    if (negative_slope != 0)
+        return x < 0 ? r : x;
+    return x >= 0 ? x : (r == r ? r : (x == x ? (T)-0.0 : x));
+}
+
+/* clip(x, min_val, max_val) rounded: for float32 the bounds are rounded to
+ * float first, which gives the same result (no float lies strictly between
+ * a bound and its rounding), in float lanes.  lo is lowered to hi where
+ * min_val > max_val (the Python API refuses that; a C caller gets hi
+ * everywhere, as from clipping in two steps). */
+CACT_INLINE T CACT__E(hardtanh)(T x, double min_val, double max_val)
+{
+    T lo = (T)min_val, hi = (T)max_val;
+    lo = lo > hi ? hi : lo;
+    T l = x < lo ? lo : x;
+    return x > hi ? hi : l;
+}
+
+/* alpha x + beta with one rounding: near x = -beta/alpha the sum cancels
+ * (to 2.8e-17 at x = -3 with alpha = 1/6 rounded to double), and only a
+ * fused multiply-add or an exact product keeps the tiny result. */
+CACT_INLINE T CACT__E(hard_sigmoid_r)(T x, double alpha, double beta)
+{
+    /* alpha = 0: the constant clip(beta, 0, 1), also at x = +-inf, where
+     * 0 * inf is NaN (a per-lane select: see leaky_relu) */
+    double t = CACT__L(fma_acc)(alpha, (double)x, beta);
+    return (T)CACT__E(clip01)(t == t ? t : beta);
+}
+
+/* float32 with the default parameters (alpha = 1/6 and beta = 1/2; the
+ * test is loop invariant and gcc unswitches the loop on it), in float
+ * lanes: alpha is 1/6 rounded to double, (1 - 2^-54)/6, so alpha x + beta
+ * = (x + 3 - 2^-54 x)/6 exactly (2.8e-17 at x = -3).  x + 3 = sh + sl
+ * (Fast2Sum, |x| <= 3), the quotient by 6 as gh + gl with gh = sh c6 and gl
+ * from the exact remainder sh - 6 gh (an fma), less 2^-54 x / 6; one
+ * rounding at the end.  Same bits as the double path on every float (a
+ * sweep of all 2^32, tools/exhaustive and a bit comparison).  Other
+ * parameters, and float64: alpha x + beta in double with one rounding. */
+CACT_INLINE T CACT__E(hard_sigmoid)(T x, double alpha, double beta)
+{
+#if CACT__BITS == 32
+    if (alpha == 1.0 / 6.0 && beta == 0.5) {
+        const float c6 = 0.16666667163372040f;     /* 1/6 rounded to float */
+        float sh = x + 3.0f, sl = x - (sh - 3.0f);
+        float gh = sh * c6;
+        float rem = CACT__L(fmaf_d)(-gh, 6.0f, sh) + sl;
+        rem = CACT__L(fmaf_d)(x, -CACT__2PM54F, rem);     /* - 2^-54 x */
+        float t = gh + rem * c6;
+        float lo = x < -3.0f ? 0.0f : t;
+        return CACT__E(nan_in)(x, x > 3.0f ? 1.0f : lo);
+    }
+#endif
+    return CACT__E(nan_in)(x, CACT__E(hard_sigmoid_r)(x, alpha, beta));
+}
+
+/* x * relu6(x + 3) / 6 = x * clip((x + 3) / 6, 0, 1): never overflows; x
+ * itself from 3 on (and NaN: the last select), -0 up to -3.
+ * Both dtypes in their own lanes, with exact sums and products (Dekker,
+ * Knuth; Muller et al., Handbook of Floating-Point Arithmetic, ch. 4-5):
+ * x + 3 = sh + sl exactly (Fast2Sum, |x| < 3); g = (x + 3)/6 = gh + gl with
+ * gh = sh c6 (c6 = 1/6 rounded to T) and gl from the exact remainder
+ * sh - 6 gh (an fma); the result x gh + x gl rounded once by an fma.  The
+ * value before that rounding is within ~2^-45 (float32; float64 ~2^-104) of
+ * x (x + 3)/6, so the result is within 0.5 + 2^-21 ulp (tools/exhaustive:
+ * every float32; float64 0.5 + 2^-50).  Tiny x: gh = 1/2 exactly (3 c6
+ * rounds to 1/2 in both dtypes), x gl ~ x^2/6 and the result is x/2 rounded
+ * once.  Without an fma (baseline) float32 takes the fma in double, float64
+ * the exact product (fma_acc, mla_lo). */
+#if CACT__BITS == 32
+#  define CACT__HS_REM(a, b, c) CACT__L(fmaf_d)(a, b, c)
+#  define CACT__HS_MLA(a, b, c) CACT__L(fmaf_d)(a, b, c)
+#else
+#  define CACT__HS_REM(a, b, c) CACT__L(fma_acc)(a, b, c)
+#  define CACT__HS_MLA(a, b, c) CACT__L(mla_lo)(a, b, c)
+#endif
+CACT_INLINE T CACT__E(hard_swish)(T x)
+{
+    const T c6 = (T)(1.0 / 6.0);
+    T sh = x + (T)3, sl = x - (sh - (T)3);
+    T gh = sh * c6;
+    T gl = (CACT__HS_REM(-gh, (T)6, sh) + sl) * c6;
+    T y = CACT__HS_MLA(x, gh, x * gl);
+    T m = x > (T)-3 ? y : (T)-0.0;
+    return x < (T)3 ? m : x;
+}
+#undef CACT__HS_REM
+#undef CACT__HS_MLA
+
+/* x - lambd above lambd, x + lambd below -lambd, 0 with x's sign between.
+ * float32 with lambd a float (the default 0.5; the test is loop invariant
+ * and gcc unswitches the loop on it): |x| - lambd rounded once in float,
+ * x's sign put back (round to nearest is symmetric), in float lanes; the
+ * double path below gives the same bits there, because for float x and
+ * lambd the double difference is exact or too far from a float midpoint
+ * to round onto one.  Otherwise, and for float64, the difference in
+ * double, rounded once more to float32. */
+CACT_INLINE T CACT__E(softshrink)(T x, double lambd)
+{
+    double v = x;
+#if CACT__BITS == 32
+    float lf = (float)lambd;
+    if ((double)lf == lambd) {
+        float d = fabsf(x) - lf;
+        return copysignf(!(d <= 0) ? d : 0.0f, x);    /* NaN: d, x's NaN */
+    }
+#endif
+    return CACT__E(nan_in)(x, (T)(v > lambd ? v - lambd : (v < -lambd ? v + lambd : v * 0)));
+}
+
+#if CACT__BITS == 32
+/* The largest float <= t (t not NaN; -inf below -FLT_MAX, FLT_MAX for
+ * FLT_MAX < t < inf).  For a float x, x <= t exactly when x <= rd(t) and
+ * x > t exactly when x > rd(t): no float lies in (rd(t), t].  Loop
+ * invariant: computed once per call. */
+CACT_INLINE float CACT__E(rd_f)(double t)
+{
+    float f = (float)t;
+    uint32_t u;
+    memcpy(&u, &f, sizeof u);
+    u = (double)f <= t ? u : (f > 0 ? u - 1 : (f < 0 ? u + 1 : 0x80000001u));
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+#endif
+
+/* 0 with x's sign inside [-lambd, lambd] (+-inf too when lambd is inf:
+ * not inf * 0 = NaN); NaN fails the comparison and stays NaN.  float32
+ * compares |x| with lambd rounded down to float, which decides the same. */
+CACT_INLINE T CACT__E(hardshrink)(T x, double lambd)
+{
+#if CACT__BITS == 32
+    /* on the bits: |x| <= l as unsigned integers (l >= 0; NaN's bits are
+     * above inf's), x's sign bit alone where it holds: one load, two ands
+     * and an integer comparison per vector (the float form loaded x three
+     * times) */
+    float l = CACT__E(rd_f)(lambd);
+    uint32_t u, lb;
+    memcpy(&u, &x, sizeof u);
+    memcpy(&lb, &l, sizeof lb);
+    u = (u & 0x7fffffffu) <= lb ? (u & 0x80000000u) : u;
+    memcpy(&x, &u, sizeof x);
+    return x;
+#else
+    T zero = copysign(0.0, x);
+    return cact__abs(x) <= lambd ? zero : x;
+#endif
+}
+
+/* x > threshold ? x : value; NaN stays NaN (PyTorch would give value):
+ * !(x <= t) is x > t or x NaN, one comparison.  float32 compares with
+ * threshold rounded down to float, which decides the same. */
+CACT_INLINE T CACT__E(threshold)(T x, double threshold, double value)
+{
+#if CACT__BITS == 32
+    float t = CACT__E(rd_f)(threshold);
+#else
+    double t = threshold;
+#endif
+    return !(x <= t) ? x : (T)value;
+}
