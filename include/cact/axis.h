@@ -89,7 +89,7 @@
 
 #include <math.h>
 #include "config.h"
-#include "math.h"
+#include "instantiate.h"
 
 /* The kernels, written once for both dtypes: the files below are included
  * with float, then with double (CACT_T, CACT_SFX, CACT__BITS; axis/common.h

@@ -24,17 +24,4 @@
 #include "level.h"
 #undef CACT__LV
 
-/* log1p rounded to double (< 1 ulp, u > -1), level-independent: the
- * baseline instantiation, vectorizable in any loop and never fused, so the
- * same bits under any flags.  The axis kernels take their once-per-row
- * logarithm from it. */
-typedef double cact_w64;
-CACT_INLINE double cact_log1p_w64(double u)
-{
-    cact__dd v = cact__two_sum(1.0, u);
-    cact__dd r = cact__log_dd_base(v.h, v.l);
-    return r.h + r.l;
-}
-CACT_INLINE double cact_log1p_w32(double u) { return cact_log1p_w64(u); }
-
 #endif /* CACT_INSTANTIATE_H */
