@@ -7,6 +7,7 @@ import pytest
 
 import cact
 from cact._catalogue import KERNEL_FUNC, KERNELS
+from cact._reference import reference
 
 from helpers import run
 
@@ -36,8 +37,10 @@ def test_finite_in_finite_out(kernel, dtype):
                   1e30, -1e30, 1e10, -1e10, 1000, -1000, 100, -100, 88.8, -88.8, 0.0, -0.0], dtype=dtype)
     y = run(kernel, x)
     assert not np.isnan(y).any()
-    fine = np.abs(x) < fi.max / 7   # selu/softplus(beta>1) may legitimately exceed max near it
+    exact, _ = reference(kernel, x)   # rounded to float64: inf where it is out of float64's range
+    fine = np.abs(exact) <= fi.max   # selu of max, squared_relu of 1e30: the exact value overflows
     assert np.isfinite(y[fine]).all()
+    assert np.isinf(y[np.abs(exact) > float(fi.max) * (1 + float(fi.eps))]).all()
 
 
 def test_documented_values():
@@ -81,3 +84,4 @@ def test_nan_where_peers_give_value():
     for f, kw in ((cact.threshold, dict(threshold=0.0, value=1.0)), (cact.hardtanh, {}), (cact.relu6, {}),
                   (cact.binary_step, {}), (cact.hard_sigmoid, {}), (cact.hardshrink, {}), (cact.softshrink, {})):
         assert np.isnan(f(np.array([np.nan], np.float32), **kw)).all()
+
