@@ -18,6 +18,8 @@ cdef extern from "cact/cact.h" nogil:
     void cact_binary_step_f64(const double *x, double *y, size_t n)
     void cact_relu_f32(const float *x, float *y, size_t n)
     void cact_relu_f64(const double *x, double *y, size_t n)
+    void cact_squared_relu_f32(const float *x, float *y, size_t n)
+    void cact_squared_relu_f64(const double *x, double *y, size_t n)
     void cact_relu6_f32(const float *x, float *y, size_t n)
     void cact_relu6_f64(const double *x, double *y, size_t n)
     void cact_leaky_relu_f32(const float *x, float *y, size_t n, double negative_slope)

@@ -98,6 +98,7 @@ static LD r_relu(LD x) { return x > 0 ? x : 0; }
 static LD r_relu6(LD x) { return clip(x, 0, 6); }
 static LD r_leaky_relu(LD x) { return x >= 0 ? x : (LD)0.01 * x; }
 static LD r_hardtanh(LD x) { return clip(x, -1, 1); }
+static LD r_squared_relu(LD x) { return x > 0 ? x * x : 0; }
 static LD r_hard_sigmoid(LD x)
 {
     /* alpha x exactly (alpha = 1/6 as a double), then + 1/2: near the kink

@@ -30,6 +30,10 @@ CACT_INLINE T CACT__E(binary_step)(T x)
 
 CACT_INLINE T CACT__E(relu)(T x) { return x < 0 ? (T)0 : x; }
 
+/* relu(x)^2 (So et al., "Primer", 2021): x x rounded once (0.5 ulp; inf
+ * only where the exact square overflows), +0 from -0 down, NaN as given. */
+CACT_INLINE T CACT__E(squared_relu)(T x) { return CACT__E(nan_in)(x, x < 0 ? (T)0 : x * x); }
+
 CACT_INLINE T CACT__E(relu6)(T x)
 {
     T lo = x < 0 ? (T)0 : x;
