@@ -191,11 +191,15 @@ ELEMENTWISE = (
          torch=("nn.hardtanh(xt, min_val, max_val, out=yt)", "F.hardtanh(xt, min_val, max_val, inplace=True)"),
          ort=Onnx("Clip", 13, inputs="min_val, max_val"),
          exhaustive=Check("r_hardtanh")),
-    Func("hard_sigmoid", "clip(alpha * x + beta, 0, 1)",
+    Func("hard_sigmoid", "clip(alpha * x + beta, 0, 1); the defaults give x/6 + 1/2 exactly",
          params=[Param("alpha", 1.0 / 6.0, "isfinite(alpha)", "must be finite", "slope (ONNX and Keras 2 use 0.2)"),
                  Param("beta", 0.5, "isfinite(beta)", "must be finite", "offset")],
          limits=(0.0, 1.0),
-         mpmath="clip(mp.mpf(alpha) * x + mp.mpf(beta), 0, 1)",
+         mpmath=("clip((x + 3) / 6, 0, 1) if (alpha, beta) == (1 / 6, 0.5) "
+                 "else clip(mp.mpf(alpha) * x + mp.mpf(beta), 0, 1)"),
+         notes=("alpha=1/6, beta=0.5 (the defaults) compute x/6 + 1/2 exactly, as PyTorch's hardsigmoid "
+                "defines it: 0 at x = -3, 1 at x = 3, correctly rounded between.  Any other pair computes "
+                "alpha * x + beta with alpha and beta as given, rounded once."),
          numpy="np.clip(alpha * x + beta, 0, 1)",
          torch=("nn.hardsigmoid(xt, out=yt)", "F.hardsigmoid(xt, inplace=True)"),
          ort=Onnx("HardSigmoid", 6, attrs="alpha=alpha, beta=beta"),

@@ -311,7 +311,7 @@ cdef void _run_hard_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogi
 def hard_sigmoid(x, double alpha=0.16666666666666666, double beta=0.5, *, out=None):
     """hard_sigmoid(x, alpha=0.16666666666666666, beta=0.5, *, out=None)
 
-    clip(alpha * x + beta, 0, 1).
+    clip(alpha * x + beta, 0, 1); the defaults give x/6 + 1/2 exactly.
 
     Parameters
     ----------
@@ -327,6 +327,11 @@ def hard_sigmoid(x, double alpha=0.16666666666666666, double beta=0.5, *, out=No
     Returns
     -------
     ndarray of x's shape and dtype (out, if given).
+
+    alpha=1/6, beta=0.5 (the defaults) compute x/6 + 1/2 exactly, as PyTorch's
+    hardsigmoid defines it: 0 at x = -3, 1 at x = 3, correctly rounded between.
+    Any other pair computes alpha * x + beta with alpha and beta as given,
+    rounded once.
 
     Kernels: cact_hard_sigmoid_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64).
     """

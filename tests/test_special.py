@@ -85,3 +85,20 @@ def test_nan_where_peers_give_value():
                   (cact.binary_step, {}), (cact.hard_sigmoid, {}), (cact.hardshrink, {}), (cact.softshrink, {})):
         assert np.isnan(f(np.array([np.nan], np.float32), **kw)).all()
 
+
+def test_hard_sigmoid_default_is_exact():
+    """The default parameters give x/6 + 1/2 itself (PyTorch's hardsigmoid):
+    0 at -3 and 1 at 3 in both dtypes, correctly rounded near the kink,
+    where alpha * x + beta with alpha = 1/6 rounded to double would not be;
+    an explicit pair keeps alpha * x + beta rounded once."""
+    for dt in (np.float32, np.float64):
+        y = cact.hard_sigmoid(np.array([-3, 3, -3.5, 3.5, 0], dtype=dt))
+        assert y.tolist() == [0, 1, 0, 1, 0.5]
+    x = -2.9984903577417548
+    assert cact.hard_sigmoid(np.float64(x)) == (x + 3) / 6 == 0.0002516070430408727   # x + 3 exact
+    xf = np.arange(-3, 3, 2 ** -12, dtype=np.float32)          # every 2^-12 step: x + 3 exact in float32
+    expect = ((xf.astype(np.float64) + 3) / 6).astype(np.float32)  # one rounding of a double good to 2^-53
+    assert np.array_equal(cact.hard_sigmoid(xf), expect)
+    assert cact.hard_sigmoid(np.float64(-3.0), alpha=0.2, beta=0.6) == 0.0
+    assert cact.hard_sigmoid(np.float64(-3.0), alpha=1 / 6 + 1e-17, beta=0.5) == 0.0  # 1/6 rounds to the default
+    assert cact.hard_sigmoid(np.float64(-2.0), alpha=0.2, beta=0.5) == 0.2 * -2.0 + 0.5

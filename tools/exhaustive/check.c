@@ -101,11 +101,9 @@ static LD r_hardtanh(LD x) { return clip(x, -1, 1); }
 static LD r_squared_relu(LD x) { return x > 0 ? x * x : 0; }
 static LD r_hard_sigmoid(LD x)
 {
-    /* alpha x exactly (alpha = 1/6 as a double), then + 1/2: near the kink
-     * the sum cancels to a few ulps of x */
-    dld p = ld_two_prod((LD)(1.0 / 6.0), x);
-    dld s = ld_two_sum(p.h, 0.5L);
-    return clip(s.h + (s.l + p.l), 0, 1);
+    /* the default parameters: x/6 + 1/2 exactly (x + 3 is exact in long
+     * double for every float32 input and, near -3, every float64 one) */
+    return clip((x + 3) / 6, 0, 1);
 }
 static LD r_hard_swish(LD x) { return x * clip((x + 3) / 6, 0, 1); }
 static LD r_softshrink(LD x) { return x > 0.5L ? x - 0.5L : (x < -0.5L ? x + 0.5L : 0); }

@@ -80,45 +80,13 @@ CACT_INLINE T CACT__E(hard_sigmoid_r)(T x, double alpha, double beta)
     return (T)CACT__E(clip01)(t == t ? t : beta);
 }
 
-/* float32 with the default parameters (alpha = 1/6 and beta = 1/2; the
- * test is loop invariant and gcc unswitches the loop on it), in float
- * lanes: alpha is 1/6 rounded to double, (1 - 2^-54)/6, so alpha x + beta
- * = (x + 3 - 2^-54 x)/6 exactly (2.8e-17 at x = -3).  x + 3 = sh + sl
- * (Fast2Sum, |x| <= 3), the quotient by 6 as gh + gl with gh = sh c6 and gl
- * from the exact remainder sh - 6 gh (an fma), less 2^-54 x / 6; one
- * rounding at the end.  Same bits as the double path on every float (a
- * sweep of all 2^32, tools/exhaustive and a bit comparison).  Other
- * parameters, and float64: alpha x + beta in double with one rounding. */
-CACT_INLINE T CACT__E(hard_sigmoid)(T x, double alpha, double beta)
-{
-#if CACT__BITS == 32
-    if (alpha == 1.0 / 6.0 && beta == 0.5) {
-        const float c6 = 0.16666667163372040f;     /* 1/6 rounded to float */
-        float sh = x + 3.0f, sl = x - (sh - 3.0f);
-        float gh = sh * c6;
-        float rem = CACT__L(fmaf_d)(-gh, 6.0f, sh) + sl;
-        rem = CACT__L(fmaf_d)(x, -CACT__2PM54F, rem);     /* - 2^-54 x */
-        float t = gh + rem * c6;
-        float lo = x < -3.0f ? 0.0f : t;
-        return CACT__E(nan_in)(x, x > 3.0f ? 1.0f : lo);
-    }
-#endif
-    return CACT__E(nan_in)(x, CACT__E(hard_sigmoid_r)(x, alpha, beta));
-}
-
-/* x * relu6(x + 3) / 6 = x * clip((x + 3) / 6, 0, 1): never overflows; x
- * itself from 3 on (and NaN: the last select), -0 up to -3.
- * Both dtypes in their own lanes, with exact sums and products (Dekker,
- * Knuth; Muller et al., Handbook of Floating-Point Arithmetic, ch. 4-5):
- * x + 3 = sh + sl exactly (Fast2Sum, |x| < 3); g = (x + 3)/6 = gh + gl with
- * gh = sh c6 (c6 = 1/6 rounded to T) and gl from the exact remainder
- * sh - 6 gh (an fma); the result x gh + x gl rounded once by an fma.  The
- * value before that rounding is within ~2^-45 (float32; float64 ~2^-104) of
- * x (x + 3)/6, so the result is within 0.5 + 2^-21 ulp (tools/exhaustive:
- * every float32; float64 0.5 + 2^-50).  Tiny x: gh = 1/2 exactly (3 c6
- * rounds to 1/2 in both dtypes), x gl ~ x^2/6 and the result is x/2 rounded
- * once.  Without an fma (baseline) float32 takes the fma in double, float64
- * the exact product (fma_acc, mla_lo). */
+/* (x + 3)/6 as gh + gl, |gl| <= ulp(gh), for |x| <= 3 (Dekker, Knuth;
+ * Muller et al., Handbook of Floating-Point Arithmetic, ch. 4-5): x + 3 =
+ * sh + sl exactly (Fast2Sum); gh = sh c6 (c6 = 1/6 rounded to T) and gl =
+ * (sh - 6 gh + sl) c6, the remainder sh - 6 gh exact (an fma; without one,
+ * float32 takes it in double, float64 from the exact product).  gh + gl is
+ * within ~2^-45 (float32; float64 ~2^-104) of (x + 3)/6.  Outside
+ * [-3, 3] (and at +-inf, where sl is NaN) the callers select constants. */
 #if CACT__BITS == 32
 #  define CACT__HS_REM(a, b, c) CACT__L(fmaf_d)(a, b, c)
 #  define CACT__HS_MLA(a, b, c) CACT__L(fmaf_d)(a, b, c)
@@ -126,12 +94,44 @@ CACT_INLINE T CACT__E(hard_sigmoid)(T x, double alpha, double beta)
 #  define CACT__HS_REM(a, b, c) CACT__L(fma_acc)(a, b, c)
 #  define CACT__HS_MLA(a, b, c) CACT__L(mla_lo)(a, b, c)
 #endif
-CACT_INLINE T CACT__E(hard_swish)(T x)
+CACT_INLINE T CACT__E(plus3_div6)(T x, T *gl)
 {
     const T c6 = (T)(1.0 / 6.0);
     T sh = x + (T)3, sl = x - (sh - (T)3);
     T gh = sh * c6;
-    T gl = (CACT__HS_REM(-gh, (T)6, sh) + sl) * c6;
+    *gl = (CACT__HS_REM(-gh, (T)6, sh) + sl) * c6;
+    return gh;
+}
+
+/* The default parameters (alpha = 1/6, beta = 1/2) give the exact function
+ * x/6 + 1/2 clipped to [0, 1], as PyTorch's hardsigmoid defines it: 0 from
+ * -3 down, 1 from 3 up, gh + gl rounded once in between (within 0.5 +
+ * 2^-21 ulp float32, 0.5 + 2^-50 float64), in the element type's lanes.
+ * (1/6 as a double is (1 - 2^-54)/6: alpha x + beta with that alpha would
+ * give 2.8e-17 at x = -3.)  The test is loop invariant: gcc unswitches the
+ * loop on it.  Any other parameters: alpha x + beta as given, in double,
+ * rounded once (hard_sigmoid_r). */
+CACT_INLINE T CACT__E(hard_sigmoid)(T x, double alpha, double beta)
+{
+    if (alpha == 1.0 / 6.0 && beta == 0.5) {
+        T gl, gh = CACT__E(plus3_div6)(x, &gl);
+        T t = gh + gl;
+        T lo = x < (T)-3 ? (T)0 : t;
+        return CACT__E(nan_in)(x, x > (T)3 ? (T)1 : lo);
+    }
+    return CACT__E(nan_in)(x, CACT__E(hard_sigmoid_r)(x, alpha, beta));
+}
+
+/* x * relu6(x + 3) / 6 = x * clip((x + 3) / 6, 0, 1): never overflows; x
+ * itself from 3 on (and NaN: the last select), -0 up to -3.  The result x
+ * gh + x gl rounded once by an fma: the value before that rounding is
+ * within ~2^-45 (float32; float64 ~2^-104) of x (x + 3)/6, so the result
+ * is within 0.5 + 2^-21 ulp (tools/exhaustive: every float32; float64
+ * 0.5 + 2^-50).  Tiny x: gh = 1/2 exactly (3 c6 rounds to 1/2 in both
+ * dtypes), x gl ~ x^2/6 and the result is x/2 rounded once. */
+CACT_INLINE T CACT__E(hard_swish)(T x)
+{
+    T gl, gh = CACT__E(plus3_div6)(x, &gl);
     T y = CACT__HS_MLA(x, gh, x * gl);
     T m = x > (T)-3 ? y : (T)-0.0;
     return x < (T)3 ? m : x;
