@@ -56,7 +56,7 @@ def sanitize_args():
     """CACT_SANITIZE=1: build the extensions with AddressSanitizer and
     UndefinedBehaviorSanitizer (gcc/clang), for
         LD_PRELOAD=$(gcc -print-file-name=libasan.so) python -m pytest
-    (README, "Guarantees").  Any error aborts the process."""
+    (docs/contract.md).  Any error aborts the process."""
     if os.environ.get("CACT_SANITIZE") != "1" or sys.platform == "win32":
         return []
     return ["-fsanitize=address,undefined", "-fno-sanitize-recover=all", "-fno-omit-frame-pointer", "-g"]

@@ -45,7 +45,7 @@ def set_num_threads(n):
     """Use up to n threads (the calling thread included) for large arrays.
 
     Only calls on arrays large enough for a second thread to pay use more
-    than one (the threshold depends on the function; see README "Speed");
+    than one (the threshold depends on the function; see docs/performance.md);
     smaller ones never touch the pool.  Results are bit-identical whatever
     n is.  The setting is process-wide; the default is the number of CPUs
     this process may run on, or $CACT_NUM_THREADS.

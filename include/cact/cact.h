@@ -28,8 +28,10 @@
  *   - y == x computes in place.  Any other overlap of x and y is undefined.
  *   - n may be 0 (then x and y are not dereferenced).  x and y need only the
  *     alignment of their element type.
- *   - The result of an element does not depend on its position, on n, on
- *     the alignment or on the ISA level: every path gives the same bits.
+ *   - The result of an element does not depend on its position, on n or on
+ *     the alignment: every path gives the same bits.  The v4 and v3 levels
+ *     give the same bits; the baseline (no fused multiply-add) may differ
+ *     from them in the last bit, within the same bound.
  *   - NaN in gives NaN out (relu, hardtanh, binary_step, threshold
  *     included); +-inf give the mathematical limits (sigmoid(-inf) = 0,
  *     gelu(-inf) = -0); no intermediate overflows for finite x.

@@ -4,7 +4,7 @@
  *   make -C tools/exhaustive bench
  *   bin/bench [--sizes 4096,262144] [--repeats 9] [--stat median|min] [--kernel K]
  *
- * "libm" runs the stage-1 element functions (tools/exhaustive/libm_stage.h:
+ * "libm" runs the libm-based element functions (tools/exhaustive/libm_stage.h:
  * libm calls, float64 in x87 long double) in the same loop shape, compiled
  * for the best ISA level the CPU has (as cact's kernels); "v4", "v3" and
  * "base" run cact's kernels at each ISA level the CPU has.  Inputs uniform

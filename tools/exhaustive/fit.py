@@ -1,4 +1,4 @@
-"""The polynomial coefficients of cact's math core (include/cact/math_impl.h),
+"""The polynomial coefficients of cact's math core (include/cact/core/),
 regenerated:
 
     python3 tools/exhaustive/fit.py            # every fit, C-ready, with its error
@@ -90,7 +90,7 @@ def fits():
         "exp_dd": (_exp_q, -LN2_HALF, LN2_HALF, 9,
                    "(e^r - 1 - r - r^2/2)/r^3, |r| <= ln2/2"),
         "exp_hl": (_exp_p, -LN2_HALF, LN2_HALF, 9,
-                   "(e^r - 1 - r)/r^2, |r| <= ln2/2 (float64 softmax, cact/axis_impl.h)"),
+                   "(e^r - 1 - r)/r^2, |r| <= ln2/2 (float64 softmax, cact/axis/common.h)"),
         "log_dd": (_atanh_tail, 0, (3 - 2 * mp.sqrt(2)) ** 2 * (1 + mp.mpf(2) ** -20), 7,
                    "(atanh(s) - s)/s^3 in u = s^2, |s| <= 3 - 2 sqrt 2 (m in [sqrt2/2, sqrt2])"),
         "tanhshrink_dd": (_tanhshrink_ratio, 0, mp.mpf("0.4") ** 2, 9,

@@ -1,7 +1,7 @@
-/* tools/exhaustive/libm_stage.h -- the stage-1 element functions (libm
- * calls, float32 in double, float64 in x87 long double), frozen as they were
- * before the vectorized math core (git f6f8d55, include/cact/
- * elementwise_impl.h), for bench.c's "before" column.  Not part of cact.
+/* tools/exhaustive/libm_stage.h -- the element functions as first written
+ * on libm calls (float32 in double, float64 in x87 long double), frozen as
+ * they were before the vectorized math core (git f6f8d55), for bench.c's
+ * "libm" column.  Not part of cact.
  * Included twice by bench.c (float / double). */
 #define CACT__E(name) LS_CAT3(ls__, name, LS_CAT(_, LS_SFX))
 #define CACT__M(fn) LS_CAT3(ls_, fn, LS_CAT(_w, LS_BITS))

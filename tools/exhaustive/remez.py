@@ -7,7 +7,7 @@ minimises max over [a, b] of |weight(x) * (p(x) - f(x))| for p of degree
 1/|f| the error is relative.  Coefficients are returned as mpf; round() gives
 the doubles the C code uses, and max_error() measures the rounded polynomial
 (evaluated exactly) on a dense grid, which is the figure quoted next to each
-polynomial in include/cact/math_impl.h.
+polynomial in include/cact/core/.
 
 Classic algorithm (Remez 1934; e.g. Muller, "Elementary Functions", ch. 3):
 solve for the polynomial that equioscillates on n+2 reference points, move the
