@@ -24,10 +24,10 @@ static double cpu_seconds(void)
 int main(void)
 {
     /* [outer, len, inner] */
-    static const size_t shapes[][3] = {{1, 1000, 1}, {64, 50257, 1}, {1024, 1024, 1},
-                                       {1, 1024, 1024}, {4096, 10, 1}};
-    static const char *names[] = {"(1, 1000)", "(64, 50257)", "(1024, 1024)",
-                                  "(1024, 1024) ax0", "(4096, 10)"};
+    static const size_t shapes[][3] = {
+        {1, 1000, 1}, {64, 50257, 1}, {1024, 1024, 1}, {1, 1024, 1024}, {4096, 10, 1}};
+    static const char *names[] = {"(1, 1000)", "(64, 50257)", "(1024, 1024)", "(1024, 1024) ax0",
+                                  "(4096, 10)"};
     const kernel_f32 k32[] = {cact_softmax_f32, cact_log_softmax_f32};
     const kernel_f64 k64[] = {cact_softmax_f64, cact_log_softmax_f64};
     static const char *fn[] = {"softmax", "log_softmax"};
@@ -38,7 +38,7 @@ int main(void)
     int s, f, r, k;
     if (!x || !y || !xd || !yd) return 1;
     srand(1);
-    for (i = 0; i < nmax; i++) {                /* uniform in [-8, 8] */
+    for (i = 0; i < nmax; i++) { /* uniform in [-8, 8] */
         x[i] = (float)(16.0 * rand() / RAND_MAX - 8.0);
         xd[i] = x[i];
     }

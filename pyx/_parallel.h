@@ -50,29 +50,29 @@ typedef void (*cact_task_fn)(const void *ctx, size_t lo, size_t hi);
 #  define CACT__PAR_API static
 #endif
 
-#define CACT_PAR_ALIGN 64          /* chunk boundaries: multiples of this many elements */
-#define CACT_PAR_MAX_THREADS 256   /* caller included */
+#define CACT_PAR_ALIGN 64        /* chunk boundaries: multiples of this many elements */
+#define CACT_PAR_MAX_THREADS 256 /* caller included */
 #define CACT_PAR_CHUNKS_PER_THREAD 4
-#define CACT_PAR_SPIN_NS 50000     /* a worker spins this long for the next job, then sleeps */
+#define CACT_PAR_SPIN_NS 50000 /* a worker spins this long for the next job, then sleeps */
 
 /* When > 0, replaces every call's grain (benchmarks/bench.py --tune-threads
  * uses it to find where a second thread starts to pay). */
 static size_t cact_parallel_grain_override = 0;
 
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(_WIN32) && !defined(CACT_NO_THREADS)
-#define CACT_THREADS 1
-#include <pthread.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdint.h>
-#include <time.h>
-#if defined(__x86_64__) || defined(__i386__)
-#  define CACT__PAUSE() __builtin_ia32_pause()
-#elif defined(__aarch64__)
-#  define CACT__PAUSE() __asm__ __volatile__("yield" ::: "memory")
-#else
-#  define CACT__PAUSE() ((void)0)
-#endif
+#  define CACT_THREADS 1
+#  include <pthread.h>
+#  include <sched.h>
+#  include <signal.h>
+#  include <stdint.h>
+#  include <time.h>
+#  if defined(__x86_64__) || defined(__i386__)
+#    define CACT__PAUSE() __builtin_ia32_pause()
+#  elif defined(__aarch64__)
+#    define CACT__PAUSE() __asm__ __volatile__("yield" ::: "memory")
+#  else
+#    define CACT__PAUSE() ((void)0)
+#  endif
 
 /* A job gives every participant t a contiguous range of chunks, in its
  * slot word: generation (32 bits) | end (16) | next (16).  The owner takes
@@ -80,26 +80,26 @@ static size_t cact_parallel_grain_override = 0;
  * from the back of the others'.  Without stealing, thread t gets the same
  * part of the array call after call (as OpenMP's static schedule), so a
  * buffer processed repeatedly stays in that core's cache. */
-#define CACT__GEN(w) ((uint32_t)((w) >> 32))
-#define CACT__END(w) ((uint32_t)(((w) >> 16) & 0xffffu))
-#define CACT__IDX(w) ((uint32_t)((w) & 0xffffu))
+#  define CACT__GEN(w) ((uint32_t)((w) >> 32))
+#  define CACT__END(w) ((uint32_t)(((w) >> 16) & 0xffffu))
+#  define CACT__IDX(w) ((uint32_t)((w)&0xffffu))
 
 struct cact__slot {
-    uint64_t w;                                   /* atomic */
-    char pad[64 - sizeof(uint64_t)];              /* one cache line each */
+    uint64_t w;                      /* atomic */
+    char pad[64 - sizeof(uint64_t)]; /* one cache line each */
 };
 
 static struct {
-    pthread_mutex_t lock;      /* with `wake`: sleeping workers */
+    pthread_mutex_t lock; /* with `wake`: sleeping workers */
     pthread_cond_t wake;
-    uint64_t job;              /* atomic: the current generation << 32 */
-    uint32_t done;             /* atomic: chunks finished in the current job */
-    int busy;                  /* atomic: a call owns the pool */
-    int threads;               /* atomic (relaxed): threads per call, caller included */
-    int active;                /* atomic: participants 0..active-1 of the current job */
-    int started;               /* workers running (changed by the owner only) */
-    int atfork;                /* pthread_atfork registered */
-    uint32_t birth[CACT_PAR_MAX_THREADS];  /* generation current when worker i started */
+    uint64_t job;                         /* atomic: the current generation << 32 */
+    uint32_t done;                        /* atomic: chunks finished in the current job */
+    int busy;                             /* atomic: a call owns the pool */
+    int threads;                          /* atomic (relaxed): threads per call, caller included */
+    int active;                           /* atomic: participants 0..active-1 of the current job */
+    int started;                          /* workers running (changed by the owner only) */
+    int atfork;                           /* pthread_atfork registered */
+    uint32_t birth[CACT_PAR_MAX_THREADS]; /* generation current when worker i started */
     /* the job, written by the owner before it publishes a generation */
     cact_task_fn fn;
     const void *ctx;
@@ -122,8 +122,7 @@ static long cact__par_claim(int u, uint32_t gen, int front)
     uint64_t *p = &cact__pool.slot[u].w;
     uint64_t w = __atomic_load_n(p, __ATOMIC_ACQUIRE);
     for (;;) {
-        if (CACT__GEN(w) != gen || CACT__IDX(w) >= CACT__END(w))
-            return -1;
+        if (CACT__GEN(w) != gen || CACT__IDX(w) >= CACT__END(w)) return -1;
         if (__atomic_compare_exchange_n(p, &w, front ? w + 1 : w - ((uint64_t)1 << 16), 1,
                                         __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
             return front ? (long)CACT__IDX(w) : (long)CACT__END(w) - 1;
@@ -152,8 +151,8 @@ static void cact__par_work(int t, uint32_t gen)
 
 static void *cact__par_worker(void *arg)
 {
-    int id = (int)(intptr_t)arg;           /* 1, 2, ...: the caller is 0 */
-    uint32_t seen = cact__pool.birth[id];   /* a job published since is not missed */
+    int id = (int)(intptr_t)arg;          /* 1, 2, ...: the caller is 0 */
+    uint32_t seen = cact__pool.birth[id]; /* a job published since is not missed */
     for (;;) {
         uint32_t gen;
         uint64_t t0 = cact__now_ns();
@@ -162,7 +161,8 @@ static void *cact__par_worker(void *arg)
             CACT__PAUSE();
             if ((++spins & 255u) == 0 && cact__now_ns() - t0 > CACT_PAR_SPIN_NS) {
                 pthread_mutex_lock(&cact__pool.lock);
-                while ((gen = CACT__GEN(__atomic_load_n(&cact__pool.job, __ATOMIC_ACQUIRE))) == seen)
+                while ((gen = CACT__GEN(__atomic_load_n(&cact__pool.job, __ATOMIC_ACQUIRE))) ==
+                       seen)
                     pthread_cond_wait(&cact__pool.wake, &cact__pool.lock);
                 pthread_mutex_unlock(&cact__pool.lock);
                 break;
@@ -172,8 +172,7 @@ static void *cact__par_worker(void *arg)
         /* a job for fewer threads than there are workers leaves the rest
          * out (read after the job word: this job's value or a later one's,
          * whose claims then fail) */
-        if (id < __atomic_load_n(&cact__pool.active, __ATOMIC_ACQUIRE))
-            cact__par_work(id, gen);
+        if (id < __atomic_load_n(&cact__pool.active, __ATOMIC_ACQUIRE)) cact__par_work(id, gen);
     }
     return NULL;
 }
@@ -198,14 +197,11 @@ static int cact__par_start(int want)
     sigset_t all, old;
     pthread_attr_t attr;
     if (!cact__pool.atfork) {
-        if (pthread_atfork(NULL, NULL, cact__par_atfork_child) != 0)
-            return cact__pool.started;
+        if (pthread_atfork(NULL, NULL, cact__par_atfork_child) != 0) return cact__pool.started;
         cact__pool.atfork = 1;
     }
-    if (cact__pool.started >= want)
-        return cact__pool.started;
-    if (pthread_attr_init(&attr) != 0)
-        return cact__pool.started;
+    if (cact__pool.started >= want) return cact__pool.started;
+    if (pthread_attr_init(&attr) != 0) return cact__pool.started;
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 256 * 1024);
     sigfillset(&all);
@@ -255,14 +251,14 @@ CACT__PAR_API int cact_parallel_for(cact_task_fn fn, const void *ctx, size_t n, 
     if (cact_parallel_grain_override) grain = cact_parallel_grain_override;
     if (grain < CACT_PAR_ALIGN) grain = CACT_PAR_ALIGN;
     if (threads < 2 || n / 2 < grain ||
-        !__atomic_compare_exchange_n(&cact__pool.busy, &expect, 1, 0,
-                                     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+        !__atomic_compare_exchange_n(&cact__pool.busy, &expect, 1, 0, __ATOMIC_ACQUIRE,
+                                     __ATOMIC_RELAXED)) {
         fn(ctx, 0, n);
         return 1;
     }
     if ((size_t)threads > n / grain) threads = (int)(n / grain);
     if (cact__par_start(threads - 1) + 1 < threads)
-        threads = cact__pool.started + 1;  /* pthread_create failed */
+        threads = cact__pool.started + 1; /* pthread_create failed */
     if (threads < 2) {
         __atomic_store_n(&cact__pool.busy, 0, __ATOMIC_RELEASE);
         fn(ctx, 0, n);
@@ -274,7 +270,7 @@ CACT__PAR_API int cact_parallel_for(cact_task_fn fn, const void *ctx, size_t n, 
     chunk = (n + per - 1) / per;
     if (chunk < grain / 2) chunk = grain / 2;
     chunk = (chunk + CACT_PAR_ALIGN - 1) / CACT_PAR_ALIGN * CACT_PAR_ALIGN;
-    nch = (n + chunk - 1) / chunk;         /* <= per <= 1024 < 2^16 */
+    nch = (n + chunk - 1) / chunk; /* <= per <= 1024 < 2^16 */
     cact__pool.fn = fn;
     cact__pool.ctx = ctx;
     cact__pool.n = n;
@@ -282,11 +278,13 @@ CACT__PAR_API int cact_parallel_for(cact_task_fn fn, const void *ctx, size_t n, 
     __atomic_store_n(&cact__pool.done, 0, __ATOMIC_RELAXED);
     __atomic_store_n(&cact__pool.active, threads, __ATOMIC_RELAXED);
     gen = CACT__GEN(__atomic_load_n(&cact__pool.job, __ATOMIC_RELAXED)) + 1;
-    for (t = 0; t < threads; t++) {        /* participant t: chunks [nch t / T, nch (t+1) / T) */
-        uint64_t lo = nch * (size_t)t / (size_t)threads, hi = nch * (size_t)(t + 1) / (size_t)threads;
-        __atomic_store_n(&cact__pool.slot[t].w, ((uint64_t)gen << 32) | (hi << 16) | lo, __ATOMIC_RELAXED);
+    for (t = 0; t < threads; t++) { /* participant t: chunks [nch t / T, nch (t+1) / T) */
+        uint64_t lo = nch * (size_t)t / (size_t)threads,
+                 hi = nch * (size_t)(t + 1) / (size_t)threads;
+        __atomic_store_n(&cact__pool.slot[t].w, ((uint64_t)gen << 32) | (hi << 16) | lo,
+                         __ATOMIC_RELAXED);
     }
-    __atomic_store_n(&cact__pool.job, (uint64_t)gen << 32, __ATOMIC_RELEASE);   /* publish */
+    __atomic_store_n(&cact__pool.job, (uint64_t)gen << 32, __ATOMIC_RELEASE); /* publish */
     pthread_mutex_lock(&cact__pool.lock);
     pthread_cond_broadcast(&cact__pool.wake);
     pthread_mutex_unlock(&cact__pool.lock);
@@ -296,15 +294,15 @@ CACT__PAR_API int cact_parallel_for(cact_task_fn fn, const void *ctx, size_t n, 
         while (__atomic_load_n(&cact__pool.done, __ATOMIC_ACQUIRE) < (uint32_t)nch) {
             CACT__PAUSE();
             if ((++spins & 1023u) == 0)
-                sched_yield();             /* a worker holding a chunk was descheduled */
+                sched_yield(); /* a worker holding a chunk was descheduled */
         }
     }
     __atomic_store_n(&cact__pool.busy, 0, __ATOMIC_RELEASE);
     return threads;
 }
 
-#else  /* no threads: every call on the caller's thread */
-#define CACT_THREADS 0
+#else /* no threads: every call on the caller's thread */
+#  define CACT_THREADS 0
 static int cact__par_threads = 1;
 CACT__PAR_API unsigned long cact_parallel_jobs(void) { return 0; }
 CACT__PAR_API int cact_parallel_get_threads(void) { return cact__par_threads; }

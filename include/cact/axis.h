@@ -128,7 +128,8 @@
 CACT__AXIS_BOTH(softmax, (), (), (), cact__ax_softmax_body, (, CACT__AX_SOFTMAX))
 CACT__AXIS_BOTH(log_softmax, (), (), (), cact__ax_softmax_body, (, CACT__AX_LOG_SOFTMAX))
 CACT__AXIS_BOTH(softmin, (), (), (), cact__ax_softmax_body, (, CACT__AX_SOFTMIN))
-CACT__AXIS_BOTH(maxout, (, size_t pieces), (, size_t pieces), (, pieces), cact__ax_maxout_body, (, pieces))
+CACT__AXIS_BOTH(maxout, (, size_t pieces), (, size_t pieces), (, pieces), cact__ax_maxout_body,
+                (, pieces))
 CACT__AXIS_BOTH(prelu, (, const float *w), (, const double *w), (, w), cact__ax_prelu_body, (, w))
 
 #endif /* CACT_AXIS_H */

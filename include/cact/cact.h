@@ -119,9 +119,9 @@ extern "C" {
 #undef N
 #undef S
 #include "config.h"
-#include "instantiate.h"    /* math core and element functions, per ISA level */
-#include "elementwise.h"    /* the elementwise kernels (functions.inc) */
-#include "axis.h"           /* the kernels along an axis */
+#include "instantiate.h" /* math core and element functions, per ISA level */
+#include "elementwise.h" /* the elementwise kernels (functions.inc) */
+#include "axis.h"        /* the kernels along an axis */
 #pragma pop_macro("S")
 #pragma pop_macro("N")
 #pragma pop_macro("M")

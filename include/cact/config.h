@@ -38,8 +38,9 @@
  * CACT_NO_OPTIMIZE_ATTRIBUTE=1 drops it. */
 #if defined(__GNUC__) && !defined(__clang__) && !defined(__INTEL_COMPILER) && \
     !defined(CACT_NO_OPTIMIZE_ATTRIBUTE)
-#  define CACT__OPTIMIZE __attribute__((optimize("O3", "no-fast-math", "no-math-errno", \
-                                                 "no-trapping-math", "fp-contract=off")))
+#  define CACT__OPTIMIZE \
+    __attribute__((      \
+        optimize("O3", "no-fast-math", "no-math-errno", "no-trapping-math", "fp-contract=off")))
 #else
 #  define CACT__OPTIMIZE
 #endif
@@ -67,11 +68,13 @@
  * attributes and __builtin_cpu_supports, on x86-64.  CACT_NO_DISPATCH=1
  * turns it off (one generic instantiation, compiled with the includer's
  * flags). */
-#if !defined(CACT_NO_DISPATCH) && defined(__x86_64__) && \
+#if !defined(CACT_NO_DISPATCH) && defined(__x86_64__) &&            \
     ((defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8) || \
      (defined(__clang__) && __clang_major__ >= 7))
 #  define CACT_DISPATCH 1
-#  define CACT__TARGET_V4 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,bmi,bmi2,lzcnt,movbe,popcnt,f16c")))
+#  define CACT__TARGET_V4 \
+    __attribute__((       \
+        target("avx512f,avx512bw,avx512dq,avx512vl,avx2,fma,bmi,bmi2,lzcnt,movbe,popcnt,f16c")))
 #  define CACT__TARGET_V3 __attribute__((target("avx2,fma,bmi,bmi2,lzcnt,movbe,popcnt,f16c")))
 #else
 #  define CACT_DISPATCH 0
@@ -112,8 +115,7 @@ static CACT_UNUSED int cact_isa_hardware(void)
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl"))
         return CACT_ISA_V4;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        return CACT_ISA_V3;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return CACT_ISA_V3;
 #endif
     return CACT_ISA_BASELINE;
 }
@@ -126,7 +128,8 @@ static CACT_UNUSED int cact_isa_select(void)
     if (env && *env) {
         if (!strcmp(env, "v4") || !strcmp(env, "avx512")) want = CACT_ISA_V4;
         else if (!strcmp(env, "v3") || !strcmp(env, "avx2")) want = CACT_ISA_V3;
-        else if (!strcmp(env, "baseline") || !strcmp(env, "v1") || !strcmp(env, "scalar")) want = CACT_ISA_BASELINE;
+        else if (!strcmp(env, "baseline") || !strcmp(env, "v1") || !strcmp(env, "scalar"))
+            want = CACT_ISA_BASELINE;
     }
     return want < hw ? want : hw;
 }
@@ -161,8 +164,9 @@ static CACT_UNUSED int cact_isa_reset(void)
 
 static CACT_UNUSED const char *cact_isa_name(int level)
 {
-    return level == CACT_ISA_V4 ? "x86-64-v4 (AVX-512)" :
-           level == CACT_ISA_V3 ? "x86-64-v3 (AVX2+FMA)" : "baseline";
+    return level == CACT_ISA_V4   ? "x86-64-v4 (AVX-512)"
+           : level == CACT_ISA_V3 ? "x86-64-v3 (AVX2+FMA)"
+                                  : "baseline";
 }
 
 /* CACT__UNARY(name, sfx, T, PDECL, PARGS): defines the public kernel
@@ -195,98 +199,102 @@ static CACT_UNUSED const char *cact_isa_name(int level)
 #define CACT__PEEL_MIN 4096
 /* the two loops over element function cact__el_<el>_<sfx>_<SUFFIX>: out of
  * place (x and y restrict) and in place */
-#define CACT__LOOPS(el, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                    \
-    static ATTR CACT__OPTIMIZE void cact__##el##_##sfx##_##SUFFIX##_oop(       \
-        const T *CACT_RESTRICT x, T *CACT_RESTRICT y, size_t n CACT__ID PDECL) \
-    {                                                                          \
-        size_t i;                                                              \
-        for (i = 0; i < n; i++) y[i] = cact__el_##el##_##sfx##_##SUFFIX(x[i] CACT__ID PARGS); \
-    }                                                                          \
-    static ATTR CACT__OPTIMIZE void cact__##el##_##sfx##_##SUFFIX##_ip(        \
-        T *y, size_t n CACT__ID PDECL)                                         \
-    {                                                                          \
-        size_t i;                                                              \
-        for (i = 0; i < n; i++) y[i] = cact__el_##el##_##sfx##_##SUFFIX(y[i] CACT__ID PARGS); \
-    }
+#define CACT__LOOPS(el, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                                   \
+  static ATTR CACT__OPTIMIZE void cact__##el##_##sfx##_##SUFFIX##_oop(                        \
+      const T *CACT_RESTRICT x, T *CACT_RESTRICT y, size_t n CACT__ID PDECL)                  \
+  {                                                                                           \
+    size_t i;                                                                                 \
+    for (i = 0; i < n; i++) y[i] = cact__el_##el##_##sfx##_##SUFFIX(x[i] CACT__ID PARGS);     \
+  }                                                                                           \
+  static ATTR CACT__OPTIMIZE void cact__##el##_##sfx##_##SUFFIX##_ip(T *y,                    \
+                                                                     size_t n CACT__ID PDECL) \
+  {                                                                                           \
+    size_t i;                                                                                 \
+    for (i = 0; i < n; i++) y[i] = cact__el_##el##_##sfx##_##SUFFIX(y[i] CACT__ID PARGS);     \
+  }
 
 /* the body of a kernel over el's loops: y aligned first where the array is
  * long enough (a head of up to 15 elements), in place or not */
-#define CACT__PEEL(el, sfx, T, PARGS, SUFFIX)                                  \
-    do {                                                                       \
-        size_t head = 0;                                                       \
-        if (n * sizeof(T) >= CACT__PEEL_MIN && (size_t)y % sizeof(T) == 0)     \
-            head = (size_t)(-(size_t)y % CACT__ALIGN) / sizeof(T);             \
-        if (x == y) {                                                          \
-            if (head) cact__##el##_##sfx##_##SUFFIX##_ip(y, head CACT__ID PARGS); \
-            cact__##el##_##sfx##_##SUFFIX##_ip(y + head, n - head CACT__ID PARGS); \
-        } else {                                                               \
-            if (head) cact__##el##_##sfx##_##SUFFIX##_oop(x, y, head CACT__ID PARGS); \
-            cact__##el##_##sfx##_##SUFFIX##_oop(x + head, y + head, n - head CACT__ID PARGS); \
-        }                                                                      \
-    } while (0)
+#define CACT__PEEL(el, sfx, T, PARGS, SUFFIX)                                           \
+  do {                                                                                  \
+    size_t head = 0;                                                                    \
+    if (n * sizeof(T) >= CACT__PEEL_MIN && (size_t)y % sizeof(T) == 0)                  \
+      head = (size_t)(-(size_t)y % CACT__ALIGN) / sizeof(T);                            \
+    if (x == y) {                                                                       \
+      if (head) cact__##el##_##sfx##_##SUFFIX##_ip(y, head CACT__ID PARGS);             \
+      cact__##el##_##sfx##_##SUFFIX##_ip(y + head, n - head CACT__ID PARGS);            \
+    } else {                                                                            \
+      if (head) cact__##el##_##sfx##_##SUFFIX##_oop(x, y, head CACT__ID PARGS);         \
+      cact__##el##_##sfx##_##SUFFIX##_oop(x + head, y + head, n - head CACT__ID PARGS); \
+    }                                                                                   \
+  } while (0)
 
-#define CACT__LOOP(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                   \
-    CACT__LOOPS(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                      \
-    static ATTR CACT__NOINLINE CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX( \
-        const T *x, T *y, size_t n CACT__ID PDECL)                             \
-    {                                                                          \
-        CACT__PEEL(name, sfx, T, PARGS, SUFFIX);                               \
-    }
+#define CACT__LOOP(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                      \
+  CACT__LOOPS(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                           \
+  static ATTR CACT__NOINLINE CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX( \
+      const T *x, T *y, size_t n CACT__ID PDECL)                                  \
+  {                                                                               \
+    CACT__PEEL(name, sfx, T, PARGS, SUFFIX);                                      \
+  }
 
 /* A kernel with two element functions, <name>_fast and <name>_slow, and a
  * test of its parameters, cact__el_<name>_pick_<sfx>_<SUFFIX>(params),
  * that picks the first: one loop each, chosen once per call (a test in
  * the element function would be loop-invariant, but gcc 12 leaves such a
  * loop scalar rather than unswitch it) */
-#define CACT__LOOP_SPLIT(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)             \
-    CACT__LOOPS(name##_fast, sfx, T, PDECL, PARGS, SUFFIX, ATTR)               \
-    CACT__LOOPS(name##_slow, sfx, T, PDECL, PARGS, SUFFIX, ATTR)               \
-    static ATTR CACT__NOINLINE CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX( \
-        const T *x, T *y, size_t n CACT__ID PDECL)                             \
-    {                                                                          \
-        if (cact__el_##name##_pick_##sfx##_##SUFFIX(0 CACT__ID PARGS))         \
-            CACT__PEEL(name##_fast, sfx, T, PARGS, SUFFIX);                    \
-        else                                                                   \
-            CACT__PEEL(name##_slow, sfx, T, PARGS, SUFFIX);                    \
-    }
+#define CACT__LOOP_SPLIT(name, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                \
+  CACT__LOOPS(name##_fast, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                    \
+  CACT__LOOPS(name##_slow, sfx, T, PDECL, PARGS, SUFFIX, ATTR)                    \
+  static ATTR CACT__NOINLINE CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX( \
+      const T *x, T *y, size_t n CACT__ID PDECL)                                  \
+  {                                                                               \
+    if (cact__el_##name##_pick_##sfx##_##SUFFIX(0 CACT__ID PARGS))                \
+      CACT__PEEL(name##_fast, sfx, T, PARGS, SUFFIX);                             \
+    else CACT__PEEL(name##_slow, sfx, T, PARGS, SUFFIX);                          \
+  }
 
 #define CACT__NOATTR
 
 #if CACT_DISPATCH
-#define CACT__UNARY_L(LOOP, name, sfx, T, PDECL, PARGS)                        \
-    LOOP(name, sfx, T, PDECL, PARGS, v4, CACT__TARGET_V4)                      \
-    LOOP(name, sfx, T, PDECL, PARGS, v3, CACT__TARGET_V3)                      \
-    LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                       \
-    static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y,             \
-                                                size_t n CACT__ID PDECL)                \
-    {                                                                          \
-        switch (cact_isa_level()) {                                            \
-        case CACT_ISA_V4: cact__##name##_##sfx##_v4(x, y, n CACT__ID PARGS); break;    \
-        case CACT_ISA_V3: cact__##name##_##sfx##_v3(x, y, n CACT__ID PARGS); break;    \
-        default: cact__##name##_##sfx##_base(x, y, n CACT__ID PARGS); break;           \
-        }                                                                      \
+#  define CACT__UNARY_L(LOOP, name, sfx, T, PDECL, PARGS)                                  \
+    LOOP(name, sfx, T, PDECL, PARGS, v4, CACT__TARGET_V4)                                  \
+    LOOP(name, sfx, T, PDECL, PARGS, v3, CACT__TARGET_V3)                                  \
+    LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                                   \
+    static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y, size_t n CACT__ID PDECL) \
+    {                                                                                      \
+      switch (cact_isa_level()) {                                                          \
+      case CACT_ISA_V4:                                                                    \
+        cact__##name##_##sfx##_v4(x, y, n CACT__ID PARGS);                                 \
+        break;                                                                             \
+      case CACT_ISA_V3:                                                                    \
+        cact__##name##_##sfx##_v3(x, y, n CACT__ID PARGS);                                 \
+        break;                                                                             \
+      default:                                                                             \
+        cact__##name##_##sfx##_base(x, y, n CACT__ID PARGS);                               \
+        break;                                                                             \
+      }                                                                                    \
     }
 #else
-#define CACT__UNARY_L(LOOP, name, sfx, T, PDECL, PARGS)                        \
-    LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                       \
-    static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y,             \
-                                                size_t n CACT__ID PDECL)                \
-    {                                                                          \
-        cact__##name##_##sfx##_base(x, y, n CACT__ID PARGS);                           \
+#  define CACT__UNARY_L(LOOP, name, sfx, T, PDECL, PARGS)                                  \
+    LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                                   \
+    static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y, size_t n CACT__ID PDECL) \
+    {                                                                                      \
+      cact__##name##_##sfx##_base(x, y, n CACT__ID PARGS);                                 \
     }
 #endif
-#define CACT__UNARY(name, sfx, T, PDECL, PARGS) CACT__UNARY_L(CACT__LOOP, name, sfx, T, PDECL, PARGS)
+#define CACT__UNARY(name, sfx, T, PDECL, PARGS) \
+  CACT__UNARY_L(CACT__LOOP, name, sfx, T, PDECL, PARGS)
 
 /* Both dtypes at once, for a row CACT_ELEMENTWISE(name, loop, PDECL,
  * PARGS) of cact/functions.inc (cact/elementwise.h): loop PLAIN, one loop
  * per dtype over cact__el_<name>_<dtype>_<level>; loop SPLIT32, float32
  * split in two loops (CACT__LOOP_SPLIT, <name>_fast / _slow / _pick). */
-#define CACT__UNARY_BOTH_PLAIN(name, PDECL, PARGS)                             \
-    CACT__UNARY(name, f32, float, PDECL, PARGS)                                \
-    CACT__UNARY(name, f64, double, PDECL, PARGS)
-#define CACT__UNARY_BOTH_SPLIT32(name, PDECL, PARGS)                           \
-    CACT__UNARY_L(CACT__LOOP_SPLIT, name, f32, float, PDECL, PARGS)            \
-    CACT__UNARY(name, f64, double, PDECL, PARGS)
+#define CACT__UNARY_BOTH_PLAIN(name, PDECL, PARGS) \
+  CACT__UNARY(name, f32, float, PDECL, PARGS)      \
+  CACT__UNARY(name, f64, double, PDECL, PARGS)
+#define CACT__UNARY_BOTH_SPLIT32(name, PDECL, PARGS)              \
+  CACT__UNARY_L(CACT__LOOP_SPLIT, name, f32, float, PDECL, PARGS) \
+  CACT__UNARY(name, f64, double, PDECL, PARGS)
 
 /* Parameter lists travel through the macros parenthesised, as one
  * argument, and are opened with CACT__ID where they are used. */

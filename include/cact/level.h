@@ -7,7 +7,7 @@
  *   kernels/all.h, for float then double      cact__el_<name>_<dtype>_<level>
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/level.h"
+#  error "include <cact/cact.h>, not cact/level.h"
 #endif
 
 #include "core/dd.h"

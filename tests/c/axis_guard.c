@@ -46,7 +46,7 @@ static void fill_data(void)
         double v;
         s = s * 1664525u + 1013904223u;
         v = ((double)(s >> 8) / (double)(1u << 24)) * 40.0 - 20.0;
-        if (i % 11 == 0) v *= 30.0;        /* some rows dominated by one entry */
+        if (i % 11 == 0) v *= 30.0; /* some rows dominated by one entry */
         data64[i] = v;
         data32[i] = (float)v;
     }
@@ -58,7 +58,7 @@ static void fill_data(void)
     data32[777] = INFINITY;
     data32[1500] = NAN;
     for (i = 0; i < MAXELEMS; i++) {
-        w64[i] = 0.25 - 0.01 * (double)(i % 50);   /* prelu slopes, some negative */
+        w64[i] = 0.25 - 0.01 * (double)(i % 50); /* prelu slopes, some negative */
         w32[i] = (float)w64[i];
     }
 }
@@ -76,24 +76,25 @@ static size_t out_count(const cact_test_axis_kernel *k, const shape *s)
     return k->kind == CACT_TEST_PIECES ? s->outer * (s->len / s->pieces) * s->inner : in_count(s);
 }
 
-static void compare(const cact_test_axis_kernel *k, const shape *s, const char *what, const unsigned char *y,
-                    const unsigned char *ref, size_t n)
+static void compare(const cact_test_axis_kernel *k, const shape *s, const char *what,
+                    const unsigned char *y, const unsigned char *ref, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++)
         if (!cact_guard_same(y + i * k->size, ref + i * k->size, k->size)) {
             if (failures++ < 20)
-                fprintf(stderr, "MISMATCH %s %s [%zu, %zu, %zu] pieces=%zu i=%zu isa=%s\n", k->name, what,
-                        s->outer, s->len, s->inner, s->pieces, i, cact_test_isa_name());
+                fprintf(stderr, "MISMATCH %s %s [%zu, %zu, %zu] pieces=%zu i=%zu isa=%s\n", k->name,
+                        what, s->outer, s->len, s->inner, s->pieces, i, cact_test_isa_name());
             return;
         }
 }
 
 /* run k at x, y (and w): out of place, then in place where allowed */
-static void run_at(const cact_test_axis_kernel *k, const shape *s, const char *what, unsigned char *x,
-                   unsigned char *y, const void *w, const unsigned char *ref)
+static void run_at(const cact_test_axis_kernel *k, const shape *s, const char *what,
+                   unsigned char *x, unsigned char *y, const void *w, const unsigned char *ref)
 {
-    const unsigned char *src = k->size == 4 ? (const unsigned char *)data32 : (const unsigned char *)data64;
+    const unsigned char *src =
+        k->size == 4 ? (const unsigned char *)data32 : (const unsigned char *)data64;
     size_t nin = in_count(s), nout = out_count(k, s);
     const void *extra = k->kind == CACT_TEST_PIECES ? (const void *)&s->pieces : w;
     cact_guard_note(k->name, what, nin);
@@ -102,7 +103,8 @@ static void run_at(const cact_test_axis_kernel *k, const shape *s, const char *w
     k->fn(x, y, s->outer, s->len, s->inner, extra);
     compare(k, s, what, y, ref, nout);
     if (nin && memcmp(x, src, nin * k->size) != 0 && failures++ < 20)
-        fprintf(stderr, "INPUT WRITTEN %s %s [%zu, %zu, %zu]\n", k->name, what, s->outer, s->len, s->inner);
+        fprintf(stderr, "INPUT WRITTEN %s %s [%zu, %zu, %zu]\n", k->name, what, s->outer, s->len,
+                s->inner);
     calls++;
     if (k->kind != CACT_TEST_PIECES) {
         k->fn(x, x, s->outer, s->len, s->inner, extra);
@@ -111,11 +113,12 @@ static void run_at(const cact_test_axis_kernel *k, const shape *s, const char *w
     }
 }
 
-static void run_shape(const cact_test_axis_kernel *k, const shape *s, cact_guarded *xg, cact_guarded *yg,
-                      cact_guarded *wg, int offsets)
+static void run_shape(const cact_test_axis_kernel *k, const shape *s, cact_guarded *xg,
+                      cact_guarded *yg, cact_guarded *wg, int offsets)
 {
     static double refbuf[MAXELEMS + 1], xbuf[MAXELEMS + 1];
-    const unsigned char *src = k->size == 4 ? (const unsigned char *)data32 : (const unsigned char *)data64;
+    const unsigned char *src =
+        k->size == 4 ? (const unsigned char *)data32 : (const unsigned char *)data64;
     const void *wsrc = k->size == 4 ? (const void *)w32 : (const void *)w64;
     size_t nin = in_count(s), nout = out_count(k, s), wbytes = s->len * k->size;
     unsigned char *ref = (unsigned char *)refbuf;
@@ -125,13 +128,15 @@ static void run_shape(const cact_test_axis_kernel *k, const shape *s, cact_guard
     /* reference: aligned, out of place, weights from the static array */
     memcpy(xbuf, src, nin * k->size);
     cact_guard_note(k->name, "reference", nin);
-    k->fn(xbuf, refbuf, s->outer, s->len, s->inner, k->kind == CACT_TEST_PIECES ? (const void *)&s->pieces : wsrc);
+    k->fn(xbuf, refbuf, s->outer, s->len, s->inner,
+          k->kind == CACT_TEST_PIECES ? (const void *)&s->pieces : wsrc);
 
     /* the weights, ending at a guard page */
     w = cact_guarded_end(wg, wbytes);
     memcpy(w, wsrc, wbytes);
 
-    run_at(k, s, "end-guarded", cact_guarded_end(xg, nin * k->size), cact_guarded_end(yg, nout * k->size), w, ref);
+    run_at(k, s, "end-guarded", cact_guarded_end(xg, nin * k->size),
+           cact_guarded_end(yg, nout * k->size), w, ref);
     /* weights starting right after a guard page */
     w = cact_guarded_start(wg);
     memcpy(w, wsrc, wbytes);
@@ -139,9 +144,11 @@ static void run_shape(const cact_test_axis_kernel *k, const shape *s, cact_guard
     if (!offsets) return;
     for (off = 1; off <= MAXOFF; off++) {
         void *xv, *yv;
-        if (posix_memalign(&xv, 64, (off + nin) * k->size) || posix_memalign(&yv, 64, (off + nout) * k->size))
+        if (posix_memalign(&xv, 64, (off + nin) * k->size) ||
+            posix_memalign(&yv, 64, (off + nout) * k->size))
             exit(2);
-        run_at(k, s, "offset", (unsigned char *)xv + off * k->size, (unsigned char *)yv + off * k->size, w, ref);
+        run_at(k, s, "offset", (unsigned char *)xv + off * k->size,
+               (unsigned char *)yv + off * k->size, w, ref);
         free(xv);
         free(yv);
     }
@@ -151,10 +158,12 @@ int main(void)
 {
     static const char *levels[] = {"v4", "v3", "baseline"};
     static const shape extra_shapes[] = {
-        {1, 1023, 1, 1}, {1, 1024, 1, 1}, {1, 1025, 1, 1}, {1, 1100, 1, 1}, {2, 2050, 1, 1},  /* chunked rows */
-        {300, 3, 1, 1}, {257, 7, 1, 1}, {40, 31, 1, 1}, {33, 32, 1, 1}, {100, 1, 1, 1},      /* short rows */
-        {1, 5, 257, 1}, {2, 3, 300, 1}, {1, 1030, 3, 1}, {3, 2, 17, 1},                     /* column tiles */
-        {0, 5, 3, 1}, {3, 0, 2, 1}, {2, 4, 0, 1}, {0, 0, 0, 1},                              /* empty */
+        {1, 1023, 1, 1}, {1, 1024, 1, 1}, {1, 1025, 1, 1}, {1, 1100, 1, 1},
+        {2, 2050, 1, 1}, /* chunked rows */
+        {300, 3, 1, 1},  {257, 7, 1, 1},  {40, 31, 1, 1},  {33, 32, 1, 1},
+        {100, 1, 1, 1},                                                   /* short rows */
+        {1, 5, 257, 1},  {2, 3, 300, 1},  {1, 1030, 3, 1}, {3, 2, 17, 1}, /* column tiles */
+        {0, 5, 3, 1},    {3, 0, 2, 1},    {2, 4, 0, 1},    {0, 0, 0, 1},  /* empty */
     };
     size_t li, ki, si, len, oi, ii, p;
     cact_guarded xg, yg, wg;
@@ -177,7 +186,10 @@ int main(void)
                     for (oi = 0; oi < 2; oi++)
                         for (ii = 0; ii < 3; ii++) {
                             shape s;
-                            s.outer = outers[oi]; s.len = len; s.inner = inners[ii]; s.pieces = p;
+                            s.outer = outers[oi];
+                            s.len = len;
+                            s.inner = inners[ii];
+                            s.pieces = p;
                             run_shape(k, &s, &xg, &yg, &wg, oi == 0 && ii < 2);
                         }
                 }

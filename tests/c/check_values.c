@@ -42,7 +42,7 @@ static int run_axis(char **argv, int nshapes)
     size_t c, k;
     if (!f) return 2;
     for (c = 0; c < 4096; c++) {
-        w64[c] = (double)(c % 50) / 64.0 - 0.25;    /* exact whatever the flags */
+        w64[c] = (double)(c % 50) / 64.0 - 0.25; /* exact whatever the flags */
         w32[c] = (float)w64[c];
     }
     for (si = 0; si < nshapes; si++) {
@@ -58,7 +58,8 @@ static int run_axis(char **argv, int nshapes)
             const cact_test_axis_kernel *t = &cact_test_axis_kernels[k];
             size_t nout = t->kind == CACT_TEST_PIECES ? outer * (len / pieces) * inner : nin;
             const void *extra = t->kind == CACT_TEST_PIECES ? (const void *)&pieces
-                              : t->size == 4 ? (const void *)w32 : (const void *)w64;
+                                : t->size == 4              ? (const void *)w32
+                                                            : (const void *)w64;
             t->fn(t->size == 4 ? x32 : x64, y, outer, len, inner, extra);
             if (fwrite(y, t->size, nout, f) != nout) return 2;
         }

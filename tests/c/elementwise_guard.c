@@ -31,7 +31,7 @@
 
 #include "guard.h"
 
-#include "kernels.h"   /* cact_test_kernels[], from the catalogue */
+#include "kernels.h" /* cact_test_kernels[], from the catalogue */
 
 #define MAXN 130
 #define MAXOFF 15
@@ -47,9 +47,10 @@ static double data64[NDATA];
  * deterministic spread over [-12, 12] and some large magnitudes */
 static void fill_data(void)
 {
-    static const double special[] = {NAN, INFINITY, -INFINITY, 0.0, -0.0, 1e-310, -1e-310, 1e-40,
-                                     -1e-40, 3.4e38, -3.4e38, 1.7e308, -1.7e308, 1e-8, -1e-8,
-                                     88.7, -88.7, 745.0, -745.0, 20.0, -20.0, 6.0, -3.0};
+    static const double special[] = {NAN,      INFINITY, -INFINITY, 0.0,    -0.0,    1e-310,
+                                     -1e-310,  1e-40,    -1e-40,    3.4e38, -3.4e38, 1.7e308,
+                                     -1.7e308, 1e-8,     -1e-8,     88.7,   -88.7,   745.0,
+                                     -745.0,   20.0,     -20.0,     6.0,    -3.0};
     const size_t ns = sizeof special / sizeof special[0];
     uint32_t s = 12345u;
     size_t i;
@@ -58,16 +59,19 @@ static void fill_data(void)
         if (i < ns) {
             v = special[i];
         } else {
-            s = s * 1664525u + 1013904223u;                      /* LCG */
+            s = s * 1664525u + 1013904223u; /* LCG */
             v = ((double)(s >> 8) / (double)(1u << 24)) * 24.0 - 12.0;
             if (i % 7 == 0) v *= 1e3;
         }
         data64[i] = v;
-        data32[i] = (float)v;   /* out-of-range values become +-inf */
+        data32[i] = (float)v; /* out-of-range values become +-inf */
     }
 }
 
-static const void *data_for(size_t size) { return size == 4 ? (const void *)data32 : (const void *)data64; }
+static const void *data_for(size_t size)
+{
+    return size == 4 ? (const void *)data32 : (const void *)data64;
+}
 
 static long failures;
 
@@ -99,7 +103,7 @@ static void run_at(const cact_test_kernel *k, const char *what, size_t n, unsign
     const unsigned char *src = (const unsigned char *)data_for(k->size);
     cact_guard_note(k->name, what, n);
     if (n) memcpy(x, src, n * k->size);
-    if (n) memset(y, 0x7f, n * k->size);  /* a recognisable non-result */
+    if (n) memset(y, 0x7f, n * k->size); /* a recognisable non-result */
     k->fn(x, y, n);
     check(k, what, n, y, ref, x, src);
     k->fn(x, x, n);
@@ -122,7 +126,8 @@ int main(void)
         int level;
         setenv("CACT_ISA", levels[li], 1);
         level = cact_test_isa_reset();
-        if (li == 0 && level != cact_test_isa_v4()) printf("note: hardware below x86-64-v4, levels clamp\n");
+        if (li == 0 && level != cact_test_isa_v4())
+            printf("note: hardware below x86-64-v4, levels clamp\n");
         for (ki = 0; ki < cact_test_nkernels; ki++) {
             const cact_test_kernel *k = &cact_test_kernels[ki];
             const unsigned char *src = (const unsigned char *)data_for(k->size);
@@ -141,7 +146,8 @@ int main(void)
                 run_at(k, "end-guarded", n, cact_guarded_end(&xg, n * k->size),
                        cact_guarded_end(&yg, n * k->size), ref);
                 /* starting exactly after the guard page */
-                run_at(k, "start-guarded", n, cact_guarded_start(&xg), cact_guarded_start(&yg), ref);
+                run_at(k, "start-guarded", n, cact_guarded_start(&xg), cact_guarded_start(&yg),
+                       ref);
                 /* unaligned starts, exact-size heap blocks */
                 for (off = 1; off <= MAXOFF; off++) {
                     void *xv, *yv;

@@ -32,7 +32,8 @@ static int cact_test_isnan(double v)
 static void cact_test_expect(const char *what, double got, double want)
 {
     int ok = (cact_test_isnan(got) && cact_test_isnan(want)) ||
-             (!cact_test_isnan(got) && !cact_test_isnan(want) && got == want && signbit(got) == signbit(want));
+             (!cact_test_isnan(got) && !cact_test_isnan(want) && got == want &&
+              signbit(got) == signbit(want));
     if (!ok) {
         fprintf(stderr, "FAIL %s: got %a, want %a\n", what, got, want);
         cact_test_failed = 1;
@@ -61,7 +62,7 @@ int cact_test_self_check(void)
     cact_test_expect("softplus(1000)", e[1], 1000.0);
     cact_log_sigmoid_f64(d, e, 4);
     cact_test_expect("log_sigmoid(-1000)", e[2], -1000.0);
-    cact_tanh_f32(x, x, 5);     /* in place */
+    cact_tanh_f32(x, x, 5); /* in place */
     cact_test_expect("tanh(-inf)", x[3], -1.0);
     cact_test_expect("tanh(1000)", x[2], 1.0);
     cact_softmax_f64(r, s, 1, 2, 1);

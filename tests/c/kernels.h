@@ -14,8 +14,8 @@ extern "C" {
 
 typedef void (*cact_test_fn)(const void *x, void *y, size_t n);
 typedef struct {
-    const char *name;   /* e.g. "gelu_f32" */
-    size_t size;        /* element size */
+    const char *name; /* e.g. "gelu_f32" */
+    size_t size;      /* element size */
     cact_test_fn fn;
 } cact_test_kernel;
 

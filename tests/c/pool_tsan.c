@@ -54,8 +54,8 @@ static void *caller(void *arg)
         if (used > 1) __atomic_fetch_add(&split_calls, 1, __ATOMIC_RELAXED);
         if (memcmp(y, gelu ? ref_gelu : ref_sigmoid, N * sizeof(float)) != 0) {
             __atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED);
-            fprintf(stderr, "MISMATCH caller %d round %d (%s, %d threads)\n", id, r, gelu ? "gelu" : "sigmoid",
-                    used);
+            fprintf(stderr, "MISMATCH caller %d round %d (%s, %d threads)\n", id, r,
+                    gelu ? "gelu" : "sigmoid", used);
         }
     }
     free(y);
@@ -66,8 +66,7 @@ static void *tuner(void *arg)
 {
     int k = 0;
     (void)arg;
-    while (!__atomic_load_n(&stop, __ATOMIC_RELAXED))
-        cact_parallel_set_threads(2 + (k++ % 3));
+    while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) cact_parallel_set_threads(2 + (k++ % 3));
     return NULL;
 }
 
@@ -91,8 +90,8 @@ int main(void)
     __atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
     pthread_join(tune, NULL);
 
-    printf("%d calls from %d threads, %d split over the pool, %d failures\n", CALLERS * ROUNDS, CALLERS,
-           split_calls, failures);
+    printf("%d calls from %d threads, %d split over the pool, %d failures\n", CALLERS * ROUNDS,
+           CALLERS, split_calls, failures);
     free(x);
     free(ref_sigmoid);
     free(ref_gelu);

@@ -19,16 +19,26 @@
 /* every loop as (x, y, n, p0, p1); the kernel ignores what it does not take */
 typedef void (*loop_t)(const float *, float *, size_t, double, double);
 
-#define WRAP1(name, lv)                                                                       \
-    static void name##_fast_##lv(const float *x, float *y, size_t n, double a, double b)      \
-    { (void)b; cact__##name##_fast_f32_##lv##_oop(x, y, n, a); }                              \
-    static void name##_slow_##lv(const float *x, float *y, size_t n, double a, double b)      \
-    { (void)b; cact__##name##_slow_f32_##lv##_oop(x, y, n, a); }
-#define WRAP2(name, lv)                                                                       \
-    static void name##_fast_##lv(const float *x, float *y, size_t n, double a, double b)      \
-    { cact__##name##_fast_f32_##lv##_oop(x, y, n, a, b); }                                    \
-    static void name##_slow_##lv(const float *x, float *y, size_t n, double a, double b)      \
-    { cact__##name##_slow_f32_##lv##_oop(x, y, n, a, b); }
+#define WRAP1(name, lv)                                                                \
+  static void name##_fast_##lv(const float *x, float *y, size_t n, double a, double b) \
+  {                                                                                    \
+    (void)b;                                                                           \
+    cact__##name##_fast_f32_##lv##_oop(x, y, n, a);                                    \
+  }                                                                                    \
+  static void name##_slow_##lv(const float *x, float *y, size_t n, double a, double b) \
+  {                                                                                    \
+    (void)b;                                                                           \
+    cact__##name##_slow_f32_##lv##_oop(x, y, n, a);                                    \
+  }
+#define WRAP2(name, lv)                                                                \
+  static void name##_fast_##lv(const float *x, float *y, size_t n, double a, double b) \
+  {                                                                                    \
+    cact__##name##_fast_f32_##lv##_oop(x, y, n, a, b);                                 \
+  }                                                                                    \
+  static void name##_slow_##lv(const float *x, float *y, size_t n, double a, double b) \
+  {                                                                                    \
+    cact__##name##_slow_f32_##lv##_oop(x, y, n, a, b);                                 \
+  }
 #define WRAP_LEVELS(W, name) W(name, base) CACT__WRAP_DISPATCH(W, name)
 #if CACT_DISPATCH
 #  define CACT__WRAP_DISPATCH(W, name) W(name, v4) W(name, v3)
@@ -70,19 +80,22 @@ int main(int argc, char **argv)
     const uint64_t stride = argc > 1 ? strtoull(argv[1], 0, 10) : 61;
     const char *only = argc > 2 ? argv[2] : 0;
     static const double thr[] = {20.0, HUGE_VAL, 0.5, -3.0, 88.0};
-    static const float special[] = {0.0f, -0.0f, HUGE_VALF, -HUGE_VALF, NAN, 1e-45f, -1e-45f,
-                                    -9.3e-10f, -9.4e-10f, -650.0f, -651.0f, -708.0f, -1e30f,
-                                    20.0f, 88.0f, 0.5f, -3.0f};
+    static const float special[] = {0.0f,    -0.0f,     HUGE_VALF, -HUGE_VALF, NAN,     1e-45f,
+                                    -1e-45f, -9.3e-10f, -9.4e-10f, -650.0f,    -651.0f, -708.0f,
+                                    -1e30f,  20.0f,     88.0f,     0.5f,       -3.0f};
     case_t cases[3 * 6];
     int nc = 0, hw = cact_isa_hardware(), l, t, k;
     for (l = 0; l < 3; l++) {
         const char *lv = l == 0 ? "v4" : l == 1 ? "v3" : "base";
-        loop_t spf = softplus_fast_base, sps = softplus_slow_base, cf = celu_fast_base, cs = celu_slow_base;
+        loop_t spf = softplus_fast_base, sps = softplus_slow_base, cf = celu_fast_base,
+               cs = celu_slow_base;
         if (l == 0 && !(CACT_DISPATCH && hw >= CACT_ISA_V4)) continue;
         if (l == 1 && !(CACT_DISPATCH && hw >= CACT_ISA_V3)) continue;
 #if CACT_DISPATCH
-        if (l == 0) spf = softplus_fast_v4, sps = softplus_slow_v4, cf = celu_fast_v4, cs = celu_slow_v4;
-        if (l == 1) spf = softplus_fast_v3, sps = softplus_slow_v3, cf = celu_fast_v3, cs = celu_slow_v3;
+        if (l == 0)
+            spf = softplus_fast_v4, sps = softplus_slow_v4, cf = celu_fast_v4, cs = celu_slow_v4;
+        if (l == 1)
+            spf = softplus_fast_v3, sps = softplus_slow_v3, cf = celu_fast_v3, cs = celu_slow_v3;
 #endif
         for (t = 0; t < (int)(sizeof thr / sizeof thr[0]); t++) {
             case_t c = {"softplus", lv, spf, sps, 1.0, thr[t]};

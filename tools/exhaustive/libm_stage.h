@@ -19,10 +19,7 @@ CACT_INLINE W CACT__E(clip01)(W v)
 /* x * s where s in [0, 1] is a gate that may be exactly 0 while x is
  * infinite (gelu, silu, mish, hard_swish at -inf): the product is the
  * limit 0 with x's sign, not inf * 0 = NaN. */
-CACT_INLINE W CACT__E(gate)(W x, W s)
-{
-    return s == 0 ? (x < 0 ? (W)-0.0 : (W)0.0) : x * s;
-}
+CACT_INLINE W CACT__E(gate)(W x, W s) { return s == 0 ? (x < 0 ? (W)-0.0 : (W)0.0) : x * s; }
 
 /* sigmoid(v) = 1 / (1 + e^-v), evaluated with e = e^-|v| <= 1 so nothing
  * overflows: v >= 0 -> 1/(1+e), v < 0 -> e/(1+e) (no cancellation). */
@@ -44,10 +41,7 @@ CACT_INLINE W CACT__E(softplus_w)(W v)
 
 CACT_INLINE T CACT__E(identity)(T x) { return x; }
 
-CACT_INLINE T CACT__E(binary_step)(T x)
-{
-    return x >= 0 ? (T)1 : (x < 0 ? (T)0 : x);
-}
+CACT_INLINE T CACT__E(binary_step)(T x) { return x >= 0 ? (T)1 : (x < 0 ? (T)0 : x); }
 
 CACT_INLINE T CACT__E(relu)(T x) { return x < 0 ? (T)0 : x; }
 
@@ -156,9 +150,14 @@ CACT_INLINE T CACT__E(tanh)(T x) { return (T)CACT__M(tanh)((W)x); }
 CACT_INLINE T CACT__E(tanhshrink)(T x)
 {
     W v = x, z = v * v;
-    W s = v * z * ((W)1 / 3 + z * ((W)-2 / 15 + z * ((W)17 / 315 + z * ((W)-62 / 2835 +
-          z * ((W)1382 / 155925 + z * ((W)-21844 / 6081075 + z * ((W)929569 / 638512875 +
-          z * ((W)-6404582 / 10854718875.0L))))))));
+    W s = v * z *
+          ((W)1 / 3 +
+           z * ((W)-2 / 15 +
+                z * ((W)17 / 315 +
+                     z * ((W)-62 / 2835 + z * ((W)1382 / 155925 +
+                                               z * ((W)-21844 / 6081075 +
+                                                    z * ((W)929569 / 638512875 +
+                                                         z * ((W)-6404582 / 10854718875.0L))))))));
     W a = v < 0 ? -v : v;
     return (T)(a < (W)0.0625 ? s : v - CACT__M(tanh)(v));
 }

@@ -37,14 +37,14 @@
  * nothing: the same bits at every level.
  */
 #ifndef CACT__IN_AXIS
-#error "include <cact/cact.h>, not cact/axis/common.h"
+#  error "include <cact/cact.h>, not cact/axis/common.h"
 #endif
 
 #ifndef CACT_AXIS_COMMON_H
-#define CACT_AXIS_COMMON_H
+#  define CACT_AXIS_COMMON_H
 
-#define CACT__AX_CAT_(a, b) a##b
-#define CACT__AX_CAT(a, b) CACT__AX_CAT_(a, b)
+#  define CACT__AX_CAT_(a, b) a##b
+#  define CACT__AX_CAT(a, b) CACT__AX_CAT_(a, b)
 
 /* ---- sizes ------------------------------------------------------------- */
 
@@ -52,29 +52,29 @@
  * doubles (a float64 block of 16 -- Kahan pairs s, c, and the block's x, d
  * and e -- spills out of AVX2's 16 ymm registers).  The same at every
  * level, so the bits do not depend on the level. */
-#define CACT__AX_L32 16
-#define CACT__AX_L64 8
-#define CACT__AX_CHUNK 1024  /* doubles in the short rows' scratch buffer of exponentials */
-#ifndef CACT__AX_BMAX
-#define CACT__AX_BMAX 1024   /* columns per tile when inner > 1, at most (see cact__ax_tilew) */
-#endif
-#define CACT__AX_PFC 256     /* entries per step of a row's exponential pass (prefetching) */
-#define CACT__AX_SHORT 32    /* rows shorter than this are done 32+ at once */
-#define CACT__AX_QMAX 256    /* ... at most this many rows at once */
-#define CACT__AX_REFK 16     /* rows whose max is a float64 softmax tile's reference */
-#define CACT__AX_OVER 600.0  /* ... and how far above it an entry rebases its column */
-#define CACT__AX_REFMIN 64   /* ... in blocks of at least this many rows and columns */
+#  define CACT__AX_L32 16
+#  define CACT__AX_L64 8
+#  define CACT__AX_CHUNK 1024 /* doubles in the short rows' scratch buffer of exponentials */
+#  ifndef CACT__AX_BMAX
+#    define CACT__AX_BMAX 1024 /* columns per tile when inner > 1, at most (see cact__ax_tilew) */
+#  endif
+#  define CACT__AX_PFC 256    /* entries per step of a row's exponential pass (prefetching) */
+#  define CACT__AX_SHORT 32   /* rows shorter than this are done 32+ at once */
+#  define CACT__AX_QMAX 256   /* ... at most this many rows at once */
+#  define CACT__AX_REFK 16    /* rows whose max is a float64 softmax tile's reference */
+#  define CACT__AX_OVER 600.0 /* ... and how far above it an entry rebases its column */
+#  define CACT__AX_REFMIN 64  /* ... in blocks of at least this many rows and columns */
 
 /* Counts of max entries (float32 log_softmax) are uint32 lanes, flushed
  * into double before any can wrap: every CACT__AX_CNT tile rows, and along
  * a row every CACT__AX_CNT / CACT__AX_PFC steps (a step adds at most
  * CACT__AX_PFC / L to a lane). */
-#define CACT__AX_CNT ((size_t)1 << 30)
+#  define CACT__AX_CNT ((size_t)1 << 30)
 
 /* the operation, the bodies' `op` argument */
-#define CACT__AX_SOFTMAX 0
-#define CACT__AX_LOG_SOFTMAX 1
-#define CACT__AX_SOFTMIN 2
+#  define CACT__AX_SOFTMAX 0
+#  define CACT__AX_LOG_SOFTMAX 1
+#  define CACT__AX_SOFTMIN 2
 
 /* How a float32 row (or tile) is taken in float lanes, picked per row from
  * its max m and min (AX(mode), softmax_rows.h): TAME when every d >= -80
@@ -82,28 +82,28 @@
  * +inf entries, -inf elsewhere), GEN otherwise; each loop is compiled for
  * each.  float64 has the same three cases as its pinf and tame flags
  * (tame: every d >= -700). */
-#define CACT__AX_GEN 0
-#define CACT__AX_PINF 1
-#define CACT__AX_TAME 2
+#  define CACT__AX_GEN 0
+#  define CACT__AX_PINF 1
+#  define CACT__AX_TAME 2
 
 /* ---- compiler hints ---------------------------------------------------- */
 
 /* A lane loop (for k < L: acc[k] op= x[i + k]) must stay a loop: gcc
  * unrolls it completely and then cannot turn the L scalar chains back into
  * one vector (scalar vmaxss instead of one vmaxps zmm). */
-#if defined(__GNUC__) || defined(__clang__)
-#  define CACT__AX_NOUNROLL _Pragma("GCC unroll 1")
-#else
-#  define CACT__AX_NOUNROLL
-#endif
+#  if defined(__GNUC__) || defined(__clang__)
+#    define CACT__AX_NOUNROLL _Pragma("GCC unroll 1")
+#  else
+#    define CACT__AX_NOUNROLL
+#  endif
 
 /* a hint to bring the cache line at p into every cache level, for
  * reading; nothing where the compiler has no such builtin */
-#if defined(__GNUC__) || defined(__clang__)
-#  define CACT__AX_PREFETCH(p) __builtin_prefetch((p), 0, 3)
-#else
-#  define CACT__AX_PREFETCH(p) ((void)(p))
-#endif
+#  if defined(__GNUC__) || defined(__clang__)
+#    define CACT__AX_PREFETCH(p) __builtin_prefetch((p), 0, 3)
+#  else
+#    define CACT__AX_PREFETCH(p) ((void)(p))
+#  endif
 
 /* ---- the per-level variants -------------------------------------------- */
 
@@ -113,55 +113,61 @@
  * is rounded once at every level.  (Veltkamp's split needs its products rounded, which a
  * compiler contracting a * b + c into an fma would break on an FMA target:
  * that is why the choice is made per target, not left to the compiler.) */
-#if defined(__FMA__)
-#  define CACT__AX_BASE_FMA 1
-#else
-#  define CACT__AX_BASE_FMA 0
-#endif
+#  if defined(__FMA__)
+#    define CACT__AX_BASE_FMA 1
+#  else
+#    define CACT__AX_BASE_FMA 0
+#  endif
 
 /* a b + c, fused where the target has an fma (hasfma, in scope where this
  * is used, is a constant after inlining) */
-#define CACT__AXFMA(a, b, c) (hasfma ? fma(a, b, c) : (a) * (b) + (c))
+#  define CACT__AXFMA(a, b, c) (hasfma ? fma(a, b, c) : (a) * (b) + (c))
 
 /* CACT__AXIS_KERNEL(name, sfx, T, PDECL, PARGS, BODY, BARGS) defines
  *   void cact_<name>_<sfx>(const T *x, T *y, size_t outer, size_t len, size_t inner PDECL)
  * as BODY(x, y, outer, len, inner BARGS, hasfma), compiled once per ISA
  * level (BODY is always_inline, so its loops are vectorized for each
  * target) and dispatched on cact_isa_level(). */
-#define CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, SUFFIX, ATTR, FMA) \
+#  define CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, SUFFIX, ATTR, FMA)   \
     static ATTR CACT__NOINLINE CACT__OPTIMIZE void cact__##name##_##sfx##_##SUFFIX( \
-        const T *x, T *y, size_t outer, size_t len, size_t inner CACT__ID PDECL) \
-    {                                                                           \
-        BODY(x, y, outer, len, inner CACT__ID BARGS, FMA);                      \
+        const T *x, T *y, size_t outer, size_t len, size_t inner CACT__ID PDECL)    \
+    {                                                                               \
+      BODY(x, y, outer, len, inner CACT__ID BARGS, FMA);                            \
     }
 
-#if CACT_DISPATCH
-#define CACT__AXIS_KERNEL(name, sfx, T, PDECL, PARGS, BODY, BARGS)               \
-    CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, v4, CACT__TARGET_V4, 1) \
-    CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, v3, CACT__TARGET_V3, 1) \
-    CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, base, CACT__NOATTR, CACT__AX_BASE_FMA) \
-    static CACT_UNUSED void cact_##name##_##sfx(                                \
-        const T *x, T *y, size_t outer, size_t len, size_t inner CACT__ID PDECL) \
-    {                                                                           \
-        switch (cact_isa_level()) {                                             \
-        case CACT_ISA_V4: cact__##name##_##sfx##_v4(x, y, outer, len, inner CACT__ID PARGS); break; \
-        case CACT_ISA_V3: cact__##name##_##sfx##_v3(x, y, outer, len, inner CACT__ID PARGS); break; \
-        default: cact__##name##_##sfx##_base(x, y, outer, len, inner CACT__ID PARGS); break;        \
-        }                                                                       \
-    }
-#else
-#define CACT__AXIS_KERNEL(name, sfx, T, PDECL, PARGS, BODY, BARGS)               \
-    CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, base, CACT__NOATTR, CACT__AX_BASE_FMA) \
-    static CACT_UNUSED void cact_##name##_##sfx(                                \
-        const T *x, T *y, size_t outer, size_t len, size_t inner CACT__ID PDECL) \
-    {                                                                           \
-        cact__##name##_##sfx##_base(x, y, outer, len, inner CACT__ID PARGS);    \
-    }
-#endif
+#  if CACT_DISPATCH
+#    define CACT__AXIS_KERNEL(name, sfx, T, PDECL, PARGS, BODY, BARGS)                            \
+      CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, v4, CACT__TARGET_V4, 1)                \
+      CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, v3, CACT__TARGET_V3, 1)                \
+      CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, base, CACT__NOATTR, CACT__AX_BASE_FMA) \
+      static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y, size_t outer, size_t len,     \
+                                                  size_t inner CACT__ID PDECL)                    \
+      {                                                                                           \
+        switch (cact_isa_level()) {                                                               \
+        case CACT_ISA_V4:                                                                         \
+          cact__##name##_##sfx##_v4(x, y, outer, len, inner CACT__ID PARGS);                      \
+          break;                                                                                  \
+        case CACT_ISA_V3:                                                                         \
+          cact__##name##_##sfx##_v3(x, y, outer, len, inner CACT__ID PARGS);                      \
+          break;                                                                                  \
+        default:                                                                                  \
+          cact__##name##_##sfx##_base(x, y, outer, len, inner CACT__ID PARGS);                    \
+          break;                                                                                  \
+        }                                                                                         \
+      }
+#  else
+#    define CACT__AXIS_KERNEL(name, sfx, T, PDECL, PARGS, BODY, BARGS)                            \
+      CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, base, CACT__NOATTR, CACT__AX_BASE_FMA) \
+      static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y, size_t outer, size_t len,     \
+                                                  size_t inner CACT__ID PDECL)                    \
+      {                                                                                           \
+        cact__##name##_##sfx##_base(x, y, outer, len, inner CACT__ID PARGS);                      \
+      }
+#  endif
 
 /* both dtypes: BODY##_f32 and BODY##_f64 */
-#define CACT__AXIS_BOTH(name, PDECL32, PDECL64, PARGS, BODY, BARGS)             \
-    CACT__AXIS_KERNEL(name, f32, float, PDECL32, PARGS, BODY##_f32, BARGS)      \
+#  define CACT__AXIS_BOTH(name, PDECL32, PDECL64, PARGS, BODY, BARGS)      \
+    CACT__AXIS_KERNEL(name, f32, float, PDECL32, PARGS, BODY##_f32, BARGS) \
     CACT__AXIS_KERNEL(name, f64, double, PDECL64, PARGS, BODY##_f64, BARGS)
 
 /* ---- exp and log, whatever the dtype ----------------------------------- */
@@ -170,24 +176,24 @@
  * (relative 2^-31), the level's fused instantiation where hasfma */
 CACT_INLINE double cact__ax_exp_d(double d, int hasfma)
 {
-#if CACT_DISPATCH
+#  if CACT_DISPATCH
     return hasfma ? cact__exp_d_v4(d) : cact__exp_d_base(d);
-#else
+#  else
     (void)hasfma;
     return cact__exp_d_base(d);
-#endif
+#  endif
 }
 
 /* e^(zh + zl) for float32's float lanes in the core's raw form
  * (1 + r + p) s 2^-64; full 0 takes the core's lighter variant (2^-25.5) */
 CACT_INLINE cact__fexp cact__ax_exp_fx(float zh, float zl, int full, int hasfma)
 {
-#if CACT_DISPATCH
+#  if CACT_DISPATCH
     return hasfma ? cact__exp_core_fx_v4(zh, zl, full) : cact__exp_core_fx_base(zh, zl, full);
-#else
+#  else
     (void)hasfma;
     return cact__exp_core_fx_base(zh, zl, full);
-#endif
+#  endif
 }
 
 /* e^(hi + lo) rounded to double, for hi <= 0 (hi = x - max, lo its TwoSum
@@ -206,10 +212,10 @@ CACT_INLINE cact__fexp cact__ax_exp_fx(float zh, float zl, int full, int hasfma)
  * applies 2^n as one factor: the same bits. */
 CACT_INLINE double cact__ax_exp_hl(double hi, double lo, int hasfma, int tame)
 {
-    double z = !tame && hi < -1400.0 ? -1400.0 : hi;     /* NaN passes */
+    double z = !tame && hi < -1400.0 ? -1400.0 : hi; /* NaN passes */
     double zl = !tame && hi < -1400.0 ? 0.0 : lo;
     double ks = CACT__AXFMA(z, CACT__LOG2E, CACT__SHIFTER), k = ks - CACT__SHIFTER;
-    double r1 = CACT__AXFMA(-k, CACT__LN2_HI, z);     /* exact, fused or not */
+    double r1 = CACT__AXFMA(-k, CACT__LN2_HI, z); /* exact, fused or not */
     double r = r1 + CACT__AXFMA(-k, CACT__LN2_LO, zl);
     double p = 2.5064010820783613e-08;
     double k1 = k < -1000.0 ? -1000.0 : k;
@@ -222,8 +228,7 @@ CACT_INLINE double cact__ax_exp_hl(double hi, double lo, int hasfma, int tame)
     p = CACT__AXFMA(p, r, 0.041666666666623296);
     p = CACT__AXFMA(p, r, 0.1666666666666664);
     p = CACT__AXFMA(p, r, 0.5000000000000001);
-    if (tame)
-        return (1.0 + CACT__AXFMA(r * r, p, r)) * cact__pow2i_shifted(ks);
+    if (tame) return (1.0 + CACT__AXFMA(r * r, p, r)) * cact__pow2i_shifted(ks);
     return (1.0 + CACT__AXFMA(r * r, p, r)) * cact__pow2i(k1) * cact__pow2i(k - k1);
 }
 
@@ -244,7 +249,7 @@ CACT_INLINE double cact__ax_log1p(double u)
  * never is.) */
 CACT_INLINE double cact__ax_prod_err(double a, double b, double p)
 {
-    const double split = 134217729.0;   /* 2^27 + 1 */
+    const double split = 134217729.0; /* 2^27 + 1 */
     double ca = split * a, cb = split * b;
     double ah = ca - (ca - a), al = a - ah, bh = cb - (cb - b), bl = b - bh;
     return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
@@ -273,9 +278,9 @@ CACT_INLINE size_t cact__ax_tilew(size_t inner)
 #define AX(name) CACT__AX_CAT(CACT__AX_CAT(cact__ax_, name), CACT__AX_CAT(_, CACT_SFX))
 #define T CACT_T
 #if CACT__BITS == 64
-#define L CACT__AX_L64
+#  define L CACT__AX_L64
 #else
-#define L CACT__AX_L32
+#  define L CACT__AX_L32
 #endif
 
 /* ---- scalar pieces -------------------------------------------------- */
@@ -303,7 +308,7 @@ CACT_INLINE T AX(fixmax)(T m) { return m == -(T)INFINITY ? (T)NAN : m; }
 CACT_INLINE double AX(diff)(T v, T m, double *lo, int pinf)
 {
 #if CACT__BITS == 32
-    double d = (double)v - (double)m;   /* exact unless |d| >> 2^29 ulp, where e^d = 0 */
+    double d = (double)v - (double)m; /* exact unless |d| >> 2^29 ulp, where e^d = 0 */
     (void)lo;
     return pinf && v == m ? 0.0 : d;
 #else
@@ -355,7 +360,7 @@ CACT_INLINE void AX(finish)(double s, double c, double n, int lg, double *a, dou
         double r = 1.0 / s;
         *a = r;
 #if CACT__BITS == 64
-        *b = fma(-s, r, 1.0) / s;       /* exact residual: one rounding in fma */
+        *b = fma(-s, r, 1.0) / s; /* exact residual: one rounding in fma */
 #else
         *b = 0.0;
 #endif
@@ -409,7 +414,8 @@ CACT_INLINE void AX(rowscan)(const T *x, const T *r, int rstep, size_t n, int ne
     T h0[L], h1[L], h2[L], h3[L], l0[L], l1[L], l2[L], l3[L], m, u;
     size_t i = 0;
     int k;
-    for (k = 0; k < L; k++) h0[k] = h1[k] = h2[k] = h3[k] = -(T)INFINITY, l0[k] = l1[k] = l2[k] = l3[k] = (T)INFINITY;
+    for (k = 0; k < L; k++)
+        h0[k] = h1[k] = h2[k] = h3[k] = -(T)INFINITY, l0[k] = l1[k] = l2[k] = l3[k] = (T)INFINITY;
     for (; i + 4 * L <= n; i += 4 * L) {
         AX(mmblk)(x + i, r + rstep * i, rstep, neg, h0, l0);
         AX(mmblk)(x + i + L, r + rstep * (i + L), rstep, neg, h1, l1);
@@ -445,7 +451,8 @@ CACT_INLINE T AX(rowminmax)(const T *x, size_t n, int neg, T *mn)
 /* the same per column of a tile (nb columns of a [len, inner] block, x at
  * its first): m[j] the max (fixmax'ed), mlo[j] the min; returns whether
  * some column's max is +inf */
-CACT_INLINE int AX(tileminmax)(const T *x, size_t len, size_t inner, size_t nb, int neg, T *m, T *mlo)
+CACT_INLINE int AX(tileminmax)(const T *x, size_t len, size_t inner, size_t nb, int neg, T *m,
+                               T *mlo)
 {
     size_t i, j;
     int pinf = 0;

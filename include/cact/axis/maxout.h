@@ -6,7 +6,7 @@
  * the same bits.  Do not include this file directly.
  */
 #ifndef CACT__IN_AXIS
-#error "include <cact/cact.h>, not cact/axis/maxout.h"
+#  error "include <cact/cact.h>, not cact/axis/maxout.h"
 #endif
 
 /* max that propagates NaN: a NaN accumulator stays, a NaN value enters */
@@ -25,8 +25,8 @@ CACT_INLINE void AX(maxout_rows)(const T *CACT_RESTRICT x, T *CACT_RESTRICT y, s
 }
 
 /* the body of cact_maxout_<sfx> (hasfma unused) */
-CACT_INLINE void AX(maxout_body)(const T *x, T *y, size_t outer, size_t len, size_t inner, size_t pieces,
-                                 int hasfma)
+CACT_INLINE void AX(maxout_body)(const T *x, T *y, size_t outer, size_t len, size_t inner,
+                                 size_t pieces, int hasfma)
 {
     const T *CACT_RESTRICT xr = x;
     T *CACT_RESTRICT yr = y;
@@ -35,13 +35,23 @@ CACT_INLINE void AX(maxout_body)(const T *x, T *y, size_t outer, size_t len, siz
     if (pieces == 0 || outer == 0 || len == 0 || inner == 0) return;
     ng = len / pieces;
     if (inner == 1) {
-        size_t n = outer * ng;          /* groups are contiguous across rows */
+        size_t n = outer * ng; /* groups are contiguous across rows */
         switch (pieces) {
-        case 1: for (g = 0; g < n; g++) yr[g] = xr[g]; break;
-        case 2: AX(maxout_rows)(xr, yr, n, 2); break;
-        case 3: AX(maxout_rows)(xr, yr, n, 3); break;
-        case 4: AX(maxout_rows)(xr, yr, n, 4); break;
-        default: AX(maxout_rows)(xr, yr, n, pieces); break;
+        case 1:
+            for (g = 0; g < n; g++) yr[g] = xr[g];
+            break;
+        case 2:
+            AX(maxout_rows)(xr, yr, n, 2);
+            break;
+        case 3:
+            AX(maxout_rows)(xr, yr, n, 3);
+            break;
+        case 4:
+            AX(maxout_rows)(xr, yr, n, 4);
+            break;
+        default:
+            AX(maxout_rows)(xr, yr, n, pieces);
+            break;
         }
         return;
     }

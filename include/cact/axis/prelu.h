@@ -5,7 +5,7 @@
  * every level.  Do not include this file directly.
  */
 #ifndef CACT__IN_AXIS
-#error "include <cact/cact.h>, not cact/axis/prelu.h"
+#  error "include <cact/cact.h>, not cact/axis/prelu.h"
 #endif
 
 /* x where x >= 0, else w x; with w == 0 the limit at x = -inf is -0 (the
@@ -32,20 +32,21 @@ CACT_INLINE void AX(prelu_run)(const T *x, T *y, size_t n, const T *w, int wstep
 }
 
 /* the body of cact_prelu_<sfx> (hasfma unused) */
-CACT_INLINE void AX(prelu_body)(const T *x, T *y, size_t outer, size_t channels, size_t inner, const T *w,
-                                int hasfma)
+CACT_INLINE void AX(prelu_body)(const T *x, T *y, size_t outer, size_t channels, size_t inner,
+                                const T *w, int hasfma)
 {
     size_t o, c;
     (void)hasfma;
     if (outer == 0 || channels == 0 || inner == 0) return;
     if (inner == 1) {
-        for (o = 0; o < outer; o++) AX(prelu_run)(x + o * channels, y + o * channels, channels, w, 1);
+        for (o = 0; o < outer; o++)
+            AX(prelu_run)(x + o * channels, y + o * channels, channels, w, 1);
         return;
     }
     for (o = 0; o < outer; o++)
         for (c = 0; c < channels; c++) {
             const size_t off = (o * channels + c) * inner;
-            const T wc = w[c];      /* a local: y cannot alias it */
+            const T wc = w[c]; /* a local: y cannot alias it */
             AX(prelu_run)(x + off, y + off, inner, &wc, 0);
         }
 }

@@ -13,7 +13,7 @@
  * Do not include this file directly.
  */
 #ifndef CACT__IN_AXIS
-#error "include <cact/cact.h>, not cact/axis/softmax.h"
+#  error "include <cact/cact.h>, not cact/axis/softmax.h"
 #endif
 
 #include "softmax_rows.h"
@@ -29,7 +29,7 @@ CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, si
 #if CACT__BITS == 64
     double Dlo[CACT__AX_CHUNK];
 #else
-    double *Dlo = D;            /* unused for float32 */
+    double *Dlo = D; /* unused for float32 */
 #endif
     size_t o;
     if (outer == 0 || len == 0 || inner == 0) return;
@@ -39,10 +39,12 @@ CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, si
         } else {
 #if CACT__BITS == 32
             for (o = 0; o < outer; o++)
-                AX(row_f)(x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op, hasfma);
+                AX(row_f)
+                (x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op, hasfma);
 #else
             for (o = 0; o < outer; o++)
-                AX(row)(x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op, hasfma);
+                AX(row)
+                (x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op, hasfma);
 #endif
         }
     } else {
@@ -52,8 +54,7 @@ CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, si
 #else
             if (op == CACT__AX_LOG_SOFTMAX || inner < CACT__AX_REFMIN || len < CACT__AX_REFMIN)
                 AX(cols)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);
-            else
-                AX(cols_ref)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);
+            else AX(cols_ref)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);
 #endif
     }
 }

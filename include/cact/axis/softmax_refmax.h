@@ -29,7 +29,7 @@
  * pass it saves (docs/performance.md).  Do not include this file directly.
  */
 #ifndef CACT__IN_AXIS
-#error "include <cact/cact.h>, not cact/axis/softmax_refmax.h"
+#  error "include <cact/cact.h>, not cact/axis/softmax_refmax.h"
 #endif
 
 #if CACT__BITS == 64
@@ -52,14 +52,14 @@
  * over a row's columns that calls it and vectorized it, taking exp_dd for
  * every column of every row with a rebase (a diagonal of large entries
  * made every row pay for it). */
-static CACT_UNUSED CACT__NOINLINE CACT__OPTIMIZE int AX(rebase)(double rn, T *r, double *S, double *C, double *fh,
-                                                               double *fl, double *qt)
+static CACT_UNUSED CACT__NOINLINE CACT__OPTIMIZE int
+AX(rebase)(double rn, T *r, double *S, double *C, double *fh, double *fl, double *qt)
 {
     const double rj = *r;
     cact__dds e;
     e.h = e.l = 0.0, e.s = 1.0;
     if (rn - rj < 1400.0) {
-        const cact__dd d = cact__two_sum(rj, -rn);     /* r - rn exactly */
+        const cact__dd d = cact__two_sum(rj, -rn); /* r - rn exactly */
         e = cact__exp_dd_base(d.h, d.l);
     }
     /* the rows done hold terms of S, so each of their results is at most
@@ -68,12 +68,12 @@ static CACT_UNUSED CACT__NOINLINE CACT__OPTIMIZE int AX(rebase)(double rn, T *r,
      * the test in normal numbers) */
     if ((*S * e.h * 1.152921504606847e+18) * e.s < 7.120236347223045e-307) {
         *fh = 0.0, *fl = 0.0, *qt = 1024.0 * 2048.0 + 1024.0;
-        *S = *S * 0.0;      /* NaN stays */
+        *S = *S * 0.0; /* NaN stays */
         *C = *C * 0.0;
     } else {
-        const uint64_t u = cact__bits(e.h), v = cact__bits(e.s);    /* both normal */
+        const uint64_t u = cact__bits(e.h), v = cact__bits(e.s); /* both normal */
         const int q = (int)((u >> 52) & 0x7ff) - 1023, t = (int)((v >> 52) & 0x7ff) - 1023;
-        *qt = (double)(q + 1024) * 2048.0 + (double)(t + 1024);    /* both in [1, 2047] */
+        *qt = (double)(q + 1024) * 2048.0 + (double)(t + 1024); /* both in [1, 2047] */
         *fh = cact__from_bits((u & 0x000fffffffffffffULL) | (1023ULL << 52));
         *fl = e.l * cact__pow2i((double)-q);
         *S = *S * e.h * e.s;
@@ -124,10 +124,10 @@ CACT_INLINE void AX(cols_ref)(const T *x, T *y, size_t len, size_t inner, int op
             int tame;
             AX(rowscan)(xi, r, 1, nb, neg, &dmax, &dmin);
             if (dmax > CACT__AX_OVER) {
-                if (!rebased)   /* every column's max of its rows i.. (see rebase), into fh */
+                if (!rebased) /* every column's max of its rows i.. (see rebase), into fh */
                     AX(tileminmax)(xi, len - i, inner, nb, neg, fh, fl);
                 rebased = 1;
-                for (j = 0; j < nb; j += L) {   /* the columns to rebase, a block of L at a time */
+                for (j = 0; j < nb; j += L) { /* the columns to rebase, a block of L at a time */
                     const size_t ne = nb - j < L ? nb - j : L;
                     T bm, bl;
                     size_t k;
@@ -135,17 +135,20 @@ CACT_INLINE void AX(cols_ref)(const T *x, T *y, size_t len, size_t inner, int op
                     if (bm > CACT__AX_OVER)
                         for (k = j; k < j + ne; k++)
                             if (AX(ld)(xi[k], neg) - r[k] > CACT__AX_OVER) {
-                                pinf |= AX(rebase)(fh[k], &r[k], &S[k], &C[k], &fh[k], &fl[k], &A[k]);
-                                B[k] = (double)i;       /* i > 0: row 0 is in the sample */
+                                pinf |=
+                                    AX(rebase)(fh[k], &r[k], &S[k], &C[k], &fh[k], &fl[k], &A[k]);
+                                B[k] = (double)i; /* i > 0: row 0 is in the sample */
                             }
                 }
                 AX(rowscan)(xi, r, 1, nb, neg, &dmax, &dmin);
             }
             tame = !pinf && dmin >= -700.0;
-            for (i0 = 0; i0 < nb; i0 += CACT__AX_PFC) {   /* steps: see pfetch */
+            for (i0 = 0; i0 < nb; i0 += CACT__AX_PFC) { /* steps: see pfetch */
                 const size_t nn = nb - i0 < CACT__AX_PFC ? nb - i0 : CACT__AX_PFC;
                 AX(pfetch)(next, i0, nn);
-                AX(run)(xi + i0, yi + i0, nn, r + i0, 1, S + i0, C + i0, fh + i0, 0, neg, hasfma, pinf, tame);
+                AX(run)
+                (xi + i0, yi + i0, nn, r + i0, 1, S + i0, C + i0, fh + i0, 0, neg, hasfma, pinf,
+                 tame);
             }
         }
         if (!rebased) {

@@ -15,7 +15,7 @@
  * place (times 1/s, or minus log(s)).  Do not include this file directly.
  */
 #ifndef CACT__IN_AXIS
-#error "include <cact/cact.h>, not cact/axis/softmax_rows.h"
+#  error "include <cact/cact.h>, not cact/axis/softmax_rows.h"
 #endif
 
 #if CACT__BITS == 32
@@ -41,7 +41,7 @@
  *     y = (d - lh) - ll with log(s) as a float pair: d and the two
  *     subtractions round (|d| <= |y|), within 1.5 ulp. */
 
-#define CACT__AX_2M64 5.42101086e-20f   /* 2^-64: the core's scale s is 2^(n+64) */
+#  define CACT__AX_2M64 5.42101086e-20f /* 2^-64: the core's scale s is 2^(n+64) */
 
 CACT_INLINE int AX(mode)(T m, T mn)
 {
@@ -55,11 +55,11 @@ CACT_INLINE cact__fexp AX(expvm)(float v, float m, int hasfma, int mode, int ful
     float zh = v - m, bb = zh - v;
     float zl = (v - (zh - bb)) + (-m - bb);
     if (mode != CACT__AX_TAME) {
-        const int low = zh < -110.0f;       /* -inf and huge gaps too; NaN passes */
+        const int low = zh < -110.0f; /* -inf and huge gaps too; NaN passes */
         zh = low ? -110.0f : zh;
         zl = low ? 0.0f : zl;
     }
-    if (mode == CACT__AX_PINF) {            /* v == m == +inf: d = 0 (the limit) */
+    if (mode == CACT__AX_PINF) { /* v == m == +inf: d = 0 (the limit) */
         const int z = v == m;
         zh = z ? 0.0f : zh;
         zl = z ? 0.0f : zl;
@@ -70,8 +70,8 @@ CACT_INLINE cact__fexp AX(expvm)(float v, float m, int hasfma, int mode, int ful
 /* y_k = e^(v_k - m_k) rounded to float and s_k += y_k, for k < n (<= L);
  * m one value (mstep 0) or one per entry (mstep 1).  x and y may be the
  * same array: the entries are read into a local block first. */
-CACT_INLINE void AX(eblk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
-                          int neg, int hasfma, int mode)
+CACT_INLINE void AX(eblk)(const T *x, T *y, size_t n, const T *m, int mstep,
+                          double *CACT_RESTRICT s, int neg, int hasfma, int mode)
 {
     T xt[L], yt[L];
     int k;
@@ -79,8 +79,8 @@ CACT_INLINE void AX(eblk)(const T *x, T *y, size_t n, const T *m, int mstep, dou
     CACT__AX_NOUNROLL
     for (k = 0; k < L; k++) {
         cact__fexp e = AX(expvm)(xt[k], m[mstep * k], hasfma, mode, 1);
-        const float h = 1.0f + e.r, l = ((1.0f - h) + e.r) + e.p;   /* Fast2Sum: |r| < 1 */
-        yt[k] = ((h + l) * e.s) * CACT__AX_2M64;        /* one rounding: h + l; exact or subnormal */
+        const float h = 1.0f + e.r, l = ((1.0f - h) + e.r) + e.p; /* Fast2Sum: |r| < 1 */
+        yt[k] = ((h + l) * e.s) * CACT__AX_2M64; /* one rounding: h + l; exact or subnormal */
         s[k] += yt[k];
     }
     for (k = 0; k < L && (size_t)k < n; k++) y[k] = yt[k];
@@ -94,8 +94,9 @@ CACT_INLINE void AX(eblk)(const T *x, T *y, size_t n, const T *m, int mstep, dou
  * core's lighter exp, 1 + r + p with r + p rounded once: relative 2^-25): the high
  * parts summed in double, the low parts (each within 2^-24 of its term)
  * in float; unscaled, the caller multiplies the sums by 2^-64 (exact) */
-CACT_INLINE void AX(lblk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
-                          float *CACT_RESTRICT sl, uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
+CACT_INLINE void AX(lblk)(const T *x, T *y, size_t n, const T *m, int mstep,
+                          double *CACT_RESTRICT s, float *CACT_RESTRICT sl,
+                          uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
 {
     T xt[L], yt[L], hs[L], ls[L];
     uint32_t on[L];
@@ -112,8 +113,8 @@ CACT_INLINE void AX(lblk)(const T *x, T *y, size_t n, const T *m, int mstep, dou
          * (Fast2Sum), |el| <= ulp(eh)/2: the term within 2^-25.5 */
         const float u = e.r + e.p, eh = 1.0f + u, el = (1.0f - eh) + u;
         on[k] = one ? 1u : 0u;
-        yt[k] = mode == CACT__AX_PINF && one ? 0.0f : xt[k] - mk;   /* d, rounded */
-        hs[k] = skip ? 0.0f : eh * e.s;                 /* exact: s >= 2^-95 */
+        yt[k] = mode == CACT__AX_PINF && one ? 0.0f : xt[k] - mk; /* d, rounded */
+        hs[k] = skip ? 0.0f : eh * e.s;                           /* exact: s >= 2^-95 */
         ls[k] = skip ? 0.0f : el * e.s;
     }
     CACT__AX_NOUNROLL
@@ -142,59 +143,68 @@ CACT_INLINE T AX(scale1)(T v, float ah, float al, double a, int hasfma)
 /* eblk / lblk over a contiguous run of n entries: whole blocks, then one
  * partial block (padded with -inf, which adds 0); each loop compiled for
  * each mode */
-CACT_INLINE void AX(erun_k)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
-                            int neg, int hasfma, int mode)
+CACT_INLINE void AX(erun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
+                            double *CACT_RESTRICT s, int neg, int hasfma, int mode)
 {
     size_t i;
-    for (i = 0; i + L <= n; i += L) AX(eblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, neg, hasfma, mode);
-    if (i < n)      /* the -inf padding needs the clamp: GEN gives the other entries the same bits */
-        AX(eblk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, neg, hasfma,
-                 mode == CACT__AX_TAME ? CACT__AX_GEN : mode);
+    for (i = 0; i + L <= n; i += L)
+        AX(eblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, neg, hasfma, mode);
+    if (i < n) /* the -inf padding needs the clamp: GEN gives the other entries the same bits */
+        AX(eblk)
+        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, neg, hasfma,
+         mode == CACT__AX_TAME ? CACT__AX_GEN : mode);
 }
 
-CACT_INLINE void AX(erun)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
-                          int neg, int hasfma, int mode)
+CACT_INLINE void AX(erun)(const T *x, T *y, size_t n, const T *m, int mstep,
+                          double *CACT_RESTRICT s, int neg, int hasfma, int mode)
 {
     if (mode == CACT__AX_TAME) AX(erun_k)(x, y, n, m, mstep, s, neg, hasfma, CACT__AX_TAME);
     else if (mode == CACT__AX_PINF) AX(erun_k)(x, y, n, m, mstep, s, neg, hasfma, CACT__AX_PINF);
     else AX(erun_k)(x, y, n, m, mstep, s, neg, hasfma, CACT__AX_GEN);
 }
 
-CACT_INLINE void AX(lrun_k)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
-                            float *CACT_RESTRICT sl, uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
+CACT_INLINE void AX(lrun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
+                            double *CACT_RESTRICT s, float *CACT_RESTRICT sl,
+                            uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
 {
     size_t i;
     for (i = 0; i + L <= n; i += L)
-        AX(lblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i, neg, hasfma, mode);
+        AX(lblk)
+        (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i, neg,
+         hasfma, mode);
     if (i < n)
-        AX(lblk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i, neg, hasfma,
-                 mode == CACT__AX_TAME ? CACT__AX_GEN : mode);
+        AX(lblk)
+        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i,
+         neg, hasfma, mode == CACT__AX_TAME ? CACT__AX_GEN : mode);
 }
 
-CACT_INLINE void AX(lrun)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
-                          float *CACT_RESTRICT sl, uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
+CACT_INLINE void AX(lrun)(const T *x, T *y, size_t n, const T *m, int mstep,
+                          double *CACT_RESTRICT s, float *CACT_RESTRICT sl,
+                          uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
 {
     if (mode == CACT__AX_TAME) AX(lrun_k)(x, y, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_TAME);
-    else if (mode == CACT__AX_PINF) AX(lrun_k)(x, y, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_PINF);
+    else if (mode == CACT__AX_PINF)
+        AX(lrun_k)(x, y, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_PINF);
     else AX(lrun_k)(x, y, n, m, mstep, s, sl, c, neg, hasfma, CACT__AX_GEN);
 }
 
 /* y = (d - lh) - ll over a run, y holding d (lh, ll one value or one
  * per entry) */
-CACT_INLINE void AX(logrun)(T *y, size_t n, const float *CACT_RESTRICT lh, const float *CACT_RESTRICT ll,
-                            int mstep)
+CACT_INLINE void AX(logrun)(T *y, size_t n, const float *CACT_RESTRICT lh,
+                            const float *CACT_RESTRICT ll, int mstep)
 {
     size_t i;
     for (i = 0; i < n; i++) y[i] = (y[i] - lh[mstep * i]) - ll[mstep * i];
 }
 
 /* y *= 1/s over a run */
-CACT_INLINE void AX(scalerun)(T *y, size_t n, const float *CACT_RESTRICT ah, const float *CACT_RESTRICT al,
-                              const double *CACT_RESTRICT a, int mstep,
-                              int hasfma)
+CACT_INLINE void AX(scalerun)(T *y, size_t n, const float *CACT_RESTRICT ah,
+                              const float *CACT_RESTRICT al, const double *CACT_RESTRICT a,
+                              int mstep, int hasfma)
 {
     size_t i;
-    for (i = 0; i < n; i++) y[i] = AX(scale1)(y[i], ah[mstep * i], al[mstep * i], a[mstep * i], hasfma);
+    for (i = 0; i < n; i++)
+        y[i] = AX(scale1)(y[i], ah[mstep * i], al[mstep * i], a[mstep * i], hasfma);
 }
 
 /* One float32 row of any length (>= CACT__AX_SHORT in practice) */
@@ -209,7 +219,7 @@ CACT_INLINE void AX(row_f)(const T *x, T *y, size_t len, const T *next, int op, 
     T mn, m = AX(rowminmax)(x, len, neg, &mn);
     const int mode = AX(mode)(m, mn);
     for (k = 0; k < L; k++) s[k] = 0.0, sl[k] = 0.0f, c[k] = 0;
-    for (i0 = 0; i0 < len; i0 += CACT__AX_PFC) {      /* steps: see pfetch */
+    for (i0 = 0; i0 < len; i0 += CACT__AX_PFC) { /* steps: see pfetch */
         const size_t nn = len - i0 < CACT__AX_PFC ? len - i0 : CACT__AX_PFC;
         AX(pfetch)(next, i0, nn);
         if (lg) {
@@ -224,7 +234,7 @@ CACT_INLINE void AX(row_f)(const T *x, T *y, size_t len, const T *next, int op, 
     /* lanes combined in a fixed order (same bits at every ISA level) */
     for (k = 0; k < L; k++) st += s[k];
     for (k = 0; k < L; k++) st += (double)sl[k];
-    if (lg) st *= 5.421010862427522e-20;        /* 2^-64 */
+    if (lg) st *= 5.421010862427522e-20; /* 2^-64 */
     AX(finish)(st, 0.0, nt, lg, &a, &b);
     AX(split)(a, &ah, &al);
     if (lg) AX(logrun)(y, len, &ah, &al, 0);
@@ -249,8 +259,8 @@ CACT_INLINE void AX(row_f)(const T *x, T *y, size_t len, const T *next, int op, 
  * (log_softmax, lg: the terms equal to 1 counted in cnt, acc1) and
  * y_k = e^d_k (softmax) or d_k (log_softmax) */
 CACT_INLINE void AX(blk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
-                         double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg, int hasfma,
-                         int pinf, int tame)
+                         double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg,
+                         int hasfma, int pinf, int tame)
 {
     T xt[L], yt[L];
     double e[L];
@@ -273,22 +283,25 @@ CACT_INLINE void AX(blk)(const T *x, T *y, size_t n, const T *m, int mstep, doub
  * log_softmax, with the +inf-max select (pinf), for a tame row (every
  * d >= -700: exp_hl needs no clamp and scales once; the partial block,
  * padded with -inf, takes the general loop: the same bits), or neither */
-CACT_INLINE void AX(run_k)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
-                           double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg, int hasfma,
-                           int pinf, int tame)
+CACT_INLINE void AX(run_k)(const T *x, T *y, size_t n, const T *m, int mstep,
+                           double *CACT_RESTRICT s, double *CACT_RESTRICT c,
+                           double *CACT_RESTRICT cnt, int lg, int neg, int hasfma, int pinf,
+                           int tame)
 {
     size_t i;
     for (i = 0; i + L <= n; i += L)
-        AX(blk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i,
-                lg, neg, hasfma, pinf, tame);
+        AX(blk)
+        (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i, lg,
+         neg, hasfma, pinf, tame);
     if (i < n)
-        AX(blk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i,
-                lg, neg, hasfma, pinf, 0);
+        AX(blk)
+        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i,
+         lg, neg, hasfma, pinf, 0);
 }
 
 CACT_INLINE void AX(run)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,
-                         double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg, int hasfma, int pinf,
-                         int tame)
+                         double *CACT_RESTRICT c, double *CACT_RESTRICT cnt, int lg, int neg,
+                         int hasfma, int pinf, int tame)
 {
     if (lg && pinf) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 1, neg, hasfma, 1, 0);
     else if (lg && tame) AX(run_k)(x, y, n, m, mstep, s, c, cnt, 1, neg, hasfma, 0, 1);
@@ -300,12 +313,14 @@ CACT_INLINE void AX(run)(const T *x, T *y, size_t n, const T *m, int mstep, doub
 
 /* the output pass over a run, in place: softmax y = e / s (smout: e (a +
  * b) rounded once), log_softmax y = d - log(s) */
-CACT_INLINE void AX(outrun)(T *y, size_t n, const double *CACT_RESTRICT a, const double *CACT_RESTRICT b,
-                            int mstep, int lg, int hasfma)
+CACT_INLINE void AX(outrun)(T *y, size_t n, const double *CACT_RESTRICT a,
+                            const double *CACT_RESTRICT b, int mstep, int lg, int hasfma)
 {
     size_t i;
-    if (lg) for (i = 0; i < n; i++) y[i] = y[i] - a[mstep * i];
-    else for (i = 0; i < n; i++) y[i] = AX(smout)(y[i], a[mstep * i], b[mstep * i], hasfma);
+    if (lg)
+        for (i = 0; i < n; i++) y[i] = y[i] - a[mstep * i];
+    else
+        for (i = 0; i < n; i++) y[i] = AX(smout)(y[i], a[mstep * i], b[mstep * i], hasfma);
 }
 
 /* One float64 row of any length (>= CACT__AX_SHORT in practice) */
@@ -318,7 +333,7 @@ CACT_INLINE void AX(row)(const T *x, T *y, size_t len, const T *next, int op, in
     T mn, m = AX(rowminmax)(x, len, neg, &mn);
     const int pinf = m == (T)INFINITY, tame = m < (T)INFINITY && mn - m >= -700.0;
     for (k = 0; k < L; k++) s[k] = c[k] = n[k] = 0.0;
-    for (i0 = 0; i0 < len; i0 += CACT__AX_PFC) {      /* steps: see pfetch */
+    for (i0 = 0; i0 < len; i0 += CACT__AX_PFC) { /* steps: see pfetch */
         const size_t nn = len - i0 < CACT__AX_PFC ? len - i0 : CACT__AX_PFC;
         AX(pfetch)(next, i0, nn);
         AX(run)(x + i0, y + i0, nn, &m, 0, s, c, n, lg, neg, hasfma, pinf, tame);
@@ -429,8 +444,8 @@ CACT_INLINE void AX(logrow)(const T *x, T *y, size_t n, T m, double ls, int neg,
  * the reductions run across the rows (row q in lane q), so they are not
  * one short dependency chain per row, and the exponentials of all those
  * rows are one flat loop. */
-CACT_INLINE void AX(rows_short)(const T *x, T *y, size_t nrows, size_t len, int op,
-                                double *D, double *Dlo, int hasfma)
+CACT_INLINE void AX(rows_short)(const T *x, T *y, size_t nrows, size_t len, int op, double *D,
+                                double *Dlo, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     size_t qmax = CACT__AX_CHUNK / len, r0;
@@ -453,7 +468,8 @@ CACT_INLINE void AX(rows_short)(const T *x, T *y, size_t nrows, size_t len, int 
             for (q = 0; q < nq; q++) AX(acc1)(&S[q], &C[q], &N[q], D[q * len + i], lg);
         for (q = 0; q < nq; q++) AX(finish)(S[q], C[q], N[q], lg, &A[q], &B[q]);
         for (q = 0; q < nq; q++) {
-            if (lg) AX(logrow)(xq + q * len, yq + q * len, len, M[q], A[q], neg, M[q] == (T)INFINITY);
+            if (lg)
+                AX(logrow)(xq + q * len, yq + q * len, len, M[q], A[q], neg, M[q] == (T)INFINITY);
             else AX(smrow)(D + q * len, yq + q * len, len, A[q], B[q], hasfma);
         }
     }

@@ -12,7 +12,7 @@
  * Do not include this file directly.
  */
 #ifndef CACT__IN_AXIS
-#error "include <cact/cact.h>, not cact/axis/softmax_tiles.h"
+#  error "include <cact/cact.h>, not cact/axis/softmax_tiles.h"
 #endif
 
 #if CACT__BITS == 32
@@ -35,10 +35,11 @@ CACT_INLINE void AX(cols_f)(const T *x, T *y, size_t len, size_t inner, int op, 
         size_t i, j;
         int pinf, mode = CACT__AX_TAME;
         pinf = AX(tileminmax)(xt, len, inner, nb, neg, m, mlo);
-        for (j = 0; j < nb; j++) mode = AX(mode)(m[j], mlo[j]) == CACT__AX_TAME ? mode : CACT__AX_GEN;
+        for (j = 0; j < nb; j++)
+            mode = AX(mode)(m[j], mlo[j]) == CACT__AX_TAME ? mode : CACT__AX_GEN;
         if (pinf) mode = CACT__AX_PINF;
         for (j = 0; j < nb; j++) S[j] = N[j] = 0.0, slo[j] = 0.0f, C[j] = 0;
-        for (i = len; i-- > 0;) {       /* backwards: see cact__ax_tilew */
+        for (i = len; i-- > 0;) { /* backwards: see cact__ax_tilew */
             if (lg) {
                 AX(lrun)(xt + i * inner, yt + i * inner, nb, m, 1, S, slo, C, neg, hasfma, mode);
                 if ((len - i) % CACT__AX_CNT == 0 || i == 0)
@@ -49,7 +50,9 @@ CACT_INLINE void AX(cols_f)(const T *x, T *y, size_t len, size_t inner, int op, 
         }
         for (j = 0; j < nb; j++) {
             double b;
-            AX(finish)((S[j] + (double)slo[j]) * (lg ? 5.421010862427522e-20 : 1.0), 0.0, N[j], lg, &A[j], &b);
+            AX(finish)
+            ((S[j] + (double)slo[j]) * (lg ? 5.421010862427522e-20 : 1.0), 0.0, N[j], lg, &A[j],
+             &b);
             AX(split)(A[j], &ahi[j], &alo[j]);
         }
         for (i = 0; i < len; i++) {
@@ -81,8 +84,10 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op, in
         /* tame tiles as tame rows: every column within 700 of its max */
         for (j = 0; j < nb; j++) tame &= m[j] < (T)INFINITY && mlo[j] - m[j] >= -700.0;
         for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
-        for (i = len; i-- > 0;)         /* backwards: see cact__ax_tilew */
-            AX(run)(xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf, tame && !pinf);
+        for (i = len; i-- > 0;) /* backwards: see cact__ax_tilew */
+            AX(run)
+            (xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf,
+             tame && !pinf);
         for (j = 0; j < nb; j++) AX(finish)(S[j], C[j], N[j], lg, &A[j], &B[j]);
         for (i = 0; i < len; i++) AX(outrun)(yt + i * inner, nb, A, B, 1, lg, hasfma);
     }

@@ -52,55 +52,67 @@
 
 /* a double-double: value h + l, |l| <= ulp(h) (not always normalized: the
  * functions say when) */
-typedef struct { double h, l; } cact__dd;
+typedef struct {
+    double h, l;
+} cact__dd;
 /* a double-double times a power of two applied last: (h + l) * s.  Used by
  * exp where the result may be subnormal: the kernel computes with h + l
  * (always normal) and multiplies by s once at the end, so a subnormal result
  * is rounded once. */
-typedef struct { double h, l, s; } cact__dds;
+typedef struct {
+    double h, l, s;
+} cact__dds;
 /* float lanes: a float pair h + l, and a pair times a power of two applied
  * last, (h + l) s, as cact__dd / cact__dds */
-typedef struct { float h, l; } cact__ff;
-typedef struct { float h, l, s; } cact__ffs;
+typedef struct {
+    float h, l;
+} cact__ff;
+typedef struct {
+    float h, l, s;
+} cact__ffs;
 /* e^z = (1 + r + p) s 2^-64 (exp_core_fx in core/exp.h) */
-typedef struct { float r, p, s; } cact__fexp;
+typedef struct {
+    float r, p, s;
+} cact__fexp;
 /* a Cody-Waite reduction (core/exp.h): z = k ln 2 + rh + rl, k = n as a
  * double, ks = k + 0x1.8p52 (n in its low bits) */
-typedef struct { double ks, k, rh, rl; } cact__cw;
+typedef struct {
+    double ks, k, rh, rl;
+} cact__cw;
 
 /* ---- constants ------------------------------------------------------- */
 
 /* powers of two, written in decimal (C++11 has no hexadecimal floating
  * constants); each is exact */
-#define CACT__2P200 1.6069380442589903e+60      /* 0x1p200 */
-#define CACT__2PM200 6.223015277861142e-61      /* 0x1p-200 */
-#define CACT__2P900 8.452712498170644e+270      /* 0x1p900 */
-#define CACT__2P106 8.112963841460668e+31       /* 0x1p106 */
-#define CACT__2PM106 1.232595164407831e-32      /* 0x1p-106 */
-#define CACT__2PM300 4.909093465297727e-91      /* 0x1p-300 */
-#define CACT__2PM969 2.0041683600089728e-292    /* 0x1p-969 */
-#define CACT__2P64 1.8446744073709552e19        /* 0x1p64 */
-#define CACT__2P60 1.152921504606847e18         /* 0x1p60 */
-#define CACT__2PM30 9.313225746154785e-10       /* 0x1p-30 */
-#define CACT__2PM54 5.551115123125783e-17       /* 0x1p-54 */
-#define CACT__DMAX 1.7976931348623157e308       /* DBL_MAX, 0x1.fffffffffffffp1023 */
-#define CACT__2P64F 1.84467441e19f              /* 0x1p64f */
-#define CACT__2PM64F 5.42101086e-20f            /* 0x1p-64f */
-#define CACT__2P60F 1.15292150e18f              /* 0x1p60f */
-#define CACT__2PM60F 8.67361738e-19f            /* 0x1p-60f */
-#define CACT__2P25F 33554432.0f                 /* 0x1p25f */
-#define CACT__2PM54F 5.5511151231257827e-17f    /* 0x1p-54f */
+#define CACT__2P200 1.6069380442589903e+60   /* 0x1p200 */
+#define CACT__2PM200 6.223015277861142e-61   /* 0x1p-200 */
+#define CACT__2P900 8.452712498170644e+270   /* 0x1p900 */
+#define CACT__2P106 8.112963841460668e+31    /* 0x1p106 */
+#define CACT__2PM106 1.232595164407831e-32   /* 0x1p-106 */
+#define CACT__2PM300 4.909093465297727e-91   /* 0x1p-300 */
+#define CACT__2PM969 2.0041683600089728e-292 /* 0x1p-969 */
+#define CACT__2P64 1.8446744073709552e19     /* 0x1p64 */
+#define CACT__2P60 1.152921504606847e18      /* 0x1p60 */
+#define CACT__2PM30 9.313225746154785e-10    /* 0x1p-30 */
+#define CACT__2PM54 5.551115123125783e-17    /* 0x1p-54 */
+#define CACT__DMAX 1.7976931348623157e308    /* DBL_MAX, 0x1.fffffffffffffp1023 */
+#define CACT__2P64F 1.84467441e19f           /* 0x1p64f */
+#define CACT__2PM64F 5.42101086e-20f         /* 0x1p-64f */
+#define CACT__2P60F 1.15292150e18f           /* 0x1p60f */
+#define CACT__2PM60F 8.67361738e-19f         /* 0x1p-60f */
+#define CACT__2P25F 33554432.0f              /* 0x1p25f */
+#define CACT__2PM54F 5.5511151231257827e-17f /* 0x1p-54f */
 /* Veltkamp's splitting constants 2^27 + 1 (double: 26 + 27-bit halves) and
  * 2^12 + 1 (float: 12-bit halves) */
 #define CACT__VELTKAMP 134217729.0
 #define CACT__VELTKAMP_F 4097.0f
 
-#define CACT__SHIFTER 6755399441055744.0     /* 0x1.8p52: x + it rounds x to an integer */
-#define CACT__LOG2E 1.4426950408889634       /* 1/ln 2 */
-#define CACT__LN2 0.6931471805599453         /* ln 2, nearest double */
+#define CACT__SHIFTER 6755399441055744.0 /* 0x1.8p52: x + it rounds x to an integer */
+#define CACT__LOG2E 1.4426950408889634   /* 1/ln 2 */
+#define CACT__LN2 0.6931471805599453     /* ln 2, nearest double */
 /* Cody-Waite: ln 2 = LN2_HI + LN2_LO, LN2_HI with 42 significant bits so
  * that n * LN2_HI is exact for |n| < 2^11 without an fma */
-#define CACT__LN2_HI 0.6931471805598903      /* 0x1.62e42fefa38p-1 */
+#define CACT__LN2_HI 0.6931471805598903 /* 0x1.62e42fefa38p-1 */
 #define CACT__LN2_LO 5.497923018708371e-14
 #define CACT__SQRT2 1.4142135623730951
 /* float lanes: the shifter 0x1.8p23, 1/ln 2, and ln 2 = LN2_HI_F + LN2_LO_F
@@ -128,10 +140,7 @@ CACT_INLINE double cact__from_bits(uint64_t u)
     return x;
 }
 
-CACT_INLINE double cact__abs(double x)
-{
-    return cact__from_bits(cact__bits(x) & ~(1ULL << 63));
-}
+CACT_INLINE double cact__abs(double x) { return cact__from_bits(cact__bits(x) & ~(1ULL << 63)); }
 
 CACT_INLINE uint32_t cact__bits_f(float x)
 {
@@ -147,10 +156,7 @@ CACT_INLINE float cact__from_bits_f(uint32_t u)
     return x;
 }
 
-CACT_INLINE float cact__abs_f(float x)
-{
-    return cact__from_bits_f(cact__bits_f(x) & 0x7fffffffu);
-}
+CACT_INLINE float cact__abs_f(float x) { return cact__from_bits_f(cact__bits_f(x) & 0x7fffffffu); }
 
 /* 2^n for an integer-valued double n in [-1022, 1023] */
 CACT_INLINE double cact__pow2i(double n)
@@ -205,31 +211,27 @@ CACT_INLINE cact__dd cact__two_sum(double a, double b)
  * degree (CACT__FMA is the level's: core/dd.h).  x must be a plain variable
  * (it is evaluated once per degree). */
 #define CACT__H1(x, c0, c1) CACT__FMA(x, c1, c0)
-#define CACT__H2(x, c0, c1, c2) \
-    CACT__FMA(x, CACT__H1(x, c1, c2), c0)
-#define CACT__H3(x, c0, c1, c2, c3) \
-    CACT__FMA(x, CACT__H2(x, c1, c2, c3), c0)
-#define CACT__H4(x, c0, c1, c2, c3, c4) \
-    CACT__FMA(x, CACT__H3(x, c1, c2, c3, c4), c0)
-#define CACT__H5(x, c0, c1, c2, c3, c4, c5) \
-    CACT__FMA(x, CACT__H4(x, c1, c2, c3, c4, c5), c0)
+#define CACT__H2(x, c0, c1, c2) CACT__FMA(x, CACT__H1(x, c1, c2), c0)
+#define CACT__H3(x, c0, c1, c2, c3) CACT__FMA(x, CACT__H2(x, c1, c2, c3), c0)
+#define CACT__H4(x, c0, c1, c2, c3, c4) CACT__FMA(x, CACT__H3(x, c1, c2, c3, c4), c0)
+#define CACT__H5(x, c0, c1, c2, c3, c4, c5) CACT__FMA(x, CACT__H4(x, c1, c2, c3, c4, c5), c0)
 #define CACT__H6(x, c0, c1, c2, c3, c4, c5, c6) \
-    CACT__FMA(x, CACT__H5(x, c1, c2, c3, c4, c5, c6), c0)
+  CACT__FMA(x, CACT__H5(x, c1, c2, c3, c4, c5, c6), c0)
 #define CACT__H7(x, c0, c1, c2, c3, c4, c5, c6, c7) \
-    CACT__FMA(x, CACT__H6(x, c1, c2, c3, c4, c5, c6, c7), c0)
+  CACT__FMA(x, CACT__H6(x, c1, c2, c3, c4, c5, c6, c7), c0)
 #define CACT__H8(x, c0, c1, c2, c3, c4, c5, c6, c7, c8) \
-    CACT__FMA(x, CACT__H7(x, c1, c2, c3, c4, c5, c6, c7, c8), c0)
+  CACT__FMA(x, CACT__H7(x, c1, c2, c3, c4, c5, c6, c7, c8), c0)
 #define CACT__H9(x, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9) \
-    CACT__FMA(x, CACT__H8(x, c1, c2, c3, c4, c5, c6, c7, c8, c9), c0)
+  CACT__FMA(x, CACT__H8(x, c1, c2, c3, c4, c5, c6, c7, c8, c9), c0)
 #define CACT__H10(x, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10) \
-    CACT__FMA(x, CACT__H9(x, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10), c0)
+  CACT__FMA(x, CACT__H9(x, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10), c0)
 #define CACT__H11(x, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11) \
-    CACT__FMA(x, CACT__H10(x, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11), c0)
+  CACT__FMA(x, CACT__H10(x, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11), c0)
 #define CACT__H12(x, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12) \
-    CACT__FMA(x, CACT__H11(x, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12), c0)
+  CACT__FMA(x, CACT__H11(x, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12), c0)
 #define CACT__H13(x, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13) \
-    CACT__FMA(x, CACT__H12(x, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13), c0)
+  CACT__FMA(x, CACT__H12(x, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13), c0)
 #define CACT__H14(x, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14) \
-    CACT__FMA(x, CACT__H13(x, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14), c0)
+  CACT__FMA(x, CACT__H13(x, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14), c0)
 
 #endif /* CACT_CORE_BASE_H */

@@ -12,7 +12,7 @@
  * v4 and v3 are the same code and give the same bits.
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/core/dd.h"
+#  error "include <cact/cact.h>, not cact/core/dd.h"
 #endif
 
 #define CACT__L(fn) CACT__MCAT(CACT__MCAT(cact__, fn), CACT__MCAT(_, CACT__LV))
@@ -107,8 +107,7 @@ CACT_INLINE cact__dd CACT__L(div_dd)(double ah, double al, double bh, double bl)
      * would overflow); ah - p.h is exact (Sterbenz) */
     int big = cact__abs(q) > CACT__2P900;
     cact__dd p = CACT__L(two_prod)(big ? q * CACT__2PM200 : q, bh);
-    rem = big ? (ah - p.h * CACT__2P200) - p.l * CACT__2P200
-              : (ah - p.h) - p.l;
+    rem = big ? (ah - p.h * CACT__2P200) - p.l * CACT__2P200 : (ah - p.h) - p.l;
 #endif
     rem += CACT__FMA(-q, bl, al);
     return cact__mk_dd(q, rem * inv);
@@ -149,10 +148,7 @@ CACT_INLINE float CACT__L(fnma_f)(float a, float b, float c)
 
 /* 1 - a b exactly, for a = 1/b correctly rounded (the residual of a
  * reciprocal is a float): fma, or Dekker's product and Sterbenz's lemma */
-CACT_INLINE float CACT__L(rem1_f)(float a, float b)
-{
-    return CACT__L(fnma_f)(a, b, 1.0f);
-}
+CACT_INLINE float CACT__L(rem1_f)(float a, float b) { return CACT__L(fnma_f)(a, b, 1.0f); }
 
 /* a b + c rounded once, for a c much smaller than a b (a correction
  * term): fma in v3/v4; baseline: the exact product (Dekker) plus c, where

@@ -17,7 +17,7 @@
  * quoted at each), rounded; the error quoted is the rounded polynomial's.
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/core/exp.h"
+#  error "include <cact/cact.h>, not cact/core/exp.h"
 #endif
 
 /* ---- the reduction --------------------------------------------------- */
@@ -45,7 +45,7 @@ CACT_INLINE cact__cw CACT__L(exp_reduce_d)(double z)
 CACT_INLINE cact__cw CACT__L(exp_reduce_dd)(double z, double zl)
 {
     cact__cw c = CACT__L(exp_n)(z);
-    double r1 = CACT__FMA(-c.k, CACT__LN2_HI, z);   /* exact, fused or not */
+    double r1 = CACT__FMA(-c.k, CACT__LN2_HI, z); /* exact, fused or not */
     double t = c.k * CACT__LN2_LO;
     c.rh = r1 - t;
     c.rl = ((r1 - c.rh) - t) + zl;
@@ -70,7 +70,7 @@ CACT_INLINE double CACT__L(exp_p_d)(double r)
  * x = -inf).  e^z = 2^n (1 + r P(r)). */
 CACT_INLINE double CACT__L(exp_d)(double z)
 {
-    cact__cw c = CACT__L(exp_reduce_d)(z < -708.0 ? -708.0 : z);   /* NaN passes */
+    cact__cw c = CACT__L(exp_reduce_d)(z < -708.0 ? -708.0 : z); /* NaN passes */
     double p = CACT__L(exp_p_d)(c.rh);
     return CACT__FMA(c.rh, p, 1.0) * cact__pow2i_shifted(c.ks);
 }
@@ -79,10 +79,10 @@ CACT_INLINE double CACT__L(exp_d)(double z)
  * 0: for n = 0 the result is r P(r) itself).  Below -40 it is -1 (+4e-18). */
 CACT_INLINE double CACT__L(expm1n_d)(double z)
 {
-    cact__cw c = CACT__L(exp_reduce_d)(z < -40.0 ? -40.0 : z);     /* NaN passes */
+    cact__cw c = CACT__L(exp_reduce_d)(z < -40.0 ? -40.0 : z); /* NaN passes */
     double p = CACT__L(exp_p_d)(c.rh);
     double s = cact__pow2i_shifted(c.ks);
-    return CACT__FMA(s, c.rh * p, s - 1.0);     /* 2^n (e^r - 1) + (2^n - 1) */
+    return CACT__FMA(s, c.rh * p, s - 1.0); /* 2^n (e^r - 1) + (2^n - 1) */
 }
 
 /* ===================================================================== */
@@ -113,14 +113,15 @@ CACT_INLINE double CACT__L(expm1n_d)(double z)
 CACT_INLINE cact__fexp CACT__L(exp_core_fx)(float zh, float zl, int full)
 {
     float ks = CACT__FMAF(zh, CACT__LOG2E_F, CACT__SHIFTER_F), k = ks - CACT__SHIFTER_F;
-    float r1 = CACT__FMAF(-k, CACT__LN2_HI_F, zh);         /* exact */
+    float r1 = CACT__FMAF(-k, CACT__LN2_HI_F, zh); /* exact */
     float r = CACT__FMAF(-k, CACT__LN2_LO_F, r1);
     float rl = full ? CACT__FMAF(-k, CACT__LN2_LO_F, r1 - r) + zl : zl;
     /* exp_f: (e^r - 1 - r)/r^2, |r| <= ln2/2, degree 5, float coefficients,
      * max relative error 2^-27.7 */
     float r2 = r * r;
-    float q = CACT__FMAF(r2, CACT__FMAF(r2, CACT__FMAF(r, 0.00019713442f, 0.0013930501f),
-                                        CACT__FMAF(r, 0.008333598f, 0.04166651f)),
+    float q = CACT__FMAF(r2,
+                         CACT__FMAF(r2, CACT__FMAF(r, 0.00019713442f, 0.0013930501f),
+                                    CACT__FMAF(r, 0.008333598f, 0.04166651f)),
                          CACT__FMAF(r, 0.16666666f, 0.5f));
     cact__fexp e;
     e.r = r;
@@ -151,10 +152,10 @@ CACT_INLINE cact__fexp CACT__L(exp_core_f26)(float zh, float zl)
 CACT_INLINE cact__ffs CACT__L(exp_fr)(float zh, float zl)
 {
     cact__fexp c = CACT__L(exp_core_f)(zh, zl);
-    float h = 1.0f + c.r, l = ((1.0f - h) + c.r) + c.p;   /* Fast2Sum: |r| < 1 */
+    float h = 1.0f + c.r, l = ((1.0f - h) + c.r) + c.p; /* Fast2Sum: |r| < 1 */
     cact__ffs e;
     e.h = h + l;
-    e.l = (h - e.h) + l;                                    /* Fast2Sum: |l| < h */
+    e.l = (h - e.h) + l; /* Fast2Sum: |l| < h */
     e.s = c.s;
     return e;
 }
@@ -167,12 +168,12 @@ CACT_INLINE cact__ffs CACT__L(exp_fr)(float zh, float zl)
 CACT_INLINE cact__ff CACT__L(expm1n_ff)(float z)
 {
     cact__fexp c = CACT__L(exp_core_f)(z, 0.0f);
-    float u = c.s * CACT__2PM64F;                           /* 2^n */
-    float h = 1.0f + c.r, hl = ((1.0f - h) + c.r) + c.p;   /* Fast2Sum */
+    float u = c.s * CACT__2PM64F;                        /* 2^n */
+    float h = 1.0f + c.r, hl = ((1.0f - h) + c.r) + c.p; /* Fast2Sum */
     float hu = h * u, th = hu - 1.0f, tl = ((-1.0f - th) + hu) + hl * u;
-    float th2 = th + tl, tl2 = (th - th2) + tl;             /* normalized: Fast2Sum */
-    float mh = c.r + c.p, ml = (c.r - mh) + c.p;           /* Fast2Sum: |p| < |r| or r = 0 */
-    int n0 = c.s == CACT__2P64F;                            /* n = 0 */
+    float th2 = th + tl, tl2 = (th - th2) + tl;  /* normalized: Fast2Sum */
+    float mh = c.r + c.p, ml = (c.r - mh) + c.p; /* Fast2Sum: |p| < |r| or r = 0 */
+    int n0 = c.s == CACT__2P64F;                 /* n = 0 */
     return cact__mk_ff(n0 ? mh : th2, n0 ? ml : tl2);
 }
 
@@ -195,7 +196,7 @@ CACT_INLINE cact__dd CACT__L(expm1r_dd)(double rh, double rl)
                         0.0013888888888897446, 0.00019841269866567395, 2.4801587284485273e-05,
                         2.755726457098676e-06, 2.7557319234899955e-07, 2.5101820762058712e-08,
                         2.089781372013611e-09);
-    double lo = CACT__FMA(p2.h * rh, q, 0.5 * p2.l + s.l);   /* e^rh - 1 = s.h + lo */
+    double lo = CACT__FMA(p2.h * rh, q, 0.5 * p2.l + s.l); /* e^rh - 1 = s.h + lo */
     return cact__fast_two_sum(s.h, lo + CACT__FMA(rl, s.h + lo, rl));
 }
 
@@ -207,7 +208,7 @@ CACT_INLINE cact__dd CACT__L(expm1r_dd)(double rh, double rl)
  * zh is clamped at -1400 (e^-1400 underflows every double product). */
 CACT_INLINE cact__dds CACT__L(exp_dd)(double zh, double zl)
 {
-    double z = zh < -1400.0 ? -1400.0 : zh;   /* NaN passes */
+    double z = zh < -1400.0 ? -1400.0 : zh; /* NaN passes */
     double zlc = zh < -1400.0 ? 0.0 : zl;
     cact__cw c = CACT__L(exp_reduce_dd)(z, zlc);
     cact__dd p = CACT__L(expm1r_dd)(c.rh, c.rl);
@@ -225,7 +226,7 @@ CACT_INLINE cact__dds CACT__L(exp_dd)(double zh, double zl)
  * n < 0: -1 + 2^n e^r, which no longer cancels (|result| >= 0.29). */
 CACT_INLINE cact__dd CACT__L(expm1n_dd)(double zh, double zl)
 {
-    double z = zh < -40.0 ? -40.0 : zh;       /* NaN passes */
+    double z = zh < -40.0 ? -40.0 : zh; /* NaN passes */
     double zlc = zh < -40.0 ? 0.0 : zl;
     cact__cw c = CACT__L(exp_reduce_dd)(z, zlc);
     cact__dd p = CACT__L(expm1r_dd)(c.rh, c.rl);

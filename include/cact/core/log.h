@@ -5,7 +5,7 @@
  * tools/exhaustive/fit.py (the name quoted at each).
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/core/log.h"
+#  error "include <cact/cact.h>, not cact/core/log.h"
 #endif
 
 /* log(1 + y) for y in [0, 1] = 2 atanh(s), s = y / (2 + y) in [0, 1/3]:
@@ -26,9 +26,10 @@ CACT_INLINE cact__dd CACT__L(log_atanh_dd)(cact__dd s, double k)
     double v = s.h * s.h;
     /* log_dd: (atanh(s) - s)/s^3 in v = s^2, |s| <= 3 - 2 sqrt 2, degree 7, relative
      * 2^-54.0 (contributes < 2^-6.7 times that) */
-    double t = s.h * v * CACT__H7(v, 0.3333333333333333, 0.2000000000000266, 0.14285714284585804,
-                                  0.11111111327984713, 0.09090886839389466, 0.07693608503261697,
-                                  0.06623313562404454, 0.0664367216631271);
+    double t = s.h * v *
+               CACT__H7(v, 0.3333333333333333, 0.2000000000000266, 0.14285714284585804,
+                        0.11111111327984713, 0.09090886839389466, 0.07693608503261697,
+                        0.06623313562404454, 0.0664367216631271);
     /* atanh(sh + sl) = atanh(sh) + sl / (1 - s^2) */
     cact__dd r = cact__fast_two_sum(k * CACT__LN2_HI, 2.0 * s.h);
     r.l += k * CACT__LN2_LO + 2.0 * (CACT__FMA(s.l, v, s.l) + t);
@@ -47,8 +48,8 @@ CACT_INLINE cact__dd CACT__L(log_dd)(double xh, double xl)
     double m = cact__from_bits((u & 0x000FFFFFFFFFFFFFULL) + 0x3FE6A09E667F3BCDULL);
     double k = cact__from_bits((u >> 52) | 0x4338000000000000ULL) - (CACT__SHIFTER + 1024.0);
     double ml = xl * cact__pow2i(-k);
-    cact__dd d = cact__fast_two_sum(1.0, m);   /* m + 1, m <= sqrt2 */
-    return CACT__L(log_atanh_dd)(CACT__L(div_dd)(m - 1.0, ml, d.h, d.l + ml), k);   /* m - 1 exact */
+    cact__dd d = cact__fast_two_sum(1.0, m); /* m + 1, m <= sqrt2 */
+    return CACT__L(log_atanh_dd)(CACT__L(div_dd)(m - 1.0, ml, d.h, d.l + ml), k); /* m - 1 exact */
 }
 
 /* log(1 + yh + yl) for y in [0, 1], as log_dd does it but with the

@@ -6,7 +6,7 @@
  * of the float32 kernel is in kernels/tanh.h, on expm1n_ff.
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/core/tanh.h"
+#  error "include <cact/cact.h>, not cact/core/tanh.h"
 #endif
 
 /* ---- float32 core: double, relative error ~2^-31 ---------------------- */
@@ -17,7 +17,7 @@ CACT_INLINE double CACT__L(tanh_d)(double x)
 {
     double m = CACT__L(expm1n_d)(-2.0 * cact__abs(x));
     double t = -m / (2.0 + m);
-    return x == 0 ? x : (x < 0 ? -t : t);       /* +-0 kept */
+    return x == 0 ? x : (x < 0 ? -t : t); /* +-0 kept */
 }
 
 /* x - tanh(x) for |x| <= 0.625 as x^3 S(x^2) (the subtraction would cancel
@@ -26,9 +26,10 @@ CACT_INLINE double CACT__L(tanhshrink_small_d)(double x)
 {
     double u = x * x;
     /* tanhshrink_d: (x - tanh x)/x^3 in u = x^2, |x| <= 0.625, degree 6, 2^-32.3 */
-    return x * u * CACT__H6(u, 0.33333333327419346, -0.13333331823000397, 0.053967631523767906,
-                            -0.02185980188908641, 0.008790527684751269, -0.003305145274717919,
-                            0.000861267055745567);
+    return x * u *
+           CACT__H6(u, 0.33333333327419346, -0.13333331823000397, 0.053967631523767906,
+                    -0.02185980188908641, 0.008790527684751269, -0.003305145274717919,
+                    0.000861267055745567);
 }
 
 /* ---- float64 core: double-double, relative error ~2^-57 --------------- */
@@ -62,8 +63,8 @@ CACT_INLINE double CACT__L(tanhshrink_small_dd)(double x)
     /* tanhshrink_dd: (x - tanh x)/x^3 in u = x^2, |x| <= 0.4, degree 9, relative 2^-58.9;
      * c0 = 0.3333333333333333 + 1.7903790040176415e-17 */
     double t = v * CACT__H8(v, -0.13333333333333258, 0.05396825396809855, -0.021869488523679634,
-                              0.008863235020672367, -0.0035921160705790173, 0.0014556625742459543,
-                              -0.0005884907096613544, 0.0002307160816844943, -7.060389825479207e-05);
+                            0.008863235020672367, -0.0035921160705790173, 0.0014556625742459543,
+                            -0.0005884907096613544, 0.0002307160816844943, -7.060389825479207e-05);
     cact__dd s = cact__fast_two_sum(0.3333333333333333, t);
     s.l += 1.7903790040176415e-17;
     double r = CACT__L(mla_lo)(x3.h, s.h, CACT__FMA(x3.h, s.l, x3.l * s.h));

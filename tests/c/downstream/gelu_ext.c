@@ -8,24 +8,23 @@
 #include <cact/cact.h>
 
 /* f(buf): cact_<name>_f32 in place on a writable C-contiguous float32 buffer */
-#define CACT_DOWNSTREAM_INPLACE(name)                                                     \
-    static PyObject *name##_f32(PyObject *self, PyObject *arg)                            \
-    {                                                                                     \
-        Py_buffer b;                                                                      \
-        (void)self;                                                                       \
-        if (PyObject_GetBuffer(arg, &b, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) \
-            return NULL;                                                                  \
-        if (b.itemsize != 4 || !b.format || strcmp(b.format, "f") != 0) {                 \
-            PyBuffer_Release(&b);                                                         \
-            PyErr_SetString(PyExc_TypeError, #name "_f32: need a float32 buffer");        \
-            return NULL;                                                                  \
-        }                                                                                 \
-        Py_BEGIN_ALLOW_THREADS                                                            \
-        cact_##name##_f32((const float *)b.buf, (float *)b.buf, (size_t)(b.len / 4));     \
-        Py_END_ALLOW_THREADS                                                              \
-        PyBuffer_Release(&b);                                                             \
-        Py_RETURN_NONE;                                                                   \
-    }
+#define CACT_DOWNSTREAM_INPLACE(name)                                                        \
+  static PyObject *name##_f32(PyObject *self, PyObject *arg)                                 \
+  {                                                                                          \
+    Py_buffer b;                                                                             \
+    (void)self;                                                                              \
+    if (PyObject_GetBuffer(arg, &b, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) \
+      return NULL;                                                                           \
+    if (b.itemsize != 4 || !b.format || strcmp(b.format, "f") != 0) {                        \
+      PyBuffer_Release(&b);                                                                  \
+      PyErr_SetString(PyExc_TypeError, #name "_f32: need a float32 buffer");                 \
+      return NULL;                                                                           \
+    }                                                                                        \
+    Py_BEGIN_ALLOW_THREADS cact_##name##_f32((const float *)b.buf, (float *)b.buf,           \
+                                             (size_t)(b.len / 4));                           \
+    Py_END_ALLOW_THREADS PyBuffer_Release(&b);                                               \
+    Py_RETURN_NONE;                                                                          \
+  }
 
 CACT_DOWNSTREAM_INPLACE(gelu)
 CACT_DOWNSTREAM_INPLACE(relu)
@@ -40,8 +39,8 @@ static PyMethodDef methods[] = {
     {NULL, NULL, 0, NULL},
 };
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "cact_downstream_c", NULL, -1, methods,
-                                    NULL, NULL, NULL, NULL};
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "cact_downstream_c", NULL, -1, methods, NULL, NULL, NULL, NULL};
 
 PyMODINIT_FUNC PyInit_cact_downstream_c(void)
 {
