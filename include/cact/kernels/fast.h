@@ -85,8 +85,8 @@ CACT_INLINE float CACT__E(fast__xsign)(float r, float x)
  * there n = -127 and the scale 2^n is +0, so sigmoid(-inf) = +0 with no
  * select; results below 2^-126 (x < -87.34) are subnormal (within 2^-149
  * here, or 0).  ~20 operations and one division per vector.
- * Measured (every 97th float32, tools/exhaustive): 2.81 ulp at v4/v3
- * (every float32 too: 2.81), 2.8 ulp at base; worst x = -0x1.2a4592p-2. */
+ * Measured (every 97th float32 pattern, tools/exhaustive/check.c): 2.40 ulp
+ * at v4, v3 and base, worst x = -0x1.b8cb3p+1. */
 CACT_INLINE T CACT__E(fast_sigmoid)(T x)
 {
     float a = cact__abs_f(x);
@@ -128,8 +128,8 @@ CACT_INLINE float CACT__E(fast__xsig)(float x, float zh, float zl)
 /* ---- silu ------------------------------------------------------------
  * x sigmoid(x): fast__xsig with z = x, zl = -0 (r + -0 = r: no operation).  ~26 operations and one
  * division per vector.
- * Measured (every 97th float32): 2.93 ulp at v4/v3, 3.38 at base;
- * worst x: -0x1.88cc24p+1 (v4/v3), -0x1.a73cfcp+1 (base). */
+ * Measured (every 97th float32 pattern): 3.09 ulp at v4, v3 and base,
+ * worst x = -0x1.9e384ep+1. */
 CACT_INLINE T CACT__E(fast_silu)(T x)
 {
     return CACT__E(nan_in)(x, CACT__E(fast__xsig)(x, x, -0.0f));
@@ -146,8 +146,10 @@ CACT_INLINE T CACT__E(fast_silu)(T x)
  * the result back), and z = 0 inf is taken as 0 (x/2 at beta = 0, x =
  * +-inf: the accurate tier's limit).  fast_swish_pick chooses the loop once
  * per call (config.h's CACT__LOOP_SPLIT).
- * Measured (every 97th float32): beta = 1 as silu; beta = 1.702: 2.93 ulp
- * at v4/v3, 3.41 at base; beta = -1.25: 3.12 at v4/v3, 3.41 at base. */
+ * Measured (every 97th float32 pattern): beta = 1 as silu (the same bits);
+ * beta = 1.702: 3.00 ulp at v4/v3 (x = -0x1.0476c4p+1), 3.18 at base
+ * (x = -0x1.4bf636p+1); beta = -1.25: 3.09 at every level (x =
+ * 0x1.90bdbep+1).  The |beta| < 1 loop: the tests' samples only. */
 CACT_INLINE int CACT__E(fast_swish_pick)(int unused, double beta)
 {
     (void)unused;
@@ -171,13 +173,17 @@ CACT_INLINE T CACT__E(fast_swish_fast)(T x, double beta)
 
 CACT_INLINE T CACT__E(fast_swish_slow)(T x, double beta)
 {
-    float bh = (float)beta, bl = (float)(beta - (double)bh), zl;
-    float zh = CACT__E(fast__swish_z)(x, bh, bl, &zl);
-    zh = zh == zh ? zh : 0.0f;                          /* 0 * inf */
     /* |x| > 2^32: x 2^-64 (normal), so x e^-|z| 2^64 cannot overflow,
-     * the final scale then 1 (z < 0) or 2^64 */
+     * the final scale then 1 (z < 0) or 2^64; beta x is then taken as
+     * (beta 2^64)(x 2^-64), the same products (powers of two are exact)
+     * with the factors inside Dekker's range (the baseline's exact product
+     * of beta and x = 3e38 would overflow) */
     int big = cact__abs_f(x) > 4294967296.0f;
     float xs = big ? x * CACT__2PM64F : x;
+    float bh = (float)beta, bl = (float)(beta - (double)bh), zl;
+    float bs = big ? bh * CACT__2P64F : bh, bls = big ? bl * CACT__2P64F : bl;
+    float zh = CACT__E(fast__swish_z)(xs, bs, bls, &zl);
+    zh = zh == zh ? zh : 0.0f;                          /* 0 * inf */
     float q = CACT__E(fast__xsig_q)(CACT__E(fast__xclamp)(xs), xs, zh, zl);
     float f = zh < 0.0f ? (big ? 1.0f : CACT__2PM64F) : (big ? CACT__2P64F : 1.0f);
     return CACT__E(nan_in)(x, q * f);
@@ -194,8 +200,8 @@ CACT_INLINE T CACT__E(fast_swish)(T x, double beta)
  * (1 - e)/(1 + e), e = e^-2|x| (|x| clamped at 9.5, where tanh rounds to
  * 1), x's sign put back on the bits (+-0 kept, +-inf -> +-1).  ~32
  * operations and one division per vector.
- * Measured (every 97th float32): 1.64 ulp at v4/v3, 1.64 at base;
- * worst x = 0x1.addc6ep-9 (prototype sample) / see docs/accuracy.md. */
+ * Measured (every 97th float32 pattern): 1.50 ulp at v4/v3 (x =
+ * -0x1.4a74dcp+0), 1.58 at base (x = -0x1.bad30ap-1). */
 #define CACT__FAST_T3 -0.3333328f                 /* -0x1.555532p-2 */
 #define CACT__FAST_T5 0.13331442f                 /* 0x1.110726p-3 */
 #define CACT__FAST_T7 -0.05373971f                /* -0x1.b83c58p-5 */
@@ -222,7 +228,8 @@ CACT_INLINE T CACT__E(fast_tanh)(T x)
  * pair: x^2 = x2 + x2l exactly, s = C1 + C3 x^2 by TwoSum with the
  * products' low parts, w = x s with its low part; then fast__xsig.  ~45
  * operations and one division per vector.
- * Measured (every 97th float32): see docs/accuracy.md, "Fast tier". */
+ * Measured (every 97th float32 pattern): 3.10 ulp at v4, v3 and base,
+ * worst x = -0x1.60582p+0. */
 #define CACT__FAST_C1H 1.5957692f                 /* 0x1.988454p+0: 2 sqrt(2/pi) */
 #define CACT__FAST_C1L -4.534068e-08f             /* -0x1.857936p-25 */
 #define CACT__FAST_C3H 0.071354814f               /* 0x1.2444f2p-4: 0.044715 C1 */
