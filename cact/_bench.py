@@ -50,9 +50,9 @@ import timeit
 import numpy as np
 
 import cact
-from cact import _parallel
 import cact.fast
-from cact._catalogue import ELEMENTWISE, FAST_KERNELS, KERNELS, KERNEL_FUNC, call_args
+from cact import _parallel
+from cact._catalogue import ELEMENTWISE, FAST_KERNELS, KERNEL_FUNC, KERNELS, call_args
 
 SIZES = (64, 4096, 1 << 18, 1 << 24)
 DTYPES = ("float32", "float64")
@@ -526,7 +526,8 @@ def report(env, args, results, tresults, nthreads, peers, ov=None):
          f"- peers measured: {', '.join(peers) or 'none'}; medians of {args.repeats} interleaved samples; "
          "inputs uniform in [-8, 8]; one thread unless stated",
          "- columns: cact = `f(x, out=y)`, cact inplace = `f(x, out=x)`, cact.fast = `cact.fast.f(x, out=y)` "
-         "(the fast tier, where the function has a fast kernel: float32 within 4 ulp); numpy = the catalogue formulation "
+         "(the fast tier, where the function has a fast kernel: float32 within 4 ulp); "
+         "numpy = the catalogue formulation "
          "(allocates); torch = out= form where the op has one; ort = one-node model with io_binding; "
          "stream = `np.multiply(x, 1, out=x)`, the memory bound. (!) = result differs from cact's beyond "
          "float tolerance (left out of fastest peer)", ""]

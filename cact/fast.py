@@ -19,7 +19,8 @@ docs/accuracy.md, "Fast tier".  The default ``cact.<name>`` is unchanged.
 import cact as _cact
 
 from . import _elementwise as _ext
-from ._catalogue import ALONG_AXIS as _ALONG_AXIS, ELEMENTWISE as _ELEMENTWISE
+from ._catalogue import ALONG_AXIS as _ALONG_AXIS
+from ._catalogue import ELEMENTWISE as _ELEMENTWISE
 
 
 def _tier():

@@ -17,13 +17,12 @@ import inspect
 
 import numpy as np
 import pytest
+from helpers import bits, cached_sample, fast_worst_ulp, same_bits, sample_reference
 
 import cact
 import cact.fast
 from cact._catalogue import ALONG_AXIS, BY_NAME, ELEMENTWISE, FAST_KERNELS, KERNEL_FUNC, call_args
 from cact._reference import reference
-
-from helpers import bits, cached_sample, fast_worst_ulp, same_bits, sample_reference
 
 NAMES = [f.name for f in ELEMENTWISE] + [a.name for a in ALONG_AXIS]
 

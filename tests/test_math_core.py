@@ -25,10 +25,9 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import LEVELS, ROOT, bits, run
 
 from cact._catalogue import FAST_KERNELS, KERNEL_FUNC, KERNELS
-
-from helpers import LEVELS, ROOT, bits, run
 
 # one pytest-xdist worker builds the checker and the object code once for all
 pytestmark = pytest.mark.xdist_group("math_core")
@@ -202,7 +201,8 @@ def _disassembly(tmpdir):
     obj = os.path.join(tmpdir, "kernels.o")
     with open(src, "w") as f:
         f.write("#include <cact/cact.h>\n#define K(n) (void (*)(void))cact_##n##_f32, (void (*)(void))cact_##n##_f64,\n")
-        f.write("void (*cact_test_keep[])(void) = { " + " ".join(f"K({k})" for k in ALL_KERNELS) + " };\n")
+        keep = " ".join(f"K({k})" for k in ALL_KERNELS)
+        f.write("void (*cact_test_keep[])(void) = { " + keep + " };\n")
     r = subprocess.run([_cc(), *KFLAGS, "-I" + INCLUDE, "-c", src, "-o", obj], capture_output=True, text=True)
     if r.returncode != 0:
         pytest.fail(r.stderr[-3000:])

@@ -830,7 +830,9 @@ def gen_fast_table(cat):
     L = ["| function | cact.fast runs | float32 bound | float64 bound |", "|---|---|---|---|"]
     for f in cat.ELEMENTWISE:
         for k in f.kernels:
-            label = f.name if not f.select else f"{f.name} ({f.select[0]}={next(v for v, kk in f.select[1].items() if kk == k)!r})"
+            label = f.name
+            if f.select:
+                label += f" ({f.select[0]}={next(v for v, kk in f.select[1].items() if kk == k)!r})"
             if k in f.fast:
                 fz = f.fast[k]
                 f64 = ("the accurate element function" if fz.f64 == "accurate" else "its own fast form")
