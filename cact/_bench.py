@@ -8,6 +8,8 @@ thread, it times
 
   cact           cact.f(x, out=y)           (into a preallocated buffer)
   cact inplace   cact.f(x, out=x)
+  cact.fast      cact.fast.f(x, out=y): the fast accuracy tier, for the
+                 kernels that have a fast form (the catalogue's fast=)
   numpy          the catalogue's natural numpy formulation (allocates)
   scipy          scipy.special where it has the function (the catalogue's
                  scipy formulation: expit, log_expit, softplus, x * ndtr(x)...)
@@ -48,13 +50,14 @@ import timeit
 import numpy as np
 
 import cact
+import cact.fast
 from cact import _parallel
-from cact._catalogue import ELEMENTWISE, KERNELS, KERNEL_FUNC, call_args
+from cact._catalogue import ELEMENTWISE, FAST_KERNELS, KERNEL_FUNC, KERNELS, call_args
 
 SIZES = (64, 4096, 1 << 18, 1 << 24)
 DTYPES = ("float32", "float64")
 PEERS = ("numpy", "scipy", "torch", "ort")
-COLUMNS = ("cact", "cact inplace", "numpy", "scipy", "torch", "torch inplace", "ort", "stream")
+COLUMNS = ("cact", "cact inplace", "cact.fast", "numpy", "scipy", "torch", "torch inplace", "ort", "stream")
 PEER_COLUMNS = ("numpy", "scipy", "torch", "torch inplace", "ort")
 
 # Families whose kernels are piecewise linear (the memory-bound target);
@@ -103,6 +106,9 @@ def cact_impls(kernel, x0):
     xi, refresh = _inplace_buffers(x0)
     ns2 = {"f": f, "x": xi, "kw": kw}
     out.append(Impl("cact inplace", "f(x, out=x, **kw)", ns2, refresh, result="x"))
+    if kernel in FAST_KERNELS:
+        ns3 = {"f": getattr(cact.fast, name), "x": x0, "y": np.empty_like(x0), "kw": kw}
+        out.append(Impl("cact.fast", "f(x, out=y, **kw)", ns3, result="y"))
     return out
 
 
@@ -397,8 +403,8 @@ def size_table(results, dtype, n, columns):
     unit = "us per call" if per_call else "ns per element"
     scale = (lambda s: s * 1e6) if per_call else (lambda s: s / n * 1e9)
     lines = [f"### {dtype}, {n} elements ({unit})", "",
-             "| function | " + " | ".join(columns) + " | fastest peer | cact speed-up |",
-             "|---|" + "---|" * (len(columns) + 2)]
+             "| function | " + " | ".join(columns) + " | fastest peer | cact speed-up | cact.fast speed-up |",
+             "|---|" + "---|" * (len(columns) + 3)]
     for kernel in [k for k in KERNELS if (k, dtype, n) in results]:
         row, flags = results[(kernel, dtype, n)]
         cells = []
@@ -408,7 +414,8 @@ def size_table(results, dtype, n, columns):
         bp, who = best_peer(row, flags)
         cact_best = min(row["cact"], row["cact inplace"])
         sp = f"{bp / cact_best:.2f}x" if bp else ""
-        lines.append(f"| {kernel} | " + " | ".join(cells) + f" | {who or ''} | {sp} |")
+        spf = f"{bp / row['cact.fast']:.2f}x" if bp and row.get("cact.fast") else ""
+        lines.append(f"| {kernel} | " + " | ".join(cells) + f" | {who or ''} | {sp} | {spf} |")
     return lines
 
 
@@ -518,7 +525,9 @@ def report(env, args, results, tresults, nthreads, peers, ov=None):
          "compute-only work of one at the start (2.0 on an idle 2-core machine)",
          f"- peers measured: {', '.join(peers) or 'none'}; medians of {args.repeats} interleaved samples; "
          "inputs uniform in [-8, 8]; one thread unless stated",
-         "- columns: cact = `f(x, out=y)`, cact inplace = `f(x, out=x)`; numpy = the catalogue formulation "
+         "- columns: cact = `f(x, out=y)`, cact inplace = `f(x, out=x)`, cact.fast = `cact.fast.f(x, out=y)` "
+         "(the fast tier, where the function has a fast kernel: float32 within 4 ulp); "
+         "numpy = the catalogue formulation "
          "(allocates); torch = out= form where the op has one; ort = one-node model with io_binding; "
          "stream = `np.multiply(x, 1, out=x)`, the memory bound. (!) = result differs from cact's beyond "
          "float tolerance (left out of fastest peer)", ""]
@@ -693,6 +702,7 @@ def main(argv=None):
                     print(f"{kernel:<13}{dtype:<8}{n:>9}  cact {best / n * 1e9:8.3f} ns/elt  "
                           f"{('peer ' + who) if who else '':<19}{(bp / n * 1e9) if bp else float('nan'):8.3f}"
                           f"  stream {row['stream'] / n * 1e9:7.3f}"
+                          + (f"  cact.fast {row['cact.fast'] / n * 1e9:8.3f}" if "cact.fast" in row else "")
                           + (f"  flagged: {', '.join(flags)}" if flags else ""), flush=True)
         ov = None
         if not args.only_threads:

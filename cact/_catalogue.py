@@ -33,7 +33,12 @@ Each elementwise ``Func`` names one public function and says, once:
   - ``numpy``: the natural numpy formulation (the speed peer),
   - ``scipy`` / ``torch`` / ``ort``: what the benchmark runs as peers,
   - ``exhaustive``: the long-double references tools/exhaustive/check.c
-    compares with (``Check``), and extra parameter sets it also sweeps.
+    compares with (``Check``), and extra parameter sets it also sweeps,
+  - ``fast``: the fast accuracy tier (``Fast``): whether the kernel has a
+    fast form ``cact_fast_<kernel>_f32`` / ``_f64`` (element function
+    ``fast_<kernel>``, cact.fast.<name>) and that tier's asserted bound.
+    A function none of whose kernels has one is re-exported unchanged by
+    cact.fast; a kernel without one has no fast C kernel.
 Fields that differ per kernel (gelu has two) are dicts {kernel: value};
 for a one-kernel function the value alone will do.
 
@@ -97,6 +102,28 @@ class Check:
         self.ref, self.ref32, self.args, self.limits = ref, ref32, args, limits
 
 
+class Fast:
+    """A kernel's fast form: cact_fast_<kernel>_f32 / _f64 and cact.fast.
+
+    ulp   the max error in ulps the tests and the checker assert (float32,
+          float64); float32 where the exact result is normal.  Where it is
+          subnormal (below 2^-126) a fast float32 result may be that value,
+          0 of its sign, or anything within 2^-126 absolute.  Special values
+          are the accurate tier's, bit for bit.
+    f64   "accurate": the float64 fast kernel runs the accurate element
+          function (same bits as cact_<kernel>_f64); "fast": its own
+    """
+    __slots__ = ("ulp", "f64")
+
+    def __init__(self, ulp=(4, 4), f64="accurate"):
+        assert f64 in ("accurate", "fast"), f64
+        self.ulp, self.f64 = ulp, f64
+
+
+# subnormal float32 results of the fast tier: within this much, absolute
+FAST_SUBNORMAL_ABS = 2.0 ** -126
+
+
 def _per_kernel(value, kernels, what):
     if isinstance(value, dict):
         assert set(value) <= set(kernels), f"{what} names kernels {set(value) - set(kernels)}"
@@ -110,12 +137,12 @@ def _per_kernel(value, kernels, what):
 class Func:
     __slots__ = ("name", "params", "kernels", "select", "formula", "notes", "split32", "grain",
                  "numpy", "scipy", "torch", "ort", "peers_at_defaults", "mpmath", "limits", "ulp",
-                 "family", "exhaustive", "exhaustive_extra")
+                 "family", "exhaustive", "exhaustive_extra", "fast")
 
     def __init__(self, name, formula, *, params=(), kernel=None, select=None, notes="",
                  split32=False, grain=(COMPUTE, COMPUTE), ulp=(0.501, 0.501), limits=None,
                  mpmath, numpy, scipy=None, torch=None, ort=None, peers_at_defaults=(),
-                 exhaustive, exhaustive_extra=None, family="linear"):
+                 exhaustive, exhaustive_extra=None, family="linear", fast=None):
         self.name = name
         self.params = tuple(params)
         # select: (param name, {value: kernel}) for functions with variants
@@ -137,7 +164,13 @@ class Func:
         self.exhaustive = _per_kernel(exhaustive, self.kernels, f"{name}.exhaustive")  # {kernel: Check}
         self.exhaustive_extra = dict(exhaustive_extra or {})   # {checker entry name: Check with args}
         self.family = family
+        self.fast = _per_kernel(fast, self.kernels, f"{name}.fast")          # {kernel: Fast}
         assert set(self.mpmath) == set(self.numpy) == set(self.exhaustive) == set(self.kernels), name
+
+    @property
+    def fast_kernels(self):
+        """The kernels with a fast form, in self.kernels' order."""
+        return tuple(k for k in self.kernels if k in self.fast)
 
     @property
     def float_params(self):
@@ -242,7 +275,7 @@ ELEMENTWISE = (
          mpmath="sigmoid(x)",
          numpy="1 / (1 + np.exp(-x))", scipy="sp.expit(x, out=y)",
          torch=("torch.sigmoid(xt, out=yt)", "torch.sigmoid_(xt)"), ort=Onnx("Sigmoid", 13),
-         exhaustive=Check("r_sigmoid", "d_sigmoid")),
+         exhaustive=Check("r_sigmoid", "d_sigmoid"), fast=Fast()),
     Func("log_sigmoid", "log(sigmoid(x)) = -softplus(-x)", ulp=(0.503, 0.8), limits=(-INF, -0.0),
          family="sigmoid",
          mpmath="-softplus(-x)",
@@ -261,14 +294,15 @@ ELEMENTWISE = (
          # here with a nonzero low part of beta x
          exhaustive=Check("r_silu", "d_silu"),
          exhaustive_extra={"swish_b1702": Check("r_swish_b1702", args=(1.702,), limits=(-0.0, INF)),
-                           "swish_bm125": Check("r_swish_bm125", args=(-1.25,), limits=(-INF, 0.0))}),
+                           "swish_bm125": Check("r_swish_bm125", args=(-1.25,), limits=(-INF, 0.0))},
+         fast=Fast()),
     Func("silu", "x * sigmoid(x) (swish with beta = 1)", ulp=(0.81, 0.8), limits=(-0.0, INF),
          family="sigmoid",
          mpmath="x * sigmoid(x)",
          numpy="x / (1 + np.exp(-x))", scipy="np.multiply(x, sp.expit(x), out=y)",
          torch=("nn.silu(xt, out=yt)", "F.silu(xt, inplace=True)"),
          ort=Onnx("QuickGelu", 1, attrs="alpha=1.0", domain="com.microsoft"),
-         exhaustive=Check("r_silu", "d_silu")),
+         exhaustive=Check("r_silu", "d_silu"), fast=Fast()),
     Func("softplus", "log(1 + exp(beta * x)) / beta; x itself where beta * x > threshold",
          params=[Param("beta", 1.0, "beta > 0 and isfinite(beta)", "must be finite and > 0"),
                  Param("threshold", 20.0, "not isnan(threshold)",
@@ -294,7 +328,7 @@ ELEMENTWISE = (
     Func("tanh", "hyperbolic tangent", ulp=(0.81, 0.6), limits=(-1.0, 1.0), family="tanh",
          mpmath="mp.tanh(x)",
          numpy="np.tanh(x)", torch=("torch.tanh(xt, out=yt)", "torch.tanh_(xt)"), ort=Onnx("Tanh", 13),
-         exhaustive=Check("r_tanh", "d_tanh")),
+         exhaustive=Check("r_tanh", "d_tanh"), fast=Fast()),
     Func("tanhshrink", "x - tanh(x)", ulp=(0.504, 0.8), limits=(-INF, INF), family="tanh",
          mpmath="x - mp.tanh(x)",
          numpy="x - np.tanh(x)", torch=("F.tanhshrink(xt)", None),
@@ -336,7 +370,10 @@ ELEMENTWISE = (
                 "gelu_tanh": ("nn.gelu(xt, approximate='tanh', out=yt)", "nn.gelu_(xt, approximate='tanh')")},
          ort={"gelu": Onnx("Gelu", 20, attrs="approximate='none'"),
               "gelu_tanh": Onnx("Gelu", 20, attrs="approximate='tanh'")},
-         exhaustive={"gelu": Check("r_gelu", "r_gelu32"), "gelu_tanh": Check("r_gelu_tanh", "r_gelu_tanh32")}),
+         exhaustive={"gelu": Check("r_gelu", "r_gelu32"), "gelu_tanh": Check("r_gelu_tanh", "r_gelu_tanh32")},
+         # the fast tier's gelu (approximate='none') is the accurate kernel: no
+         # faster form met 4 ulp at every level
+         fast={"gelu_tanh": Fast()}),
 )
 
 
@@ -445,5 +482,7 @@ AXIS = ALONG_AXIS
 BY_NAME = {f.name: f for f in ELEMENTWISE}
 AXIS_BY_NAME = {f.name: f for f in ALONG_AXIS}
 KERNELS = tuple(k for f in ELEMENTWISE for k in f.kernels)
+# the kernels with a fast form (cact_fast_<kernel>_f32/_f64), catalogue order
+FAST_KERNELS = tuple(k for f in ELEMENTWISE for k in f.fast_kernels)
 KERNEL_FUNC = {k: f for f in ELEMENTWISE for k in f.kernels}
 DTYPES = ("float32", "float64")

@@ -65,6 +65,18 @@ cdef extern from "cact/cact.h" nogil:
     void cact_gelu_tanh_f32(const float *x, float *y, size_t n)
     void cact_gelu_tanh_f64(const double *x, double *y, size_t n)
 
+    # the fast tier (docs/accuracy.md, "Fast tier"): the kernels with a fast form
+    void cact_fast_sigmoid_f32(const float *x, float *y, size_t n)
+    void cact_fast_sigmoid_f64(const double *x, double *y, size_t n)
+    void cact_fast_swish_f32(const float *x, float *y, size_t n, double beta)
+    void cact_fast_swish_f64(const double *x, double *y, size_t n, double beta)
+    void cact_fast_silu_f32(const float *x, float *y, size_t n)
+    void cact_fast_silu_f64(const double *x, double *y, size_t n)
+    void cact_fast_tanh_f32(const float *x, float *y, size_t n)
+    void cact_fast_tanh_f64(const double *x, double *y, size_t n)
+    void cact_fast_gelu_tanh_f32(const float *x, float *y, size_t n)
+    void cact_fast_gelu_tanh_f64(const double *x, double *y, size_t n)
+
     void cact_softmax_f32(const float *x, float *y, size_t outer, size_t len, size_t inner)
     void cact_softmax_f64(const double *x, double *y, size_t outer, size_t len, size_t inner)
     void cact_log_softmax_f32(const float *x, float *y, size_t outer, size_t len, size_t inner)

@@ -14,6 +14,9 @@ cdef struct Task:
     double p[2]
 
 __all__ = ['identity', 'binary_step', 'relu', 'squared_relu', 'relu6', 'leaky_relu', 'hardtanh', 'hard_sigmoid', 'hard_swish', 'softshrink', 'hardshrink', 'threshold', 'softsign', 'sigmoid', 'log_sigmoid', 'swish', 'silu', 'softplus', 'mish', 'tanh', 'tanhshrink', 'elu', 'celu', 'selu', 'gelu']
+# the fast tier's wrappers, fast_<name> (cact.fast.<name>), of the functions
+# with a fast kernel
+_FAST = ['sigmoid', 'swish', 'silu', 'tanh', 'gelu']
 
 
 def _isa_name(hardware=False):
@@ -1041,4 +1044,231 @@ def gelu(x, approximate='none', *, out=None):
     else:
         with nogil:
             parallel_for(_run_gelu, &t, t.op.n, 16384)
+    return o
+
+
+cdef void _run_fast_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_fast_sigmoid_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    else:
+        cact_fast_sigmoid_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
+
+
+def fast_sigmoid(x, *, out=None):
+    """sigmoid(x, *, out=None)
+
+    1 / (1 + exp(-x)).
+
+    The fast tier (cact.fast): float32 within 4 ulp where the result is normal
+    (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
+    kernel's element function); special values as the accurate tier.
+
+    Parameters
+    ----------
+    x : array_like, float32 or float64
+    out : ndarray, optional
+        Where the result goes: x itself (in place) or a writeable C-contiguous
+        array of x's shape and dtype that does not partially overlap x.
+
+    Returns
+    -------
+    ndarray of x's shape and dtype (out, if given).
+
+    Kernels: cact_fast_sigmoid_f32/_f64.
+    """
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'sigmoid', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'sigmoid', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_fast_sigmoid(&t, 0, t.op.n)
+    else:
+        with nogil:
+            parallel_for(_run_fast_sigmoid, &t, t.op.n, 16384)
+    return o
+
+
+cdef void _run_fast_swish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_fast_swish_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
+    else:
+        cact_fast_swish_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
+
+
+def fast_swish(x, double beta=1.0, *, out=None):
+    """swish(x, beta=1.0, *, out=None)
+
+    x * sigmoid(beta * x).
+
+    The fast tier (cact.fast): float32 within 4 ulp where the result is normal
+    (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
+    kernel's element function); special values as the accurate tier.
+
+    Parameters
+    ----------
+    x : array_like, float32 or float64
+    beta : float, default 1.0
+        must be finite
+    out : ndarray, optional
+        Where the result goes: x itself (in place) or a writeable C-contiguous
+        array of x's shape and dtype that does not partially overlap x.
+
+    Returns
+    -------
+    ndarray of x's shape and dtype (out, if given).
+
+    Kernels: cact_fast_swish_f32/_f64.
+    """
+    cdef Task t
+    if not (isfinite(beta)):
+        raise ValueError(f"swish: beta must be finite, got {beta!r}")
+    t.p[0] = beta
+    cdef cnp.ndarray a = as_input(x, 'swish', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'swish', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_fast_swish(&t, 0, t.op.n)
+    else:
+        with nogil:
+            parallel_for(_run_fast_swish, &t, t.op.n, 16384)
+    return o
+
+
+cdef void _run_fast_silu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_fast_silu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    else:
+        cact_fast_silu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
+
+
+def fast_silu(x, *, out=None):
+    """silu(x, *, out=None)
+
+    x * sigmoid(x) (swish with beta = 1).
+
+    The fast tier (cact.fast): float32 within 4 ulp where the result is normal
+    (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
+    kernel's element function); special values as the accurate tier.
+
+    Parameters
+    ----------
+    x : array_like, float32 or float64
+    out : ndarray, optional
+        Where the result goes: x itself (in place) or a writeable C-contiguous
+        array of x's shape and dtype that does not partially overlap x.
+
+    Returns
+    -------
+    ndarray of x's shape and dtype (out, if given).
+
+    Kernels: cact_fast_silu_f32/_f64.
+    """
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'silu', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'silu', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_fast_silu(&t, 0, t.op.n)
+    else:
+        with nogil:
+            parallel_for(_run_fast_silu, &t, t.op.n, 16384)
+    return o
+
+
+cdef void _run_fast_tanh(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_fast_tanh_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    else:
+        cact_fast_tanh_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
+
+
+def fast_tanh(x, *, out=None):
+    """tanh(x, *, out=None)
+
+    hyperbolic tangent.
+
+    The fast tier (cact.fast): float32 within 4 ulp where the result is normal
+    (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
+    kernel's element function); special values as the accurate tier.
+
+    Parameters
+    ----------
+    x : array_like, float32 or float64
+    out : ndarray, optional
+        Where the result goes: x itself (in place) or a writeable C-contiguous
+        array of x's shape and dtype that does not partially overlap x.
+
+    Returns
+    -------
+    ndarray of x's shape and dtype (out, if given).
+
+    Kernels: cact_fast_tanh_f32/_f64.
+    """
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'tanh', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'tanh', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_fast_tanh(&t, 0, t.op.n)
+    else:
+        with nogil:
+            parallel_for(_run_fast_tanh, &t, t.op.n, 16384)
+    return o
+
+
+cdef void _run_fast_gelu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.variant == 0:
+        if t.op.f64:
+            cact_gelu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+        else:
+            cact_gelu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
+    elif t.variant == 1:
+        if t.op.f64:
+            cact_fast_gelu_tanh_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+        else:
+            cact_fast_gelu_tanh_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
+
+
+def fast_gelu(x, approximate='none', *, out=None):
+    """gelu(x, approximate='none', *, out=None)
+
+    x * Phi(x) = x * erfc(-x / sqrt(2)) / 2; approximate='tanh': x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x**3))) / 2.
+
+    The fast tier (cact.fast): approximate='none': the accurate kernel;
+    approximate='tanh': float32 within 4 ulp where the result is normal (a
+    subnormal result within 2**-126), float64 within 4 ulp (the accurate
+    kernel's element function); special values as the accurate tier.
+
+    Parameters
+    ----------
+    x : array_like, float32 or float64
+    approximate : str, default 'none'
+        'none' (erf form) or 'tanh'
+    out : ndarray, optional
+        Where the result goes: x itself (in place) or a writeable C-contiguous
+        array of x's shape and dtype that does not partially overlap x.
+
+    Returns
+    -------
+    ndarray of x's shape and dtype (out, if given).
+
+    Kernels: cact_gelu_f32/_f64, cact_fast_gelu_tanh_f32/_f64.
+    """
+    cdef Task t
+    cdef int variant
+    if approximate == 'none':
+        variant = 0
+    elif approximate == 'tanh':
+        variant = 1
+    else:
+        raise ValueError(f"gelu: approximate must be one of 'none', 'tanh', got {approximate!r}")
+    t.variant = variant
+    cdef cnp.ndarray a = as_input(x, 'gelu', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'gelu', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_fast_gelu(&t, 0, t.op.n)
+    else:
+        with nogil:
+            parallel_for(_run_fast_gelu, &t, t.op.n, 16384)
     return o

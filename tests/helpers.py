@@ -6,7 +6,9 @@ one another; what two of them need lives here, fixtures in conftest.py.
   axis_call;
 - inputs: data, and the constants of the functions along an axis;
 - checks: refused (an error, and nothing written), bits / same_bits,
-  worst_ulp / max_ulp (ulp error against an exact (hi, lo) reference);
+  worst_ulp / max_ulp (ulp error against an exact (hi, lo) reference),
+  fast_ulp_error / fast_worst_ulp (the same under the fast tier's rule for
+  subnormal results);
 - references: sample_reference (mpmath on cact._reference.sample, cached),
   exact_rows (mpmath, along the last axis), longdouble_axis_reference;
 - ISA levels: LEVELS, hardware_level, available_levels, set_level (the
@@ -116,6 +118,36 @@ def worst_ulp(y, hi, lo):
 def max_ulp(y, ref):
     """Largest ulp error of y against ref = (hi, lo); 0 for an empty y."""
     return worst_ulp(y, *ref)[0]
+
+
+def fast_ulp_error(y, hi, lo):
+    """The fast tier's error of y against the exact hi + lo: ulps (as
+    ulp_error) where the exact value is normal; for float32 where it is
+    subnormal (below 2**-126), |y - exact| in units of 2**-126 when within
+    one, inf when further or when y is a zero of the other sign (the tier's
+    rule: the value itself, 0 of its sign, or anything within 2**-126).
+    float64 has no such rule: plain ulps."""
+    y = np.asarray(y).ravel()
+    hi, lo = np.asarray(hi).ravel(), np.asarray(lo).ravel()
+    err = ulp_error(y, hi, lo)
+    if y.dtype != np.float32:
+        return err
+    tiny = 2.0 ** -126
+    sub = np.isfinite(hi) & (np.abs(hi) < tiny) & np.isfinite(y)
+    exact = hi[sub].astype(np.longdouble) + lo[sub]
+    d = np.abs(y[sub].astype(np.longdouble) - exact) / np.longdouble(tiny)
+    wrong_zero = (y[sub] == 0) & (exact != 0) & (np.signbit(y[sub]) != (exact < 0))
+    err[sub] = np.where((d <= 1) & ~wrong_zero, d.astype(np.float64), np.inf)
+    return err
+
+
+def fast_worst_ulp(y, hi, lo):
+    """(largest fast_ulp_error, its flat index); (0.0, None) for an empty y."""
+    err = fast_ulp_error(y, hi, lo)
+    if not err.size:
+        return 0.0, None
+    i = int(np.argmax(err))
+    return float(err[i]), i
 
 
 # ---- references ---------------------------------------------------------------------

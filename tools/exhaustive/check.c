@@ -15,6 +15,14 @@
  * For each kernel and level it prints the max error in ulps of the result's
  * dtype (subnormal results at their true ulp: 2^-149 / 2^-1074), the input
  * where it occurs, and how many results are above 0.5 and above 1 ulp.
+ *
+ * The fast tier's kernels (fast_<name>, kernels.inc's CACT_CHECK_FAST rows)
+ * carry their bound: a float32 result whose exact value is subnormal (below
+ * 2^-126) counts as |y - exact| in units of 2^-126 when within one (and a
+ * zero of the wrong sign, or anything further, as inf); the checker prints
+ * "OVER BOUND" after such a line and exits 1 when any fast kernel exceeds
+ * its bound.  The accurate kernels' bounds are the tests' (the catalogue's
+ * ulp=): the exit status does not depend on them.
  * Built and run by `make -C tools/exhaustive full` (float32, every pattern)
  * and by tests/test_math_core.py (a stride).  The kernels and the parameters
  * they run with are the catalogue's (kernels.inc, generated from
@@ -252,6 +260,7 @@ static const char *LEVEL_NAME[LEVELS_MAX] = { "v4", "v3", "base" };
  * every kernel with the catalogue's default parameters, and the extra
  * parameter sets the catalogue lists (swish at beta 1.702 and -1.25) */
 #define CACT_CHECK(entry, K, ARGS, ref, ref32, lim_neg, lim_pos) WRAPK(entry, K, ARGS)
+#define CACT_CHECK_FAST(entry, K, ARGS, ref, ref32, lim_neg, lim_pos, u32, u64) WRAPK(entry, K, ARGS)
 #include "kernels.inc"
 
 typedef struct {
@@ -261,12 +270,16 @@ typedef struct {
     LD (*ref)(LD);             /* the reference (float64 inputs) */
     double lim_neg, lim_pos;   /* f(-inf), f(+inf) */
     LD (*ref32)(LD);           /* a cheaper one good enough for float32 inputs, or 0 */
+    int fast;                  /* the fast tier: its bounds and subnormal rule apply */
+    double bound32, bound64;   /* fast: the max ulp asserted (float32, float64) */
 } kernel_t;
 
 /* The references r_<name> above assume the parameters kernels.inc passes
  * (the catalogue's defaults: leaky_relu 0.01, hardtanh [-1, 1], softshrink
  * and hardshrink 0.5, threshold 0.5 / -2, ...). */
-#define CACT_CHECK(entry, K, ARGS, ref, ref32, lim_neg, lim_pos) ENTRY(entry, ref, lim_neg, lim_pos, ref32),
+#define CACT_CHECK(entry, K, ARGS, ref, ref32, lim_neg, lim_pos) ENTRY(entry, ref, lim_neg, lim_pos, ref32, 0, 0, 0),
+#define CACT_CHECK_FAST(entry, K, ARGS, ref, ref32, lim_neg, lim_pos, u32, u64) \
+    ENTRY(entry, ref, lim_neg, lim_pos, ref32, 1, u32, u64),
 static const kernel_t KERNELS[] = {
 #include "kernels.inc"
 };
@@ -317,6 +330,20 @@ static double ulp_error(LD y, LD ref, LD iu, LD rounded_ref)
     if (!isfinite(y))
         return INFINITY;
     return (double)(fabsl(y - ref) * iu);
+}
+
+/* The fast tier's float32 error: ulps where the exact value is normal;
+ * where it is subnormal, |y - ref| in units of 2^-126 if within one and of
+ * the right sign when y is 0 (the tier's rule), else inf. */
+static double ulp_error_fast32(LD y, LD ref, LD iu, LD rounded_ref)
+{
+    if (ref == ref && isfinite(ref) && fabsl(ref) < (LD)FLT_MIN && y == y && isfinite(y)) {
+        LD d = fabsl(y - ref) * 0x1p126L;
+        if (y == 0 && ref != 0 && signbit(y) != signbit(ref))
+            return INFINITY;
+        return d <= 1 ? (double)d : INFINITY;
+    }
+    return ulp_error(y, ref, iu, rounded_ref);
 }
 
 typedef struct {
@@ -416,7 +443,7 @@ static double sample64(uint64_t i, uint64_t *s)
 /* One sweep of a kernel at each chosen level against the reference: float32
  * (is64 = 0) over every stride-th bit pattern, float64 over n inputs of the
  * sample; in chunks, each thread with its own stats, merged at the end. */
-static void run(const kernel_t *k, const int *levels, int is64, uint64_t stride, uint64_t n, uint64_t seed)
+static int run(const kernel_t *k, const int *levels, int is64, uint64_t stride, uint64_t n, uint64_t seed)
 {
     stats_t tot[LEVELS_MAX];
     uint64_t diff[LEVELS_MAX];
@@ -458,7 +485,8 @@ static void run(const kernel_t *k, const int *levels, int is64, uint64_t stride,
                     if (!levels[lv]) continue;
                     LD yv = is64 ? (LD)y[lv].d[i] : (LD)y[lv].f[i];
                     LD y0 = is64 ? (LD)y[0].d[i] : (LD)y[0].f[i];
-                    stats_add(&loc[lv], ulp_error(yv, ref, iu, rr), (double)xv, (double)yv);
+                    double err = k->fast && !is64 ? ulp_error_fast32(yv, ref, iu, rr) : ulp_error(yv, ref, iu, rr);
+                    stats_add(&loc[lv], err, (double)xv, (double)yv);
                     /* differs from v4 in its bits (two NaNs count as equal) */
                     if (lv > 0 && levels[0] && !(yv != yv && y0 != y0) &&
                         memcmp(is64 ? (void *)&y[lv].d[i] : (void *)&y[lv].f[i],
@@ -473,8 +501,17 @@ static void run(const kernel_t *k, const int *levels, int is64, uint64_t stride,
             diff[lv] += ldiff[lv];
         }
     }
+    int over = 0;
     for (int lv = 0; lv < LEVELS_MAX; lv++)
-        if (levels[lv]) print_stats(is64 ? "f64" : "f32", k->name, LEVEL_NAME[lv], &tot[lv], lv > 0 && levels[0], diff[lv]);
+        if (levels[lv]) {
+            print_stats(is64 ? "f64" : "f32", k->name, LEVEL_NAME[lv], &tot[lv], lv > 0 && levels[0], diff[lv]);
+            if (k->fast && !(tot[lv].max <= (is64 ? k->bound64 : k->bound32))) {
+                printf("OVER BOUND: %s %s %s max %.4g ulp > %g\n", is64 ? "f64" : "f32", k->name,
+                       LEVEL_NAME[lv], tot[lv].max, is64 ? k->bound64 : k->bound32);
+                over = 1;
+            }
+        }
+    return over;
 }
 
 /* ---- command line ------------------------------------------------------ */
@@ -549,9 +586,10 @@ int main(int argc, char **argv)
         if (levels[lv]) printf(" %s", LEVEL_NAME[lv]);
     if (!strcmp(mode, "f32")) printf("; stride %llu\n", (unsigned long long)stride);
     else printf("; %llu samples, seed %llu\n", (unsigned long long)samples, (unsigned long long)seed);
+    int over = 0;
     for (size_t i = 0; i < NKERNELS; i++) {
         if (only && strcmp(KERNELS[i].name, only)) continue;
-        run(&KERNELS[i], levels, !strcmp(mode, "f64"), stride, samples, seed);
+        over |= run(&KERNELS[i], levels, !strcmp(mode, "f64"), stride, samples, seed);
     }
-    return 0;
+    return over;
 }

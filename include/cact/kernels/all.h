@@ -21,6 +21,7 @@
 #include "tanh.h"
 #include "elu.h"
 #include "gelu.h"
+#include "fast.h"
 
 #undef CACT__NAN_IN0
 #undef CACT__NAN_IN1

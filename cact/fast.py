@@ -1,0 +1,46 @@
+"""cact.fast: the fast accuracy tier.
+
+Every function of cact under the same name and signature, elementwise and
+along an axis, so that ``import cact.fast as act`` switches a program::
+
+    import cact.fast as act
+    y = act.silu(x)
+
+Where a function has a faster kernel (the catalogue's ``fast=`` rows:
+sigmoid, silu, swish, tanh, gelu with approximate='tanh') its float32 result
+is within 4 ulp of the exact value where that value is normal; a subnormal
+exact result may come out as itself, 0 of its sign, or anything within
+2**-126.  Special values (NaN, +-inf, -0, huge finite inputs) give the
+accurate tier's results bit for bit.  float64 is within 4 ulp (today the
+accurate kernels run there).  Every other function is cact's own function,
+re-exported: ``cact.fast.relu is cact.relu``.  The table of which is which:
+docs/accuracy.md, "Fast tier".  The default ``cact.<name>`` is unchanged.
+"""
+import cact as _cact
+
+from . import _elementwise as _ext
+from ._catalogue import ALONG_AXIS as _ALONG_AXIS
+from ._catalogue import ELEMENTWISE as _ELEMENTWISE
+
+
+def _tier():
+    out = {}
+    for f in _ELEMENTWISE:
+        if f.fast:
+            fn = getattr(_ext, "fast_" + f.name)      # generated: pyx/_elementwise.pyx
+            try:
+                fn.__name__ = fn.__qualname__ = f.name
+                fn.__module__ = __name__
+            except (AttributeError, TypeError):       # not a writable function object
+                pass
+        else:
+            fn = getattr(_cact, f.name)
+        out[f.name] = fn
+    for a in _ALONG_AXIS:
+        out[a.name] = getattr(_cact, a.name)
+    return out
+
+
+globals().update(_tier())
+__all__ = [f.name for f in _ELEMENTWISE] + [a.name for a in _ALONG_AXIS]
+del _tier

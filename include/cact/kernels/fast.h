@@ -1,0 +1,261 @@
+/* cact/kernels/fast.h -- the fast accuracy tier's element functions:
+ * fast_sigmoid, fast_silu, fast_swish (SPLIT32), fast_tanh, fast_gelu_tanh,
+ * the kernels cact_fast_<name>_f32/_f64 (rows of cact/functions.inc) behind
+ * cact.fast.  Part of cact/kernels/all.h (one dtype, one level).
+ *
+ * Bound (float32): <= 4 ulp of the exact result where it is normal; where
+ * the exact result is subnormal (below 2^-126) the result may be that value,
+ * 0 of its sign or anything within 2^-126 absolute; a normal result is
+ * never flushed.  Special values as the accurate tier, bit for bit: NaN in
+ * -> the input NaN, +-inf -> the limits, -0 where the accurate tier gives
+ * -0, no intermediate overflow (huge finite x gives the limit or x).
+ * float64: the fast kernels run the accurate element functions (the same
+ * bits as cact_<name>_f64); a float64 fast form is not written yet.
+ *
+ * float32 evaluates in float lanes with one float division and a cheaper
+ * exp than the accurate tier's (core/exp.h): no float pair for e^z, no
+ * corrected quotient, so the result carries a few roundings instead of one.
+ * Every function is a branch-free select chain that gives the same bits in
+ * the vector body as in the scalar tail (fused operations only through
+ * CACT__FMAF; the kernels carry -ffp-contract=off).
+ *
+ * Coefficients: Lawson minimax fits on the relative error, rounded to float
+ * one coefficient at a time with the rest refitted (the exp: degree 6,
+ * 2^-25.8; tanh: 5 odd coefficients, 2^-26.8).  Max errors measured by
+ * tools/exhaustive/check.c (CACT_CHECK_FAST rows) at each function below
+ * and in docs/accuracy.md, "Fast tier".
+ */
+#ifndef CACT__LV
+#error "include <cact/cact.h>, not cact/kernels/fast.h"
+#endif
+
+#if CACT__BITS == 32
+
+/* ---- exp in float lanes ----------------------------------------------
+ * n = rint(z log2 e) by the shifter 0x1.8p23 plus a bias B, so that
+ * bits(z log2e + shifter + B) << 23 is 2^(n + B - 127) directly (one shift):
+ * B = 127 gives 2^n, B = 191 gives 2^(n+64) (the extended scale of the silu
+ * family, whose results stay normal where e^z is subnormal).  Cody-Waite
+ * with core/base.h's LN2_HI_F (16 bits: z - n LN2_HI_F is exact, fused or
+ * not) and LN2_LO_F; e^r = 1 + r P(r), |r| <= ln2/2 (1 + 2^-12), P degree 5
+ * (Horner), relative error 2^-25.8 for the rounded coefficients. */
+#define CACT__FAST_MAGIC127 12583039.0f           /* 0x1.8p23 + 127 */
+#define CACT__FAST_MAGIC191 12583103.0f           /* 0x1.8p23 + 191 */
+#define CACT__FAST_E2 0.49999994f                 /* 0x1.fffffcp-2 */
+#define CACT__FAST_E3 0.16666432f                 /* 0x1.55541ap-3 */
+#define CACT__FAST_E4 0.041668f                   /* 0x1.555822p-5 */
+#define CACT__FAST_E5 0.008374175f                /* 0x1.1267acp-7 */
+#define CACT__FAST_E6 0.001384363f                /* 0x1.6ae708p-10 */
+
+/* e^(zh + zl) 2^(B - 127) for zh where n + B is in [0, 254] (the caller
+ * clamps; n + B = 0 gives the scale +0, a limit without a select),
+ * |zl| <= 2^-20 (-0 where there is none: the compiler drops r + -0):
+ * r = zh - n LN2_HI_F - n LN2_LO_F + zl, p = 1 + r P(r),
+ * returned as p 2^(n + B - 127) (one product: exact unless subnormal).
+ * Relative error of p ~0.6 ulp. */
+CACT_INLINE float CACT__E(fast__exp)(float zh, float zl, float magic)
+{
+    float ks = CACT__FMAF(zh, CACT__LOG2E_F, magic), k = ks - magic;
+    float r1 = CACT__FMAF(k, -CACT__LN2_HI_F, zh);              /* exact */
+    float r = CACT__FMAF(k, -CACT__LN2_LO_F, r1) + zl;
+    float q = CACT__FMAF(CACT__FAST_E6, r, CACT__FAST_E5);
+    q = CACT__FMAF(q, r, CACT__FAST_E4);
+    q = CACT__FMAF(q, r, CACT__FAST_E3);
+    q = CACT__FMAF(q, r, CACT__FAST_E2);
+    q = CACT__FMAF(q, r, 1.0f);
+    return CACT__FMAF(q, r, 1.0f) * cact__from_bits_f(cact__bits_f(ks) << 23);
+}
+
+/* a b - h exactly for h = a b rounded: an fma, or Dekker's product where
+ * the level has none (core/dd.h's fnma_f: a b above 2^-100, |a|, |b| < 2^115) */
+CACT_INLINE float CACT__E(fast__mul_lo)(float a, float b, float h)
+{
+    return -CACT__L(fnma_f)(a, b, h);
+}
+
+/* |r| with the sign bit of x (r >= 0 or +0) */
+CACT_INLINE float CACT__E(fast__xsign)(float r, float x)
+{
+    return cact__from_bits_f(cact__bits_f(r) ^ (cact__bits_f(x) & 0x80000000u));
+}
+
+/* ---- sigmoid ---------------------------------------------------------
+ * sigmoid(x) = (x < 0 ? e : 1) / (1 + e), e = e^-|x| <= 1: no overflow, no
+ * cancellation (XNNPACK's f32 sigmoid scheme).  -|x| is clamped at -88:
+ * there n = -127 and the scale 2^n is +0, so sigmoid(-inf) = +0 with no
+ * select; results below 2^-126 (x < -87.34) are subnormal (within 2^-149
+ * here, or 0).  ~20 operations and one division per vector.
+ * Measured (every 97th float32 pattern, tools/exhaustive/check.c): 2.40 ulp
+ * at v4, v3 and base, worst x = -0x1.b8cb3p+1. */
+CACT_INLINE T CACT__E(fast_sigmoid)(T x)
+{
+    float a = cact__abs_f(x);
+    float ez = CACT__E(fast__exp)(a < 88.0f ? -a : -88.0f, -0.0f, CACT__FAST_MAGIC127);
+    return CACT__E(nan_in)(x, (x < 0.0f ? ez : 1.0f) / (1.0f + ez));
+}
+
+/* ---- x sigmoid(z), z = zh + zl (silu, swish, gelu_tanh) ----------------
+ * x e/(1+e) for z < 0, x/(1+e) for z >= 0, e = e^-|z|.  Where z < 0 the
+ * result x e^z stays normal below e^z's underflow (silu(-88) = -5.3e-37),
+ * so e is carried as e 2^64 (MAGIC191) and the quotient scaled by 2^-64
+ * last (exact unless the result is subnormal, which is then rounded once
+ * more: within 2^-148).  -|z| is clamped at -132.5, where the exponent
+ * field n + 191 is 0 and the scale +0: xn (x clamped to +-2^64 so that
+ * xn 0 is not NaN) times it is +-0, the limit.  The caller guarantees that
+ * |x| e^z 2^64 cannot overflow (|z| >= |x| where |x| > 2^64, as for
+ * |beta| >= 1), and zl = 0 where |zh| >= 132 or zh is not finite. */
+CACT_INLINE float CACT__E(fast__xsig_q)(float xn, float xp, float zh, float zl)
+{
+    int neg = zh < 0.0f;
+    float za = cact__abs_f(zh);
+    float e64 = CACT__E(fast__exp)(za < 132.5f ? -za : -132.5f, neg ? zl : -zl, CACT__FAST_MAGIC191);
+    return (neg ? xn * e64 : xp) / (1.0f + e64 * CACT__2PM64F);
+}
+
+/* x in [-2^64, 2^64] (clamped only where the result is x or +-0) */
+CACT_INLINE float CACT__E(fast__xclamp)(float x)
+{
+    float xm = x > -CACT__2P64F ? x : -CACT__2P64F;
+    return xm < CACT__2P64F ? xm : CACT__2P64F;
+}
+
+CACT_INLINE float CACT__E(fast__xsig)(float x, float zh, float zl)
+{
+    float q = CACT__E(fast__xsig_q)(CACT__E(fast__xclamp)(x), x, zh, zl);
+    return zh < 0.0f ? q * CACT__2PM64F : q;
+}
+
+/* ---- silu ------------------------------------------------------------
+ * x sigmoid(x): fast__xsig with z = x, zl = -0 (r + -0 = r: no operation).  ~26 operations and one
+ * division per vector.
+ * Measured (every 97th float32 pattern): 3.09 ulp at v4, v3 and base,
+ * worst x = -0x1.9e384ep+1. */
+CACT_INLINE T CACT__E(fast_silu)(T x)
+{
+    return CACT__E(nan_in)(x, CACT__E(fast__xsig)(x, x, -0.0f));
+}
+
+/* ---- swish (SPLIT32) -------------------------------------------------
+ * x sigmoid(beta x), beta = bh + bl (floats); z = beta x as zh + zl,
+ * zl = (bh x - zh) exactly (fma or Dekker) + bl x, so that the tail e^z
+ * keeps its accuracy (|z| up to 92: z's rounding alone would cost
+ * |z| 2^-24 relative).
+ * |beta| >= 1 (fast_swish_fast): fast__xsig directly; beta = 1 gives
+ * silu's bits.  |beta| < 1, 0 included (fast_swish_slow): |x| may exceed
+ * 2^64 with |z| small, so x is scaled by 2^-64 first where |x| > 2^32 (and
+ * the result back), and z = 0 inf is taken as 0 (x/2 at beta = 0, x =
+ * +-inf: the accurate tier's limit).  fast_swish_pick chooses the loop once
+ * per call (config.h's CACT__LOOP_SPLIT).
+ * Measured (every 97th float32 pattern): beta = 1 as silu (the same bits);
+ * beta = 1.702: 3.00 ulp at v4/v3 (x = -0x1.0476c4p+1), 3.18 at base
+ * (x = -0x1.4bf636p+1); beta = -1.25: 3.09 at every level (x =
+ * 0x1.90bdbep+1).  The |beta| < 1 loop: the tests' samples only. */
+CACT_INLINE int CACT__E(fast_swish_pick)(int unused, double beta)
+{
+    (void)unused;
+    return beta >= 1.0 || beta <= -1.0;
+}
+
+CACT_INLINE float CACT__E(fast__swish_z)(float x, float bh, float bl, float *zl)
+{
+    float zh = bh * x;
+    float l = CACT__E(fast__mul_lo)(bh, x, zh) + bl * x;
+    *zl = cact__abs_f(zh) < 132.0f ? l : 0.0f;          /* NaN (inf - inf): 0 */
+    return zh;
+}
+
+CACT_INLINE T CACT__E(fast_swish_fast)(T x, double beta)
+{
+    float bh = (float)beta, bl = (float)(beta - (double)bh), zl;
+    float zh = CACT__E(fast__swish_z)(x, bh, bl, &zl);
+    return CACT__E(nan_in)(x, CACT__E(fast__xsig)(x, zh, zl));
+}
+
+CACT_INLINE T CACT__E(fast_swish_slow)(T x, double beta)
+{
+    /* |x| > 2^32: x 2^-64 (normal), so x e^-|z| 2^64 cannot overflow,
+     * the final scale then 1 (z < 0) or 2^64; beta x is then taken as
+     * (beta 2^64)(x 2^-64), the same products (powers of two are exact)
+     * with the factors inside Dekker's range (the baseline's exact product
+     * of beta and x = 3e38 would overflow) */
+    int big = cact__abs_f(x) > 4294967296.0f;
+    float xs = big ? x * CACT__2PM64F : x;
+    float bh = (float)beta, bl = (float)(beta - (double)bh), zl;
+    float bs = big ? bh * CACT__2P64F : bh, bls = big ? bl * CACT__2P64F : bl;
+    float zh = CACT__E(fast__swish_z)(xs, bs, bls, &zl);
+    zh = zh == zh ? zh : 0.0f;                          /* 0 * inf */
+    float q = CACT__E(fast__xsig_q)(CACT__E(fast__xclamp)(xs), xs, zh, zl);
+    float f = zh < 0.0f ? (big ? 1.0f : CACT__2PM64F) : (big ? CACT__2P64F : 1.0f);
+    return CACT__E(nan_in)(x, q * f);
+}
+
+CACT_INLINE T CACT__E(fast_swish)(T x, double beta)
+{
+    return CACT__E(fast_swish_pick)(0, beta) ? CACT__E(fast_swish_fast)(x, beta)
+                                             : CACT__E(fast_swish_slow)(x, beta);
+}
+
+/* ---- tanh -------------------------------------------------------------
+ * |x| <= 0.625: x + x^3 T(x^2) (5 odd coefficients, 2^-26.8); above:
+ * (1 - e)/(1 + e), e = e^-2|x| (|x| clamped at 9.5, where tanh rounds to
+ * 1), x's sign put back on the bits (+-0 kept, +-inf -> +-1).  ~32
+ * operations and one division per vector.
+ * Measured (every 97th float32 pattern): 1.50 ulp at v4/v3 (x =
+ * -0x1.4a74dcp+0), 1.58 at base (x = -0x1.bad30ap-1). */
+#define CACT__FAST_T3 -0.3333328f                 /* -0x1.555532p-2 */
+#define CACT__FAST_T5 0.13331442f                 /* 0x1.110726p-3 */
+#define CACT__FAST_T7 -0.05373971f                /* -0x1.b83c58p-5 */
+#define CACT__FAST_T9 0.02063908f                 /* 0x1.522694p-6 */
+#define CACT__FAST_T11 -0.0057049785f             /* -0x1.75e1a8p-8 */
+CACT_INLINE T CACT__E(fast_tanh)(T x)
+{
+    float a = cact__abs_f(x);
+    float ez = CACT__E(fast__exp)(-2.0f * (a < 9.5f ? a : 9.5f), -0.0f, CACT__FAST_MAGIC127);
+    float big = (1.0f - ez) / (1.0f + ez);
+    float u = a * a;
+    float t = CACT__FMAF(CACT__FAST_T11, u, CACT__FAST_T9);
+    t = CACT__FMAF(t, u, CACT__FAST_T7);
+    t = CACT__FMAF(t, u, CACT__FAST_T5);
+    t = CACT__FMAF(t, u, CACT__FAST_T3);
+    float small = CACT__FMAF(a * u, t, a);
+    return CACT__E(nan_in)(x, CACT__E(fast__xsign)(a <= 0.625f ? small : big, x));
+}
+
+/* ---- gelu_tanh --------------------------------------------------------
+ * x (1 + tanh u)/2 = x sigmoid(w), w = 2u = x (C1 + C3 x^2), C1 =
+ * 2 sqrt(2/pi), C3 = 0.044715 C1.  In the negative tail x e^w the relative
+ * error of the result is w's absolute error (|w| up to 90), so w is a float
+ * pair: x^2 = x2 + x2l exactly, s = C1 + C3 x^2 by TwoSum with the
+ * products' low parts, w = x s with its low part; then fast__xsig.  ~45
+ * operations and one division per vector.
+ * Measured (every 97th float32 pattern): 3.10 ulp at v4, v3 and base,
+ * worst x = -0x1.60582p+0. */
+#define CACT__FAST_C1H 1.5957692f                 /* 0x1.988454p+0: 2 sqrt(2/pi) */
+#define CACT__FAST_C1L -4.534068e-08f             /* -0x1.857936p-25 */
+#define CACT__FAST_C3H 0.071354814f               /* 0x1.2444f2p-4: 0.044715 C1 */
+#define CACT__FAST_C3L 2.3988325e-09f             /* 0x1.49b16ap-29 */
+CACT_INLINE T CACT__E(fast_gelu_tanh)(T x)
+{
+    float x2 = x * x, x2l = CACT__E(fast__mul_lo)(x, x, x2);
+    float m = CACT__FAST_C3H * x2;
+    float ml = CACT__E(fast__mul_lo)(CACT__FAST_C3H, x2, m);
+    ml = CACT__FMAF(CACT__FAST_C3H, x2l, ml);
+    ml = CACT__FMAF(CACT__FAST_C3L, x2, ml);
+    float s = CACT__FAST_C1H + m, bb = s - m;             /* TwoSum C1H + m */
+    float sl = (CACT__FAST_C1H - bb) + (m - (s - bb));
+    sl = sl + (ml + CACT__FAST_C1L);
+    float w = x * s;
+    float wl = CACT__FMAF(x, sl, CACT__E(fast__mul_lo)(x, s, w));
+    wl = cact__abs_f(w) < 132.0f ? wl : 0.0f;           /* inf, NaN: 0 */
+    return CACT__E(nan_in)(x, CACT__E(fast__xsig)(x, w, wl));
+}
+
+#else /* float64: the accurate element functions (no float64 fast form yet) */
+
+CACT_INLINE T CACT__E(fast_sigmoid)(T x) { return CACT__E(sigmoid)(x); }
+CACT_INLINE T CACT__E(fast_silu)(T x) { return CACT__E(silu)(x); }
+CACT_INLINE T CACT__E(fast_swish)(T x, double beta) { return CACT__E(swish)(x, beta); }
+CACT_INLINE T CACT__E(fast_tanh)(T x) { return CACT__E(tanh)(x); }
+CACT_INLINE T CACT__E(fast_gelu_tanh)(T x) { return CACT__E(gelu_tanh)(x); }
+
+#endif
