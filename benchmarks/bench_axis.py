@@ -352,7 +352,8 @@ def threads(args):
                             cact.set_num_threads(n)
                             f(x, axis, out=y)
                             if loops is None:
-                                loops = max(1, int(args.min_time / max(timeit.timeit(lambda: f(x, axis, out=y), number=1), 1e-7)))
+                                once = timeit.timeit(lambda: f(x, axis, out=y), number=1)
+                                loops = max(1, int(args.min_time / max(once, 1e-7)))
                             samples[n].append(timeit.timeit(lambda: f(x, axis, out=y), number=loops) / loops)
                     t1, tn = (float(np.median(samples[n])) / x.size * 1e9 for n in (1, nt))
                     print(f"| {func} | {dt} | {shape} | {axis} | {t1:.3g} | {tn:.3g} | {t1 / tn:.2f} |")

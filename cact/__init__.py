@@ -7,12 +7,12 @@ computes in place.  See README.md for the contract and measured accuracy.
 import os as _os
 
 from . import _catalogue  # noqa: F401  (the table: cact._catalogue)
-from ._elementwise import *  # noqa: F401,F403  (the compiled wrappers)
-from ._elementwise import __all__ as _elementwise_all
 from . import _elementwise as _ext
-from ._parallel import get_num_threads, set_num_threads
 from ._axis import *  # noqa: F401,F403  (softmax, log_softmax, softmin, maxout, prelu)
 from ._axis import __all__ as _axis_all
+from ._elementwise import *  # noqa: F401,F403  (the compiled wrappers)
+from ._elementwise import __all__ as _elementwise_all
+from ._parallel import get_num_threads, set_num_threads
 from ._version import __version__  # generated from pyproject.toml by tools/generate.py
 
 __all__ = list(_elementwise_all) + list(_axis_all) + ["get_include", "show_config", "isa_level",

@@ -130,8 +130,9 @@ def rows(args):
     erf, _ = _erf_impl()
     rng = np.random.default_rng(0)
     try:
-        from cact._reference import reference, sample, ulp_error
         import mpmath  # noqa: F401
+
+        from cact._reference import reference, sample, ulp_error
         have_ref = True
     except ImportError:
         have_ref = False

@@ -43,7 +43,6 @@ import json
 import os
 import platform
 import re
-import subprocess
 import sys
 import timeit
 
@@ -205,7 +204,6 @@ _ORT_SESSIONS = {}
 
 def ort_session(kernel, dtype, threads):
     try:
-        import onnx
         import onnxruntime as ort
         from onnx import TensorProto, helper
     except ImportError:

@@ -7,11 +7,10 @@ cases(name, dtype) -> [(label, thunk, exception type or None)]; a thunk
 makes one call (its arrays are created once, when the cases are built).
 """
 import numpy as np
+from helpers import check_passes, data, default_kwargs
 
 import cact
 from cact._catalogue import AXIS, ELEMENTWISE
-
-from helpers import check_passes, data, default_kwargs
 
 ELEMENTWISE_NAMES = [f.name for f in ELEMENTWISE]
 AXIS_NAMES = [row[0] for row in AXIS]

@@ -4,12 +4,11 @@ import os
 
 import numpy as np
 import pytest
+from helpers import LEVEL_NAMES, LEVELS, available_levels, hardware_level, set_level
 
 import cact
 from cact import _parallel
 from cact._catalogue import DTYPES
-
-from helpers import LEVEL_NAMES, LEVELS, available_levels, hardware_level, set_level
 
 
 @pytest.fixture(params=DTYPES)

@@ -5,11 +5,10 @@ parameters.  The bound asserted is the catalogue's (cact/_catalogue.py).
 The functions along an axis: tests/test_axis_accuracy.py."""
 import numpy as np
 import pytest
+from helpers import cached_sample, run, sample_reference, worst_ulp
 
 from cact._catalogue import KERNEL_FUNC, KERNELS
 from cact._reference import reference, sample, ulp_error
-
-from helpers import cached_sample, run, sample_reference, worst_ulp
 
 pytest.importorskip("mpmath")
 

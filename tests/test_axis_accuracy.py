@@ -8,10 +8,9 @@ import math
 
 import numpy as np
 import pytest
+from helpers import AXIS_ULP, SOFT, exact_rows, max_ulp
 
 import cact
-
-from helpers import AXIS_ULP, SOFT, exact_rows, max_ulp
 
 pytest.importorskip("mpmath")
 

@@ -6,12 +6,11 @@ maxout's and prelu's own parameters: tests/test_maxout.py,
 tests/test_prelu.py."""
 import numpy as np
 import pytest
+from helpers import AXIS_OPS, AXIS_ULP, SOFT, AxisError, axis_call, longdouble_axis_reference, refused
 
 import cact
 from cact._catalogue import AXIS
 from cact._reference import ulp_error
-
-from helpers import AXIS_OPS, AXIS_ULP, SOFT, AxisError, axis_call, longdouble_axis_reference, refused
 
 SHAPES = [(5,), (1000,), (4, 7), (3, 40), (40, 3), (2, 3, 4), (3, 1, 17), (2, 300, 5), (2, 3, 4, 5),
           (1, 33, 1, 2), (3, 2, 600)]

@@ -10,10 +10,9 @@ inputs and the same assertions.)"""
 import math
 
 import numpy as np
+from helpers import AXIS_ULP, exact_rows, max_ulp
 
 import cact
-
-from helpers import AXIS_ULP, exact_rows, max_ulp
 
 INF = math.inf
 NAN = math.nan

@@ -6,11 +6,10 @@ import math
 
 import numpy as np
 import pytest
+from helpers import AXIS_ULP, SOFT, longdouble_axis_reference
 
 import cact
 from cact._reference import ulp_error
-
-from helpers import AXIS_ULP, SOFT, longdouble_axis_reference
 
 INF = math.inf
 NAN = math.nan

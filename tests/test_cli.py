@@ -8,10 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from helpers import subprocess_env
 
 import cact
-
-from helpers import subprocess_env
 
 
 def run(args, cwd):

@@ -18,11 +18,10 @@ import time
 
 import numpy as np
 import pytest
+from helpers import default_kwargs
 
 import cact
 from cact._catalogue import AXIS, ELEMENTWISE
-
-from helpers import default_kwargs
 
 THREADS = 8
 
@@ -171,7 +170,8 @@ def test_gil_is_released_during_a_long_kernel(case, num_threads):
     elif case == "softmax-f64":
         f, make = cact.softmax, lambda n: rng.uniform(-5, 5, (n // 512, 512))
     else:
-        f, make = (lambda x: cact.log_softmax(x, axis=0)), lambda n: rng.uniform(-5, 5, (64, n // 64)).astype(np.float32)
+        f = lambda x: cact.log_softmax(x, axis=0)
+        make = lambda n: rng.uniform(-5, 5, (64, n // 64)).astype(np.float32)
     x = _long(f, make)
     ticks, dt = _progress_during(lambda: f(x))
     assert ticks >= 3, f"another thread ticked {ticks} times during a {dt:.3f} s call on {x.size} elements"

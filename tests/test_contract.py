@@ -3,11 +3,10 @@ layouts, errors (type, message, and nothing written when refused).  The
 functions along an axis: tests/test_axis_contract.py."""
 import numpy as np
 import pytest
+from helpers import data, refused, run
 
 import cact
 from cact._catalogue import BY_NAME, ELEMENTWISE, KERNELS, REQUIRED, call_args
-
-from helpers import data, refused, run
 
 NAMES = [f.name for f in ELEMENTWISE]
 

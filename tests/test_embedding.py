@@ -30,13 +30,11 @@ import textwrap
 
 import numpy as np
 import pytest
+from c import build as cbuild  # tests/c/build.py
+from helpers import ROOT, run, same_bits
 
 import cact
 from cact._reference import sample
-
-from helpers import ROOT, run, same_bits
-
-from c import build as cbuild  # tests/c/build.py
 
 # one pytest-xdist worker builds each downstream flavour once for all
 pytestmark = pytest.mark.xdist_group("embedding")
@@ -60,7 +58,8 @@ def _env(site):
 def _run(cmd, cwd, env, timeout=300):
     r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     if r.returncode != 0:
-        raise AssertionError(f"{' '.join(map(str, cmd))} failed ({r.returncode}):\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}")
+        cmdline = " ".join(map(str, cmd))
+        raise AssertionError(f"{cmdline} failed ({r.returncode}):\n{r.stdout[-4000:]}\n{r.stderr[-4000:]}")
     return r.stdout
 
 

@@ -13,14 +13,24 @@ import shutil
 
 import numpy as np
 import pytest
+from helpers import (
+    AXIS_OPS,
+    AXIS_ULP,
+    LEVEL_NAMES,
+    ROOT,
+    SOFT,
+    available_levels,
+    axis_call,
+    longdouble_axis_reference,
+    run,
+    sample_reference,
+    worst_ulp,
+)
 
 import cact
 from cact import _axis, _elementwise
 from cact._catalogue import AXIS, KERNEL_FUNC, KERNELS
 from cact._reference import sample, ulp_error
-
-from helpers import (AXIS_OPS, AXIS_ULP, LEVEL_NAMES, ROOT, SOFT, available_levels, axis_call,
-                     longdouble_axis_reference, run, sample_reference, worst_ulp)
 
 
 def test_levels_are_reported(isa):

@@ -15,11 +15,10 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from api_cases import PUBLIC, cases
 
 import cact
 from cact import _parallel
-
-from api_cases import PUBLIC, cases
 
 CALLS = int(os.environ.get("CACT_LEAK_CALLS", "100000"))
 TRACED_SLACK = 64 * 1024        # bytes: < 1 byte per call over 10^5 calls

@@ -200,7 +200,8 @@ def _disassembly(tmpdir):
     src = os.path.join(tmpdir, "kernels.c")
     obj = os.path.join(tmpdir, "kernels.o")
     with open(src, "w") as f:
-        f.write("#include <cact/cact.h>\n#define K(n) (void (*)(void))cact_##n##_f32, (void (*)(void))cact_##n##_f64,\n")
+        f.write("#include <cact/cact.h>\n"
+                "#define K(n) (void (*)(void))cact_##n##_f32, (void (*)(void))cact_##n##_f64,\n")
         keep = " ".join(f"K({k})" for k in ALL_KERNELS)
         f.write("void (*cact_test_keep[])(void) = { " + keep + " };\n")
     r = subprocess.run([_cc(), *KFLAGS, "-I" + INCLUDE, "-c", src, "-o", obj], capture_output=True, text=True)

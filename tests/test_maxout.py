@@ -4,10 +4,9 @@ that divides it; the errors of its own parameter.  (Its out=, layout and
 axis errors are in tests/test_axis_contract.py.)"""
 import numpy as np
 import pytest
+from helpers import refused
 
 import cact
-
-from helpers import refused
 
 
 @pytest.mark.parametrize("shape", [(24,), (3, 24), (4, 12, 5), (2, 6, 3, 10), (1, 60, 1)], ids=str)

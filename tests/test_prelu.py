@@ -5,10 +5,9 @@ errors of the weight.  (Its out=, layout and axis errors are in
 tests/test_axis_contract.py.)"""
 import numpy as np
 import pytest
+from helpers import refused
 
 import cact
-
-from helpers import refused
 
 
 @pytest.mark.parametrize("shape", [(7,), (5, 9), (2, 3, 40), (2, 17, 3, 3), (4, 1)], ids=str)

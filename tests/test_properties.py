@@ -27,15 +27,14 @@ import numpy as np
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
+from helpers import AXIS_ULP, AxisError, check_passes, default_kwargs, worst_ulp  # noqa: E402
 from hypothesis import HealthCheck, Phase, event, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import cact  # noqa: E402
-from cact._catalogue import AXIS, ELEMENTWISE, REQUIRED  # noqa: E402
 from cact import _reference as _ref  # noqa: E402
+from cact._catalogue import AXIS, ELEMENTWISE, REQUIRED  # noqa: E402
 from cact._reference import axis_reference, reference  # noqa: E402
-
-from helpers import AXIS_ULP, AxisError, check_passes, default_kwargs, worst_ulp  # noqa: E402
 
 pytest.importorskip("mpmath")
 

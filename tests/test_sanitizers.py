@@ -22,7 +22,6 @@ import subprocess
 import sys
 
 import pytest
-
 from c import build  # tests/c/build.py
 
 # one pytest-xdist worker builds kernels.c under ASan (~5 min of gcc) once for all

@@ -4,12 +4,11 @@ import math
 
 import numpy as np
 import pytest
+from helpers import run
 
 import cact
 from cact._catalogue import KERNEL_FUNC, KERNELS
 from cact._reference import reference
-
-from helpers import run
 
 
 @pytest.mark.parametrize("kernel", KERNELS)

@@ -11,13 +11,12 @@ import threading
 
 import numpy as np
 import pytest
+from helpers import SOFT, run, subprocess_env
 
 import cact
 from cact import _parallel
 from cact._catalogue import KERNELS
 from cact._reference import sample
-
-from helpers import SOFT, run, subprocess_env
 
 # Odd, so chunks and the last tail fall at awkward places; with the grain
 # forced down (the grain fixture) every kernel splits it into many chunks.

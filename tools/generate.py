@@ -277,7 +277,8 @@ def gen_def(f, cat, fast=False):
             L.append(f"    {'if' if i == 0 else 'elif'} {pname} == {v!r}:")
             L.append(f"        variant = {i}")
         L.append("    else:")
-        L.append(f"        raise ValueError(f\"{f.name}: {pname} must be one of {', '.join(map(repr, variants))}, got {{{pname}!r}}\")")
+        choices = ", ".join(map(repr, variants))
+        L.append(f"        raise ValueError(f\"{f.name}: {pname} must be one of {choices}, got {{{pname}!r}}\")")
     for p in f.float_params:
         if p.check:
             L.append(f"    if not ({p.check}):")

@@ -59,7 +59,7 @@ def main():
         build(d, f"ds{i}", flags)
         mods[label] = __import__(f"ds{i}")
     print(f"cact {cact.__version__}, {cact.isa_level()}; ns per element, float32, in place, one thread")
-    print(f"| kernel | n | cact | " + " | ".join(f"downstream {k}" for k in VARIANTS) + " |")
+    print("| kernel | n | cact | " + " | ".join(f"downstream {k}" for k in VARIANTS) + " |")
     print("|---|---|---|" + "---|" * len(VARIANTS))
     rng = np.random.default_rng(0)
     for k in KERNELS:

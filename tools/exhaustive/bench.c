@@ -111,24 +111,24 @@ typedef void (*f64_t)(const double *, double *, size_t);
 #  define LV_WRAP(name, sfx, T, DEF)
 #  define LV_PTRS(name, sfx) 0, 0,
 #endif
-#define X_WRAP(name, PDECL, PARGS, DEF)                                                     \
-  static void b_##name##_f32_libm(const float *x, float *y, size_t n)                       \
-  {                                                                                         \
-    ls_##name##_f32(x, y, n CACT__ID DEF);                                                  \
-  }                                                                                         \
-  static void b_##name##_f64_libm(const double *x, double *y, size_t n)                     \
-  {                                                                                         \
-    ls_##name##_f64(x, y, n CACT__ID DEF);                                                  \
-  }                                                                                         \
-  LV_WRAP(name, f32, float, DEF)                                                            \
-  LV_WRAP(name, f64, double, DEF) static void b_##name##_f32_base(const float *x, float *y, \
-                                                                  size_t n)                 \
-  {                                                                                         \
-    cact__##name##_f32_base(x, y, n CACT__ID DEF);                                          \
-  }                                                                                         \
-  static void b_##name##_f64_base(const double *x, double *y, size_t n)                     \
-  {                                                                                         \
-    cact__##name##_f64_base(x, y, n CACT__ID DEF);                                          \
+#define X_WRAP(name, PDECL, PARGS, DEF)                                 \
+  static void b_##name##_f32_libm(const float *x, float *y, size_t n)   \
+  {                                                                     \
+    ls_##name##_f32(x, y, n CACT__ID DEF);                              \
+  }                                                                     \
+  static void b_##name##_f64_libm(const double *x, double *y, size_t n) \
+  {                                                                     \
+    ls_##name##_f64(x, y, n CACT__ID DEF);                              \
+  }                                                                     \
+  LV_WRAP(name, f32, float, DEF)                                        \
+  LV_WRAP(name, f64, double, DEF)                                       \
+  static void b_##name##_f32_base(const float *x, float *y, size_t n)   \
+  {                                                                     \
+    cact__##name##_f32_base(x, y, n CACT__ID DEF);                      \
+  }                                                                     \
+  static void b_##name##_f64_base(const double *x, double *y, size_t n) \
+  {                                                                     \
+    cact__##name##_f64_base(x, y, n CACT__ID DEF);                      \
   }
 #define CACT_KERNEL X_WRAP
 #include "kernels.inc"

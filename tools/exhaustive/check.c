@@ -46,29 +46,31 @@
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
-#include <omp.h>
+#  include <omp.h>
 #endif
 
 typedef long double LD;
 
 /* ---- long double pairs (hi + lo), Dekker / Knuth ---------------------- */
 
-typedef struct { LD h, l; } dld;
+typedef struct {
+    LD h, l;
+} dld;
 
 static dld ld_two_sum(LD a, LD b)
 {
     LD s = a + b, bb = s - a;
-    dld r = { s, (a - (s - bb)) + (b - bb) };
+    dld r = {s, (a - (s - bb)) + (b - bb)};
     return r;
 }
 
 static dld ld_two_prod(LD a, LD b)
 {
-    const LD C = 4294967297.0L;  /* 2^32 + 1: Veltkamp's split of a 64-bit mantissa */
+    const LD C = 4294967297.0L; /* 2^32 + 1: Veltkamp's split of a 64-bit mantissa */
     LD ca = C * a, ah = ca - (ca - a), al = a - ah;
     LD cb = C * b, bh = cb - (cb - b), bl = b - bh;
     LD p = a * b;
-    dld r = { p, ((ah * bh - p) + ah * bl + al * bh) + al * bl };
+    dld r = {p, ((ah * bh - p) + ah * bl + al * bh) + al * bl};
     return r;
 }
 
@@ -86,7 +88,11 @@ static dld ld_add(dld a, dld b)
     return ld_two_sum(s.h, s.l);
 }
 
-static dld ld_pair(LD h, LD l) { dld r = { h, l }; return r; }
+static dld ld_pair(LD h, LD l)
+{
+    dld r = {h, l};
+    return r;
+}
 
 /* constants as long double pairs (from mpmath at 300 bits) */
 #define RSQRT2 ld_pair(0xb504f333f9de6484p-64L, 0xb2fb1366ea957d3ep-129L)
@@ -140,22 +146,20 @@ static LD r_tanh(LD x) { return tanhl(x); }
 
 /* x - tanh x = sum a_k x^(2k+1), a_k = -2^2n (2^2n - 1) B_2n / (2n)!, n = k+1 */
 static const LD TS[26] = {
-    0xaaaaaaaaaaaaaaabp-65L, -0x8888888888888889p-66L, 0xdd0dd0dd0dd0dd0ep-68L,
-    -0xb327a4416087cf99p-69L, 0x91371aaf3611e47bp-70L, -0xeb69e870abeefdb0p-72L,
-    0xbed1b2295baf15b5p-73L, -0x9aac12401b3a2291p-74L, 0xfabebb9a68b3210dp-76L,
-    -0xcb3f0c57e57d6451p-77L, 0xa4bec7751292c99fp-78L, -0x8589969cd3028276p-79L,
-    0xd87b969f71274917p-81L, -0xaf796d23a72db63ep-82L, 0x8e3befcae0e06817p-83L,
-    -0xe694cef25735d9c2p-85L, 0xbae6f32b1ff6c743p-86L, -0x977f46d9d7f8f919p-87L,
-    0xf59914823a1a5e53p-89L, -0xc712ffc993f15cc6p-90L, 0xa15d0d1a4da4808ap-91L,
-    -0x82cbdb0e59849149p-92L, 0xd409fb755382c294p-94L, -0xabdf514a8788f214p-95L,
-    0x8b5080e2fef4b0ffp-96L, -0xe1d91d82f1cfc57ep-98L };
+    0xaaaaaaaaaaaaaaabp-65L,  -0x8888888888888889p-66L, 0xdd0dd0dd0dd0dd0ep-68L,
+    -0xb327a4416087cf99p-69L, 0x91371aaf3611e47bp-70L,  -0xeb69e870abeefdb0p-72L,
+    0xbed1b2295baf15b5p-73L,  -0x9aac12401b3a2291p-74L, 0xfabebb9a68b3210dp-76L,
+    -0xcb3f0c57e57d6451p-77L, 0xa4bec7751292c99fp-78L,  -0x8589969cd3028276p-79L,
+    0xd87b969f71274917p-81L,  -0xaf796d23a72db63ep-82L, 0x8e3befcae0e06817p-83L,
+    -0xe694cef25735d9c2p-85L, 0xbae6f32b1ff6c743p-86L,  -0x977f46d9d7f8f919p-87L,
+    0xf59914823a1a5e53p-89L,  -0xc712ffc993f15cc6p-90L, 0xa15d0d1a4da4808ap-91L,
+    -0x82cbdb0e59849149p-92L, 0xd409fb755382c294p-94L,  -0xabdf514a8788f214p-95L,
+    0x8b5080e2fef4b0ffp-96L,  -0xe1d91d82f1cfc57ep-98L};
 static LD r_tanhshrink(LD x)
 {
-    if (fabsl(x) >= 0.5L)
-        return x - tanhl(x);    /* loses < 4 bits */
+    if (fabsl(x) >= 0.5L) return x - tanhl(x); /* loses < 4 bits */
     LD u = x * x, s = 0;
-    for (int k = 25; k >= 0; k--)
-        s = s * u + TS[k];
+    for (int k = 25; k >= 0; k--) s = s * u + TS[k];
     return x * u * s;
 }
 static LD r_elu(LD x) { return x > 0 ? x : expm1l(x); }
@@ -174,8 +178,7 @@ static LD r_gelu(LD x)
  * tail sigmoid's relative sensitivity is |2u|, up to 745 */
 static LD r_gelu_tanh(LD x)
 {
-    if (fabsl(x) > 1e5L)
-        return x > 0 ? x : -0.0L;
+    if (fabsl(x) > 1e5L) return x > 0 ? x : -0.0L;
     dld xx = ld_pair(x, 0);
     dld x3 = ld_mul(ld_mul(xx, xx), xx);
     dld u = ld_mul(SQRT2PI, ld_add(xx, ld_mul(K0044715, x3)));
@@ -213,7 +216,7 @@ static LD d_sigmoid(LD x)
 }
 static LD d_softplus_(LD z)
 {
-    LD e = d_exp(-fabs((double)z));       /* log1p(e) = e below 2^-60 (e may not fit a double) */
+    LD e = d_exp(-fabs((double)z)); /* log1p(e) = e below 2^-60 (e may not fit a double) */
     return (z > 0 ? z : 0) + (e < 0x1p-60L ? e : (LD)log1p((double)e));
 }
 static LD d_log_sigmoid(LD x) { return -d_softplus_(-x); }
@@ -234,52 +237,83 @@ typedef void (*k32)(const float *, float *, size_t);
 typedef void (*k64)(const double *, double *, size_t);
 
 #define LEVELS_MAX 3
-static const char *LEVEL_NAME[LEVELS_MAX] = { "v4", "v3", "base" };
+static const char *LEVEL_NAME[LEVELS_MAX] = {"v4", "v3", "base"};
 
 /* w_<name>_<dtype>_<level>: cact's kernel K at a level with the arguments
  * PARGS, parenthesised (WRAP: K is the entry's name, ARGS bare) */
 #if CACT_DISPATCH
-#define WRAPK(name, K, PARGS)                                                                  \
-    static void w_##name##_f32_v4(const float *x, float *y, size_t n) { cact__##K##_f32_v4(x, y, n CACT__ID PARGS); }    \
-    static void w_##name##_f32_v3(const float *x, float *y, size_t n) { cact__##K##_f32_v3(x, y, n CACT__ID PARGS); }    \
-    static void w_##name##_f32_base(const float *x, float *y, size_t n) { cact__##K##_f32_base(x, y, n CACT__ID PARGS); } \
-    static void w_##name##_f64_v4(const double *x, double *y, size_t n) { cact__##K##_f64_v4(x, y, n CACT__ID PARGS); }  \
-    static void w_##name##_f64_v3(const double *x, double *y, size_t n) { cact__##K##_f64_v3(x, y, n CACT__ID PARGS); }  \
-    static void w_##name##_f64_base(const double *x, double *y, size_t n) { cact__##K##_f64_base(x, y, n CACT__ID PARGS); }
-#define ENTRY(name, ref, lo, hi, ...)                                                         \
-    { #name, { w_##name##_f32_v4, w_##name##_f32_v3, w_##name##_f32_base },                   \
-      { w_##name##_f64_v4, w_##name##_f64_v3, w_##name##_f64_base }, ref, lo, hi, __VA_ARGS__ }
+#  define WRAPK(name, K, PARGS)                                           \
+    static void w_##name##_f32_v4(const float *x, float *y, size_t n)     \
+    {                                                                     \
+      cact__##K##_f32_v4(x, y, n CACT__ID PARGS);                         \
+    }                                                                     \
+    static void w_##name##_f32_v3(const float *x, float *y, size_t n)     \
+    {                                                                     \
+      cact__##K##_f32_v3(x, y, n CACT__ID PARGS);                         \
+    }                                                                     \
+    static void w_##name##_f32_base(const float *x, float *y, size_t n)   \
+    {                                                                     \
+      cact__##K##_f32_base(x, y, n CACT__ID PARGS);                       \
+    }                                                                     \
+    static void w_##name##_f64_v4(const double *x, double *y, size_t n)   \
+    {                                                                     \
+      cact__##K##_f64_v4(x, y, n CACT__ID PARGS);                         \
+    }                                                                     \
+    static void w_##name##_f64_v3(const double *x, double *y, size_t n)   \
+    {                                                                     \
+      cact__##K##_f64_v3(x, y, n CACT__ID PARGS);                         \
+    }                                                                     \
+    static void w_##name##_f64_base(const double *x, double *y, size_t n) \
+    {                                                                     \
+      cact__##K##_f64_base(x, y, n CACT__ID PARGS);                       \
+    }
+#  define ENTRY(name, ref, lo, hi, ...)                                                  \
+    {                                                                                    \
+#      name, {w_##name##_f32_v4, w_##name##_f32_v3, w_##name##_f32_base },               \
+              {w_##name##_f64_v4, w_##name##_f64_v3, w_##name##_f64_base }, ref, lo, hi, \
+               __VA_ARGS__                                                               \
+    }
 #else
-#define WRAPK(name, K, PARGS)                                                                  \
-    static void w_##name##_f32_base(const float *x, float *y, size_t n) { cact__##K##_f32_base(x, y, n CACT__ID PARGS); } \
-    static void w_##name##_f64_base(const double *x, double *y, size_t n) { cact__##K##_f64_base(x, y, n CACT__ID PARGS); }
-#define ENTRY(name, ref, lo, hi, ...)                                                         \
-    { #name, { 0, 0, w_##name##_f32_base }, { 0, 0, w_##name##_f64_base }, ref, lo, hi, __VA_ARGS__ }
+#  define WRAPK(name, K, PARGS)                                           \
+    static void w_##name##_f32_base(const float *x, float *y, size_t n)   \
+    {                                                                     \
+      cact__##K##_f32_base(x, y, n CACT__ID PARGS);                       \
+    }                                                                     \
+    static void w_##name##_f64_base(const double *x, double *y, size_t n) \
+    {                                                                     \
+      cact__##K##_f64_base(x, y, n CACT__ID PARGS);                       \
+    }
+#  define ENTRY(name, ref, lo, hi, ...)                                                           \
+    {                                                                                             \
+#      name, {0, 0, w_##name##_f32_base }, {0, 0, w_##name##_f64_base }, ref, lo, hi, __VA_ARGS__ \
+    }
 #endif
 /* one wrapper per row of kernels.inc (generated from cact/_catalogue.py):
  * every kernel with the catalogue's default parameters, and the extra
  * parameter sets the catalogue lists (swish at beta 1.702 and -1.25) */
 #define CACT_CHECK(entry, K, ARGS, ref, ref32, lim_neg, lim_pos) WRAPK(entry, K, ARGS)
-#define CACT_CHECK_FAST(entry, K, ARGS, ref, ref32, lim_neg, lim_pos, u32, u64) WRAPK(entry, K, ARGS)
+#define CACT_CHECK_FAST(entry, K, ARGS, ref, ref32, lim_neg, lim_pos, u32, u64) \
+  WRAPK(entry, K, ARGS)
 #include "kernels.inc"
 
 typedef struct {
     const char *name;
     k32 f32[LEVELS_MAX];
     k64 f64[LEVELS_MAX];
-    LD (*ref)(LD);             /* the reference (float64 inputs) */
-    double lim_neg, lim_pos;   /* f(-inf), f(+inf) */
-    LD (*ref32)(LD);           /* a cheaper one good enough for float32 inputs, or 0 */
-    int fast;                  /* the fast tier: its bounds and subnormal rule apply */
-    double bound32, bound64;   /* fast: the max ulp asserted (float32, float64) */
+    LD (*ref)(LD);           /* the reference (float64 inputs) */
+    double lim_neg, lim_pos; /* f(-inf), f(+inf) */
+    LD (*ref32)(LD);         /* a cheaper one good enough for float32 inputs, or 0 */
+    int fast;                /* the fast tier: its bounds and subnormal rule apply */
+    double bound32, bound64; /* fast: the max ulp asserted (float32, float64) */
 } kernel_t;
 
 /* The references r_<name> above assume the parameters kernels.inc passes
  * (the catalogue's defaults: leaky_relu 0.01, hardtanh [-1, 1], softshrink
  * and hardshrink 0.5, threshold 0.5 / -2, ...). */
-#define CACT_CHECK(entry, K, ARGS, ref, ref32, lim_neg, lim_pos) ENTRY(entry, ref, lim_neg, lim_pos, ref32, 0, 0, 0),
+#define CACT_CHECK(entry, K, ARGS, ref, ref32, lim_neg, lim_pos) \
+  ENTRY(entry, ref, lim_neg, lim_pos, ref32, 0, 0, 0),
 #define CACT_CHECK_FAST(entry, K, ARGS, ref, ref32, lim_neg, lim_pos, u32, u64) \
-    ENTRY(entry, ref, lim_neg, lim_pos, ref32, 1, u32, u64),
+  ENTRY(entry, ref, lim_neg, lim_pos, ref32, 1, u32, u64),
 static const kernel_t KERNELS[] = {
 #include "kernels.inc"
 };
@@ -287,10 +321,8 @@ static const kernel_t KERNELS[] = {
 
 static LD reference(const kernel_t *k, LD x, int f32)
 {
-    if (x != x)
-        return x;
-    if (isinf(x))
-        return x < 0 ? k->lim_neg : k->lim_pos;
+    if (x != x) return x;
+    if (isinf(x)) return x < 0 ? k->lim_neg : k->lim_pos;
     return f32 && k->ref32 ? k->ref32(x) : k->ref(x);
 }
 
@@ -305,14 +337,13 @@ static LD inv_ulp(LD ref, int mant, int emin)
 {
     unsigned char b[sizeof(LD)];
     memcpy(b, &ref, sizeof ref);
-    int e = ((b[9] & 0x7f) << 8 | b[8]) - 16383;     /* unbiased exponent of |ref| */
-    if (ref == 0 || e < emin)
-        e = emin;
+    int e = ((b[9] & 0x7f) << 8 | b[8]) - 16383; /* unbiased exponent of |ref| */
+    if (ref == 0 || e < emin) e = emin;
     /* 2^(mant - e), built in a long double's bits */
     LD r = 0;
     int x = mant - e + 16383;
     memset(b, 0, sizeof b);
-    b[7] = 0x80;                                     /* the explicit integer bit */
+    b[7] = 0x80; /* the explicit integer bit */
     b[8] = (unsigned char)(x & 0xff);
     b[9] = (unsigned char)((x >> 8) & 0x7f);
     memcpy(&r, b, 10);
@@ -323,12 +354,9 @@ static LD inv_ulp(LD ref, int mant, int emin)
  * that rounds to +-inf expects that inf. */
 static double ulp_error(LD y, LD ref, LD iu, LD rounded_ref)
 {
-    if (ref != ref)
-        return y != y ? 0 : INFINITY;
-    if (isinf(rounded_ref))
-        return y == rounded_ref ? 0 : INFINITY;
-    if (!isfinite(y))
-        return INFINITY;
+    if (ref != ref) return y != y ? 0 : INFINITY;
+    if (isinf(rounded_ref)) return y == rounded_ref ? 0 : INFINITY;
+    if (!isfinite(y)) return INFINITY;
     return (double)(fabsl(y - ref) * iu);
 }
 
@@ -339,8 +367,7 @@ static double ulp_error_fast32(LD y, LD ref, LD iu, LD rounded_ref)
 {
     if (ref == ref && isfinite(ref) && fabsl(ref) < (LD)FLT_MIN && y == y && isfinite(y)) {
         LD d = fabsl(y - ref) * 0x1p126L;
-        if (y == 0 && ref != 0 && signbit(y) != signbit(ref))
-            return INFINITY;
+        if (y == 0 && ref != 0 && signbit(y) != signbit(ref)) return INFINITY;
         return d <= 1 ? (double)d : INFINITY;
     }
     return ulp_error(y, ref, iu, rounded_ref);
@@ -367,7 +394,11 @@ static void stats_add(stats_t *s, double err, double x, double y)
 
 static void stats_merge(stats_t *a, const stats_t *b)
 {
-    if (b->max > a->max) { a->max = b->max; a->worst_x = b->worst_x; a->worst_y = b->worst_y; }
+    if (b->max > a->max) {
+        a->max = b->max;
+        a->worst_x = b->worst_x;
+        a->worst_y = b->worst_y;
+    }
     a->over_half += b->over_half;
     a->over_one += b->over_one;
     a->n += b->n;
@@ -376,11 +407,12 @@ static void stats_merge(stats_t *a, const stats_t *b)
 static void print_stats(const char *dtype, const char *name, const char *level, const stats_t *s,
                         int vs_v4_diff_known, uint64_t vs_v4_diff)
 {
-    printf("%-4s %-13s %-4s max %-9.4g ulp at x=%-15.9g (%a) got %-15.9g >0.5: %-11llu >1: %-9llu n=%llu",
+    printf("%-4s %-13s %-4s max %-9.4g ulp at x=%-15.9g (%a) got %-15.9g >0.5: %-11llu >1: %-9llu "
+           "n=%llu",
            dtype, name, level, s->max, s->worst_x, s->worst_x, s->worst_y,
-           (unsigned long long)s->over_half, (unsigned long long)s->over_one, (unsigned long long)s->n);
-    if (vs_v4_diff_known)
-        printf(" differs-from-v4=%llu", (unsigned long long)vs_v4_diff);
+           (unsigned long long)s->over_half, (unsigned long long)s->over_one,
+           (unsigned long long)s->n);
+    if (vs_v4_diff_known) printf(" differs-from-v4=%llu", (unsigned long long)vs_v4_diff);
     printf("\n");
     fflush(stdout);
 }
@@ -413,29 +445,69 @@ static double unif(uint64_t *s) { return (double)(splitmix(s) >> 11) * 0x1p-53; 
  * the tails where naive formulas fail. */
 static double sample64(uint64_t i, uint64_t *s)
 {
-    static const double special[] = {
-        0.0, -0.0, INFINITY, -INFINITY, NAN, 4.9406564584124654e-324, -4.9406564584124654e-324,
-        2.2250738585072009e-308, 2.2250738585072014e-308, -2.2250738585072014e-308, DBL_MAX, -DBL_MAX,
-        1, -1, 0.5, -0.5, 3, -3, 6, 20, -20, 20.000000000000004, 19.999999999999996, 40, -40,
-        709.78, -745.13, -745.2, -708.4, 1e-300, -1e-300, 1e-8, -1e-8, 0.0625, -0.0625, 0.4, -0.4,
-        0.625, -0.625, 2.5 * 1.4142135623730951, -2.5 * 1.4142135623730951, -38.6, -27.3 * 1.4142135623730951 };
+    static const double special[] = {0.0,
+                                     -0.0,
+                                     INFINITY,
+                                     -INFINITY,
+                                     NAN,
+                                     4.9406564584124654e-324,
+                                     -4.9406564584124654e-324,
+                                     2.2250738585072009e-308,
+                                     2.2250738585072014e-308,
+                                     -2.2250738585072014e-308,
+                                     DBL_MAX,
+                                     -DBL_MAX,
+                                     1,
+                                     -1,
+                                     0.5,
+                                     -0.5,
+                                     3,
+                                     -3,
+                                     6,
+                                     20,
+                                     -20,
+                                     20.000000000000004,
+                                     19.999999999999996,
+                                     40,
+                                     -40,
+                                     709.78,
+                                     -745.13,
+                                     -745.2,
+                                     -708.4,
+                                     1e-300,
+                                     -1e-300,
+                                     1e-8,
+                                     -1e-8,
+                                     0.0625,
+                                     -0.0625,
+                                     0.4,
+                                     -0.4,
+                                     0.625,
+                                     -0.625,
+                                     2.5 * 1.4142135623730951,
+                                     -2.5 * 1.4142135623730951,
+                                     -38.6,
+                                     -27.3 * 1.4142135623730951};
     size_t ns = sizeof special / sizeof special[0];
     if (i < ns) return special[i];
     double sign = (splitmix(s) & 1) ? -1.0 : 1.0, u = unif(s);
     switch (splitmix(s) % 10) {
-    case 0: case 1: case 2:            /* log-uniform over every finite magnitude */
+    case 0:
+    case 1:
+    case 2: /* log-uniform over every finite magnitude */
         return sign * exp2(-1074.0 + u * 2098.0);
-    case 3: case 4:                    /* the working range */
+    case 3:
+    case 4: /* the working range */
         return sign * 40.0 * u;
-    case 5:                            /* near 0: elu/tanhshrink/softsign/gelu */
+    case 5: /* near 0: elu/tanhshrink/softsign/gelu */
         return sign * exp2(-60.0 + 59.0 * u);
-    case 6:                            /* subnormal sigmoid/silu/mish/softplus results */
+    case 6: /* subnormal sigmoid/silu/mish/softplus results */
         return sign * (700.0 + 60.0 * u);
-    case 7:                            /* gelu / gelu_tanh negative tails */
+    case 7: /* gelu / gelu_tanh negative tails */
         return -(4.0 + 36.0 * u);
-    case 8:                            /* softplus / log_sigmoid / tanh saturation, mish minimum */
+    case 8: /* softplus / log_sigmoid / tanh saturation, mish minimum */
         return sign * (15.0 + 30.0 * u);
-    default:                           /* |x| in [1, 1e5]: x^3 in gelu_tanh, elu's plateau */
+    default: /* |x| in [1, 1e5]: x^3 in gelu_tanh, elu's plateau */
         return sign * exp2(17.0 * u);
     }
 }
@@ -443,7 +515,8 @@ static double sample64(uint64_t i, uint64_t *s)
 /* One sweep of a kernel at each chosen level against the reference: float32
  * (is64 = 0) over every stride-th bit pattern, float64 over n inputs of the
  * sample; in chunks, each thread with its own stats, merged at the end. */
-static int run(const kernel_t *k, const int *levels, int is64, uint64_t stride, uint64_t n, uint64_t seed)
+static int run(const kernel_t *k, const int *levels, int is64, uint64_t stride, uint64_t n,
+               uint64_t seed)
 {
     stats_t tot[LEVELS_MAX];
     uint64_t diff[LEVELS_MAX];
@@ -455,12 +528,15 @@ static int run(const kernel_t *k, const int *levels, int is64, uint64_t stride, 
     {
         stats_t loc[LEVELS_MAX];
         uint64_t ldiff[LEVELS_MAX];
-        union { float f[CHUNK]; double d[CHUNK]; } x, y[LEVELS_MAX];
+        union {
+            float f[CHUNK];
+            double d[CHUNK];
+        } x, y[LEVELS_MAX];
         memset(loc, 0, sizeof loc);
         memset(ldiff, 0, sizeof ldiff);
 #pragma omp for schedule(dynamic, 4)
         for (c = 0; c < nchunks; c++) {
-            uint64_t s = seed * 0x100000001B3ULL + (uint64_t)c;   /* per-chunk stream */
+            uint64_t s = seed * 0x100000001B3ULL + (uint64_t)c; /* per-chunk stream */
             size_t m = 0;
             for (; m < CHUNK && (uint64_t)c * CHUNK + m < count; m++) {
                 uint64_t j = (uint64_t)c * CHUNK + m;
@@ -479,13 +555,14 @@ static int run(const kernel_t *k, const int *levels, int is64, uint64_t stride, 
             for (size_t i = 0; i < m; i++) {
                 LD xv = is64 ? (LD)x.d[i] : (LD)x.f[i];
                 LD ref = reference(k, xv, !is64);
-                LD rr = is64 ? (LD)(double)ref : (LD)(float)ref;     /* the dtype's rounding */
+                LD rr = is64 ? (LD)(double)ref : (LD)(float)ref; /* the dtype's rounding */
                 LD iu = is64 ? inv_ulp(ref, 52, -1022) : inv_ulp(ref, 23, -126);
                 for (int lv = 0; lv < LEVELS_MAX; lv++) {
                     if (!levels[lv]) continue;
                     LD yv = is64 ? (LD)y[lv].d[i] : (LD)y[lv].f[i];
                     LD y0 = is64 ? (LD)y[0].d[i] : (LD)y[0].f[i];
-                    double err = k->fast && !is64 ? ulp_error_fast32(yv, ref, iu, rr) : ulp_error(yv, ref, iu, rr);
+                    double err = k->fast && !is64 ? ulp_error_fast32(yv, ref, iu, rr)
+                                                  : ulp_error(yv, ref, iu, rr);
                     stats_add(&loc[lv], err, (double)xv, (double)yv);
                     /* differs from v4 in its bits (two NaNs count as equal) */
                     if (lv > 0 && levels[0] && !(yv != yv && y0 != y0) &&
@@ -504,7 +581,8 @@ static int run(const kernel_t *k, const int *levels, int is64, uint64_t stride, 
     int over = 0;
     for (int lv = 0; lv < LEVELS_MAX; lv++)
         if (levels[lv]) {
-            print_stats(is64 ? "f64" : "f32", k->name, LEVEL_NAME[lv], &tot[lv], lv > 0 && levels[0], diff[lv]);
+            print_stats(is64 ? "f64" : "f32", k->name, LEVEL_NAME[lv], &tot[lv],
+                        lv > 0 && levels[0], diff[lv]);
             if (k->fast && !(tot[lv].max <= (is64 ? k->bound64 : k->bound32))) {
                 printf("OVER BOUND: %s %s %s max %.4g ulp > %g\n", is64 ? "f64" : "f32", k->name,
                        LEVEL_NAME[lv], tot[lv].max, is64 ? k->bound64 : k->bound32);
@@ -546,7 +624,8 @@ int main(int argc, char **argv)
             LD r = reference(k, f32 ? (LD)(float)x : (LD)x, f32);
             /* hi + lo, lo scaled by 2^600 where |hi| < 2^-500 (it would underflow) */
             double hi = (double)r;
-            double lo = !isfinite(hi) ? 0.0 : (double)(fabs(hi) < 0x1p-500 ? ldexpl(r - hi, 600) : r - hi);
+            double lo =
+                !isfinite(hi) ? 0.0 : (double)(fabs(hi) < 0x1p-500 ? ldexpl(r - hi, 600) : r - hi);
             printf("%a %a\n", hi, lo);
         }
         return 0;
@@ -580,12 +659,15 @@ int main(int argc, char **argv)
     }
     printf("# cact %s accuracy, %s; %s; levels:", CACT_VERSION_STRING,
            !strcmp(mode, "f32") ? "float32" : "float64",
-           !strcmp(mode, "f32") ? (stride == 1 ? "every bit pattern" : "a stride of the bit patterns")
-                                : "random sample");
+           !strcmp(mode, "f32")
+               ? (stride == 1 ? "every bit pattern" : "a stride of the bit patterns")
+               : "random sample");
     for (int lv = 0; lv < LEVELS_MAX; lv++)
         if (levels[lv]) printf(" %s", LEVEL_NAME[lv]);
     if (!strcmp(mode, "f32")) printf("; stride %llu\n", (unsigned long long)stride);
-    else printf("; %llu samples, seed %llu\n", (unsigned long long)samples, (unsigned long long)seed);
+    else
+        printf("; %llu samples, seed %llu\n", (unsigned long long)samples,
+               (unsigned long long)seed);
     int over = 0;
     for (size_t i = 0; i < NKERNELS; i++) {
         if (only && strcmp(KERNELS[i].name, only)) continue;

@@ -61,9 +61,10 @@ typedef void (*k64)(const double *, double *, size_t, double, double);
   }
 
 W0(identity)
-W0(binary_step) W0(relu) W0(relu6) W1(leaky_relu) W2(hardtanh) W2(hard_sigmoid) W0(hard_swish)
-    W1(softshrink) W1(hardshrink) W2(threshold) W0(softsign) W0(sigmoid) W0(log_sigmoid) W1(swish)
-        W0(silu) W2(softplus) W0(mish) W0(tanh) W0(tanhshrink) W1(elu) W1(celu) W0(selu) W0(gelu)
+W0(binary_step)
+W0(relu) W0(relu6) W1(leaky_relu) W2(hardtanh) W2(hard_sigmoid) W0(hard_swish) W1(softshrink)
+    W1(hardshrink) W2(threshold) W0(softsign) W0(sigmoid) W0(log_sigmoid) W1(swish) W0(silu)
+        W2(softplus) W0(mish) W0(tanh) W0(tanhshrink) W1(elu) W1(celu) W0(selu) W0(gelu)
             W0(gelu_tanh)
 
                 typedef struct {
@@ -307,7 +308,8 @@ static void digest_axis(void)
          s->kind, LEVELS[li], (unsigned long long)hash64(y, n),                                 \
          (unsigned long long)hash32(yf, n));
             AX(softmax)
-            AX(log_softmax) AX(softmin)
+            AX(log_softmax)
+            AX(softmin)
 #undef AX
                 cact_maxout_f64(x, y, s->outer, s->len, s->inner, pieces);
             cact_maxout_f32(xf, yf, s->outer, s->len, s->inner, pieces);

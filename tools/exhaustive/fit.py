@@ -18,7 +18,6 @@ steps, ~2^-57 relative or better).
 import sys
 
 import mpmath as mp
-
 from remez import max_error, refit_rounded, remez
 
 mp.mp.prec = 256

@@ -38,13 +38,11 @@ CACT_INLINE void AX(softmax_body)(const T *x, T *y, size_t outer, size_t len, si
             AX(rows_short)(x, y, outer, len, op, D, Dlo, hasfma);
         } else {
 #if CACT__BITS == 32
-            for (o = 0; o < outer; o++)
-                AX(row_f)
-                (x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op, hasfma);
+            for (o = 0; o < outer; o++) AX(row_f)
+            (x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op, hasfma);
 #else
-            for (o = 0; o < outer; o++)
-                AX(row)
-                (x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op, hasfma);
+            for (o = 0; o < outer; o++) AX(row)
+            (x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op, hasfma);
 #endif
         }
     } else {

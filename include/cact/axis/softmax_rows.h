@@ -151,8 +151,8 @@ CACT_INLINE void AX(erun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
         AX(eblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, neg, hasfma, mode);
     if (i < n) /* the -inf padding needs the clamp: GEN gives the other entries the same bits */
         AX(eblk)
-        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, neg, hasfma,
-         mode == CACT__AX_TAME ? CACT__AX_GEN : mode);
+    (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, neg, hasfma,
+     mode == CACT__AX_TAME ? CACT__AX_GEN : mode);
 }
 
 CACT_INLINE void AX(erun)(const T *x, T *y, size_t n, const T *m, int mstep,
@@ -168,14 +168,12 @@ CACT_INLINE void AX(lrun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
                             uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode)
 {
     size_t i;
-    for (i = 0; i + L <= n; i += L)
-        AX(lblk)
-        (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i, neg,
-         hasfma, mode);
-    if (i < n)
-        AX(lblk)
-        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i,
-         neg, hasfma, mode == CACT__AX_TAME ? CACT__AX_GEN : mode);
+    for (i = 0; i + L <= n; i += L) AX(lblk)
+    (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i, neg,
+     hasfma, mode);
+    if (i < n) AX(lblk)
+    (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, sl + mstep * i, c + mstep * i, neg,
+     hasfma, mode == CACT__AX_TAME ? CACT__AX_GEN : mode);
 }
 
 CACT_INLINE void AX(lrun)(const T *x, T *y, size_t n, const T *m, int mstep,
@@ -289,14 +287,12 @@ CACT_INLINE void AX(run_k)(const T *x, T *y, size_t n, const T *m, int mstep,
                            int tame)
 {
     size_t i;
-    for (i = 0; i + L <= n; i += L)
-        AX(blk)
-        (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i, lg,
-         neg, hasfma, pinf, tame);
-    if (i < n)
-        AX(blk)
-        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i,
-         lg, neg, hasfma, pinf, 0);
+    for (i = 0; i + L <= n; i += L) AX(blk)
+    (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i, lg, neg,
+     hasfma, pinf, tame);
+    if (i < n) AX(blk)
+    (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, c + mstep * i, cnt + mstep * i, lg,
+     neg, hasfma, pinf, 0);
 }
 
 CACT_INLINE void AX(run)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT s,

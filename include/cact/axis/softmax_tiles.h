@@ -86,8 +86,7 @@ CACT_INLINE void AX(cols)(const T *x, T *y, size_t len, size_t inner, int op, in
         for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
         for (i = len; i-- > 0;) /* backwards: see cact__ax_tilew */
             AX(run)
-            (xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf,
-             tame && !pinf);
+        (xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf, tame && !pinf);
         for (j = 0; j < nb; j++) AX(finish)(S[j], C[j], N[j], lg, &A[j], &B[j]);
         for (i = 0; i < len; i++) AX(outrun)(yt + i * inner, nb, A, B, 1, lg, hasfma);
     }

@@ -11,7 +11,7 @@
  * element function in its family file plus its catalogue row.
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/kernels/all.h"
+#  error "include <cact/cact.h>, not cact/kernels/all.h"
 #endif
 
 #include "common.h"

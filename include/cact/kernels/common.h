@@ -22,29 +22,31 @@
  * measures them).
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/kernels/common.h"
+#  error "include <cact/cact.h>, not cact/kernels/common.h"
 #endif
 
-#define CACT__E(name) CACT__MCAT(CACT__MCAT(cact__el_, name), CACT__MCAT(CACT__MCAT(_, CACT_SFX), CACT__MCAT(_, CACT__LV)))
+#define CACT__E(name)                     \
+  CACT__MCAT(CACT__MCAT(cact__el_, name), \
+             CACT__MCAT(CACT__MCAT(_, CACT_SFX), CACT__MCAT(_, CACT__LV)))
 #define T CACT_T
 
 /* NaN in gives the same NaN out (its bits, wherever it sits in the array:
  * arithmetic on a NaN may return it or the default NaN depending on the
  * operand order the compiler picked for the vector or the scalar loop) */
-CACT_INLINE T CACT__E(nan_in)(T x, T r)
-{
-    return x != x ? x : r;
-}
+CACT_INLINE T CACT__E(nan_in)(T x, T r) { return x != x ? x : r; }
 
 /* The public element function <name> of a kernel: raw (the function before
  * its NaN wrapper, usually <name>_r) with NaN in, the same NaN out.  Used
  * right after raw's definition, with 0, 1 or 2 double parameters. */
 #define CACT__NAN_IN0(name, raw) \
-    CACT_INLINE T CACT__E(name)(T x) { return CACT__E(nan_in)(x, CACT__E(raw)(x)); }
+  CACT_INLINE T CACT__E(name)(T x) { return CACT__E(nan_in)(x, CACT__E(raw)(x)); }
 #define CACT__NAN_IN1(name, raw) \
-    CACT_INLINE T CACT__E(name)(T x, double a) { return CACT__E(nan_in)(x, CACT__E(raw)(x, a)); }
-#define CACT__NAN_IN2(name, raw) \
-    CACT_INLINE T CACT__E(name)(T x, double a, double b) { return CACT__E(nan_in)(x, CACT__E(raw)(x, a, b)); }
+  CACT_INLINE T CACT__E(name)(T x, double a) { return CACT__E(nan_in)(x, CACT__E(raw)(x, a)); }
+#define CACT__NAN_IN2(name, raw)                       \
+  CACT_INLINE T CACT__E(name)(T x, double a, double b) \
+  {                                                    \
+    return CACT__E(nan_in)(x, CACT__E(raw)(x, a, b));  \
+  }
 
 /* x * s for a float32 x and a gate s in [0, 1] (computed in double) that
  * is 0, or e^-708 (exp_d's floor), or 1 at x = +-inf: x is clamped to
@@ -70,7 +72,7 @@ CACT_INLINE double CACT__E(gate_dd)(double x, double gh, double gl, double s)
     double ax = cact__abs(x);
     double xc = x < -CACT__DMAX ? -CACT__DMAX : x;
     xc = xc > CACT__DMAX ? CACT__DMAX : xc;
-    int tiny = ax < 1e-290, huge = ax > 1e290;
+    int tiny = ax<1e-290, huge = ax> 1e290;
     double xs = tiny ? xc * CACT__2P106 : (huge ? xc * CACT__2PM106 : xc);
     double ss = tiny ? s * CACT__2PM106 : (huge ? s * CACT__2P106 : s);
     double y = CACT__L(mla_lo)(xs, gh, xs * gl) * ss;

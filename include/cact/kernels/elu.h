@@ -4,7 +4,7 @@
  * cact/kernels/all.h (one dtype, one level).
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/kernels/elu.h"
+#  error "include <cact/cact.h>, not cact/kernels/elu.h"
 #endif
 
 /* Klambauer et al. 2017 constants (the 35-digit values PyTorch documents),
@@ -71,7 +71,11 @@ CACT_INLINE int CACT__E(celu_pick)(int unused, double alpha)
     (void)unused;
     return alpha == 1.0;
 }
-CACT_INLINE T CACT__E(celu_fast)(T x, double alpha) { (void)alpha; return CACT__E(elu)(x, 1.0); }
+CACT_INLINE T CACT__E(celu_fast)(T x, double alpha)
+{
+    (void)alpha;
+    return CACT__E(elu)(x, 1.0);
+}
 CACT_INLINE T CACT__E(celu_slow)(T x, double alpha) { return CACT__E(celu)(x, alpha); }
 #endif
 

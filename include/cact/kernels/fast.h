@@ -26,7 +26,7 @@
  * and in docs/accuracy.md, "Fast tier".
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/kernels/fast.h"
+#  error "include <cact/cact.h>, not cact/kernels/fast.h"
 #endif
 
 #if CACT__BITS == 32
@@ -39,13 +39,13 @@
  * with core/base.h's LN2_HI_F (16 bits: z - n LN2_HI_F is exact, fused or
  * not) and LN2_LO_F; e^r = 1 + r P(r), |r| <= ln2/2 (1 + 2^-12), P degree 5
  * (Horner), relative error 2^-25.8 for the rounded coefficients. */
-#define CACT__FAST_MAGIC127 12583039.0f           /* 0x1.8p23 + 127 */
-#define CACT__FAST_MAGIC191 12583103.0f           /* 0x1.8p23 + 191 */
-#define CACT__FAST_E2 0.49999994f                 /* 0x1.fffffcp-2 */
-#define CACT__FAST_E3 0.16666432f                 /* 0x1.55541ap-3 */
-#define CACT__FAST_E4 0.041668f                   /* 0x1.555822p-5 */
-#define CACT__FAST_E5 0.008374175f                /* 0x1.1267acp-7 */
-#define CACT__FAST_E6 0.001384363f                /* 0x1.6ae708p-10 */
+#  define CACT__FAST_MAGIC127 12583039.0f /* 0x1.8p23 + 127 */
+#  define CACT__FAST_MAGIC191 12583103.0f /* 0x1.8p23 + 191 */
+#  define CACT__FAST_E2 0.49999994f       /* 0x1.fffffcp-2 */
+#  define CACT__FAST_E3 0.16666432f       /* 0x1.55541ap-3 */
+#  define CACT__FAST_E4 0.041668f         /* 0x1.555822p-5 */
+#  define CACT__FAST_E5 0.008374175f      /* 0x1.1267acp-7 */
+#  define CACT__FAST_E6 0.001384363f      /* 0x1.6ae708p-10 */
 
 /* e^(zh + zl) 2^(B - 127) for zh where n + B is in [0, 254] (the caller
  * clamps; n + B = 0 gives the scale +0, a limit without a select),
@@ -56,7 +56,7 @@
 CACT_INLINE float CACT__E(fast__exp)(float zh, float zl, float magic)
 {
     float ks = CACT__FMAF(zh, CACT__LOG2E_F, magic), k = ks - magic;
-    float r1 = CACT__FMAF(k, -CACT__LN2_HI_F, zh);              /* exact */
+    float r1 = CACT__FMAF(k, -CACT__LN2_HI_F, zh); /* exact */
     float r = CACT__FMAF(k, -CACT__LN2_LO_F, r1) + zl;
     float q = CACT__FMAF(CACT__FAST_E6, r, CACT__FAST_E5);
     q = CACT__FMAF(q, r, CACT__FAST_E4);
@@ -108,7 +108,8 @@ CACT_INLINE float CACT__E(fast__xsig_q)(float xn, float xp, float zh, float zl)
 {
     int neg = zh < 0.0f;
     float za = cact__abs_f(zh);
-    float e64 = CACT__E(fast__exp)(za < 132.5f ? -za : -132.5f, neg ? zl : -zl, CACT__FAST_MAGIC191);
+    float e64 =
+        CACT__E(fast__exp)(za < 132.5f ? -za : -132.5f, neg ? zl : -zl, CACT__FAST_MAGIC191);
     return (neg ? xn * e64 : xp) / (1.0f + e64 * CACT__2PM64F);
 }
 
@@ -160,7 +161,7 @@ CACT_INLINE float CACT__E(fast__swish_z)(float x, float bh, float bl, float *zl)
 {
     float zh = bh * x;
     float l = CACT__E(fast__mul_lo)(bh, x, zh) + bl * x;
-    *zl = cact__abs_f(zh) < 132.0f ? l : 0.0f;          /* NaN (inf - inf): 0 */
+    *zl = cact__abs_f(zh) < 132.0f ? l : 0.0f; /* NaN (inf - inf): 0 */
     return zh;
 }
 
@@ -183,7 +184,7 @@ CACT_INLINE T CACT__E(fast_swish_slow)(T x, double beta)
     float bh = (float)beta, bl = (float)(beta - (double)bh), zl;
     float bs = big ? bh * CACT__2P64F : bh, bls = big ? bl * CACT__2P64F : bl;
     float zh = CACT__E(fast__swish_z)(xs, bs, bls, &zl);
-    zh = zh == zh ? zh : 0.0f;                          /* 0 * inf */
+    zh = zh == zh ? zh : 0.0f; /* 0 * inf */
     float q = CACT__E(fast__xsig_q)(CACT__E(fast__xclamp)(xs), xs, zh, zl);
     float f = zh < 0.0f ? (big ? 1.0f : CACT__2PM64F) : (big ? CACT__2P64F : 1.0f);
     return CACT__E(nan_in)(x, q * f);
@@ -202,11 +203,11 @@ CACT_INLINE T CACT__E(fast_swish)(T x, double beta)
  * operations and one division per vector.
  * Measured (every 97th float32 pattern): 1.50 ulp at v4/v3 (x =
  * -0x1.4a74dcp+0), 1.58 at base (x = -0x1.bad30ap-1). */
-#define CACT__FAST_T3 -0.3333328f                 /* -0x1.555532p-2 */
-#define CACT__FAST_T5 0.13331442f                 /* 0x1.110726p-3 */
-#define CACT__FAST_T7 -0.05373971f                /* -0x1.b83c58p-5 */
-#define CACT__FAST_T9 0.02063908f                 /* 0x1.522694p-6 */
-#define CACT__FAST_T11 -0.0057049785f             /* -0x1.75e1a8p-8 */
+#  define CACT__FAST_T3 -0.3333328f     /* -0x1.555532p-2 */
+#  define CACT__FAST_T5 0.13331442f     /* 0x1.110726p-3 */
+#  define CACT__FAST_T7 -0.05373971f    /* -0x1.b83c58p-5 */
+#  define CACT__FAST_T9 0.02063908f     /* 0x1.522694p-6 */
+#  define CACT__FAST_T11 -0.0057049785f /* -0x1.75e1a8p-8 */
 CACT_INLINE T CACT__E(fast_tanh)(T x)
 {
     float a = cact__abs_f(x);
@@ -230,10 +231,10 @@ CACT_INLINE T CACT__E(fast_tanh)(T x)
  * operations and one division per vector.
  * Measured (every 97th float32 pattern): 3.10 ulp at v4, v3 and base,
  * worst x = -0x1.60582p+0. */
-#define CACT__FAST_C1H 1.5957692f                 /* 0x1.988454p+0: 2 sqrt(2/pi) */
-#define CACT__FAST_C1L -4.534068e-08f             /* -0x1.857936p-25 */
-#define CACT__FAST_C3H 0.071354814f               /* 0x1.2444f2p-4: 0.044715 C1 */
-#define CACT__FAST_C3L 2.3988325e-09f             /* 0x1.49b16ap-29 */
+#  define CACT__FAST_C1H 1.5957692f     /* 0x1.988454p+0: 2 sqrt(2/pi) */
+#  define CACT__FAST_C1L -4.534068e-08f /* -0x1.857936p-25 */
+#  define CACT__FAST_C3H 0.071354814f   /* 0x1.2444f2p-4: 0.044715 C1 */
+#  define CACT__FAST_C3L 2.3988325e-09f /* 0x1.49b16ap-29 */
 CACT_INLINE T CACT__E(fast_gelu_tanh)(T x)
 {
     float x2 = x * x, x2l = CACT__E(fast__mul_lo)(x, x, x2);
@@ -241,12 +242,12 @@ CACT_INLINE T CACT__E(fast_gelu_tanh)(T x)
     float ml = CACT__E(fast__mul_lo)(CACT__FAST_C3H, x2, m);
     ml = CACT__FMAF(CACT__FAST_C3H, x2l, ml);
     ml = CACT__FMAF(CACT__FAST_C3L, x2, ml);
-    float s = CACT__FAST_C1H + m, bb = s - m;             /* TwoSum C1H + m */
+    float s = CACT__FAST_C1H + m, bb = s - m; /* TwoSum C1H + m */
     float sl = (CACT__FAST_C1H - bb) + (m - (s - bb));
     sl = sl + (ml + CACT__FAST_C1L);
     float w = x * s;
     float wl = CACT__FMAF(x, sl, CACT__E(fast__mul_lo)(x, s, w));
-    wl = cact__abs_f(w) < 132.0f ? wl : 0.0f;           /* inf, NaN: 0 */
+    wl = cact__abs_f(w) < 132.0f ? wl : 0.0f; /* inf, NaN: 0 */
     return CACT__E(nan_in)(x, CACT__E(fast__xsig)(x, w, wl));
 }
 

@@ -3,7 +3,7 @@
  * sigmoid.h's sigmoid).  Part of cact/kernels/all.h (one dtype, one level).
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/kernels/gelu.h"
+#  error "include <cact/cact.h>, not cact/kernels/gelu.h"
 #endif
 
 /* x Phi(x) = x erfc(-x / sqrt 2) / 2.  erfc, not 1 + erf: in the negative
@@ -21,7 +21,7 @@ CACT_INLINE T CACT__E(gelu_r)(T x)
     double ax = cact__abs(x);
     ax = ax > 40.0 ? 40.0 : ax;
     cact__dd a = CACT__L(two_prod)(ax, 0.7071067811865476);
-    a.l = CACT__FMA(ax, -4.833646656726457e-17, a.l);     /* sqrt(1/2) - 0.7071067811865476 */
+    a.l = CACT__FMA(ax, -4.833646656726457e-17, a.l); /* sqrt(1/2) - 0.7071067811865476 */
     cact__dds ef = CACT__L(erfc_dd)(a.h, a.l);
     cact__dd p = cact__fast_two_sum(1.0, -0.5 * ef.h);
     int neg = x < 0;
@@ -43,10 +43,10 @@ CACT_INLINE T CACT__E(gelu_tanh_r)(T x)
     double u = 0.7978845608028654 * (v + 0.044715 * v * v * v);
     return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(2.0 * u));
 #else
-    double xc = x < -1e5 ? -1e5 : (x > 1e5 ? 1e5 : x);   /* sigmoid(2u) is 0 or 1 beyond */
+    double xc = x < -1e5 ? -1e5 : (x > 1e5 ? 1e5 : x); /* sigmoid(2u) is 0 or 1 beyond */
     cact__dd x2 = CACT__L(two_prod)(xc, xc);
     cact__dd k = CACT__L(mul_dd)(0.044715, 2.1960211427085595e-18, x2.h, x2.l);
-    cact__dd w = cact__two_sum(1.0, k.h);                  /* 1 + 0.044715 x^2 */
+    cact__dd w = cact__two_sum(1.0, k.h); /* 1 + 0.044715 x^2 */
     cact__dd c = CACT__L(mul_dd)(0.7978845608028654, -4.98465440455546e-17, xc, 0.0);
     cact__dd u = CACT__L(mul_dd)(c.h, c.l, w.h, w.l + k.l);
     cact__dds q = CACT__E(sigmoid_dds)(2.0 * u.h, 2.0 * u.l);

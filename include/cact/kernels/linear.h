@@ -6,7 +6,7 @@
  * otherwise.  Part of cact/kernels/all.h (one dtype, one level).
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/kernels/linear.h"
+#  error "include <cact/cact.h>, not cact/kernels/linear.h"
 #endif
 
 /* clip(v, 0, 1), NaN-propagating */
@@ -24,7 +24,7 @@ CACT_INLINE T CACT__E(identity)(T x) { return x; }
  * selects made gcc 12 emit 4-6 comparisons per vector where 2 do. */
 CACT_INLINE T CACT__E(binary_step)(T x)
 {
-    T lo = x < 0 ? (T)0 : x;        /* 0 below, x (NaN) elsewhere */
+    T lo = x < 0 ? (T)0 : x; /* 0 below, x (NaN) elsewhere */
     return x >= 0 ? (T)1 : lo;
 }
 
@@ -51,8 +51,7 @@ CACT_INLINE T CACT__E(leaky_relu)(T x, double negative_slope)
      * x, which the select returns as it is; a slope of 0 needs per-lane
      * selects for 0 * -inf, in the element type (a NaN out of the product
      * is either x's own or 0 * -inf, whose limit is -0). */
-    if (negative_slope != 0)
-        return x < 0 ? r : x;
+    if (negative_slope != 0) return x < 0 ? r : x;
     return x >= 0 ? x : (r == r ? r : (x == x ? (T)-0.0 : x));
 }
 
@@ -154,7 +153,7 @@ CACT_INLINE T CACT__E(softshrink)(T x, double lambd)
     float lf = (float)lambd;
     if ((double)lf == lambd) {
         float d = fabsf(x) - lf;
-        return copysignf(!(d <= 0) ? d : 0.0f, x);    /* NaN: d, x's NaN */
+        return copysignf(!(d <= 0) ? d : 0.0f, x); /* NaN: d, x's NaN */
     }
 #endif
     return CACT__E(nan_in)(x, (T)(v > lambd ? v - lambd : (v < -lambd ? v + lambd : v * 0)));

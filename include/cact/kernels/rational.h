@@ -2,7 +2,7 @@
  * cact/kernels/all.h (one dtype, one level).
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/kernels/rational.h"
+#  error "include <cact/cact.h>, not cact/kernels/rational.h"
 #endif
 
 /* x / (1 + |x|); the limits +-1 at +-inf (inf/inf would be NaN).

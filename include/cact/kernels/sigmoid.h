@@ -9,7 +9,7 @@
  * the argument beta x as an exact product where the tail amplifies it.
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/kernels/sigmoid.h"
+#  error "include <cact/cact.h>, not cact/kernels/sigmoid.h"
 #endif
 
 /* e^-600 and e^700 = E700_H + E700_L (rounded; the low part to double):
@@ -71,7 +71,7 @@ CACT_INLINE cact__dds CACT__E(softplus_dds)(double zh, double zl)
     cact__dds out;
     double l = s.l + (lg.l * e.s + zl);
     out.h = neg ? lg.h : s.h;
-    out.l = neg ? lg.l : (l == l ? l : 0.0);    /* z = inf: TwoSum's NaN */
+    out.l = neg ? lg.l : (l == l ? l : 0.0); /* z = inf: TwoSum's NaN */
     out.s = neg ? e.s : 1.0;
     return out;
 }
@@ -100,14 +100,14 @@ CACT_INLINE cact__ffs CACT__E(sigmoid_ffz)(float x, float xl)
      * a clamp here too would merge with the first into a longer select).
      * xl: the argument's low part (swish's beta x), 0 for the others */
     float xc = x < 20.0f ? x : 20.0f, xlc = x < 20.0f ? xl : 0.0f;
-    cact__ffs e = CACT__L(exp_fr)(-xc, -xlc);   /* e^z = (h + l) s 2^-64 */
+    cact__ffs e = CACT__L(exp_fr)(-xc, -xlc); /* e^z = (h + l) s 2^-64 */
     /* A = 2^(64 - n) = 2^128 / s: bits (382 << 23) - bits(s); a = 2^-n,
      * subnormal or 0 for n > 126, where a + e = e to float precision.
      * -x goes up to 110 here, beyond exp_fr's 43.6: there e.s's exponent
      * field wraps (n + 191 > 255), but h + l is right and A, computed from
      * those bits modulo 2^32, is exact (191 - n >= 32) */
     float A = cact__from_bits_f(0xBF000000u - cact__bits_f(e.s));
-    float a = A * CACT__2PM64F;                                      /* 2^-64 */
+    float a = A * CACT__2PM64F; /* 2^-64 */
     float big = a > e.h ? a : e.h, small = a > e.h ? e.h : a;
     float dh = big + small, dl = ((big - dh) + small) + e.l;
     float inv = 1.0f / dh;
@@ -172,7 +172,7 @@ CACT__NAN_IN0(log_sigmoid, log_sigmoid_r)
 CACT_INLINE T CACT__E(swish_d)(T x, double beta)
 {
     double v = x, z = beta * v;
-    return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(z == z ? z : 0.0));   /* 0 * inf: 0 */
+    return (T)CACT__E(gate)(v, CACT__E(sigmoid_d)(z == z ? z : 0.0)); /* 0 * inf: 0 */
 }
 
 /* x * sigmoid(z) in float lanes, z = beta x = zh + zl, for 1 <= |beta| <=
@@ -187,7 +187,7 @@ CACT_INLINE T CACT__E(swish_ff)(T x, float bh, float bl)
     float zh = bh * x;
     float zl = bl * x - CACT__L(fnma_f)(bh, x, zh);
     float y = CACT__E(gate_ff)(x, CACT__E(sigmoid_ffz)(zh, zl));
-    float zero = cact__from_bits_f(cact__bits_f(x) & 0x80000000u);     /* +-0 with x's sign */
+    float zero = cact__from_bits_f(cact__bits_f(x) & 0x80000000u); /* +-0 with x's sign */
     y = zh >= -110.0f ? y : zero;
     return cact__abs_f(x) > CACT__2P60F ? (zh > 0.0f ? x : zero) : y;
 }
@@ -211,7 +211,8 @@ CACT_INLINE T CACT__E(swish_fast_r)(T x, double beta)
 
 CACT_INLINE T CACT__E(swish_r)(T x, double beta)
 {
-    return CACT__E(swish_pick)(0, beta) ? CACT__E(swish_fast_r)(x, beta) : CACT__E(swish_d)(x, beta);
+    return CACT__E(swish_pick)(0, beta) ? CACT__E(swish_fast_r)(x, beta)
+                                        : CACT__E(swish_d)(x, beta);
 }
 CACT__NAN_IN1(swish_fast, swish_fast_r)
 CACT__NAN_IN1(swish_slow, swish_d)
@@ -222,9 +223,9 @@ CACT__NAN_IN1(swish_slow, swish_d)
 CACT_INLINE T CACT__E(swish_r)(T x, double beta)
 {
     cact__dd z = CACT__L(two_prod)(beta, x);
-    z.h = z.h == z.h ? z.h : 0.0;     /* beta = 0, x = +-inf: x / 2 (x NaN: nan_in) */
+    z.h = z.h == z.h ? z.h : 0.0; /* beta = 0, x = +-inf: x / 2 (x NaN: nan_in) */
     cact__dds q = CACT__E(sigmoid_dds)(z.h, z.l == z.l ? z.l : 0.0);
-    double on = (double)(z.h >= -1400.0);   /* a multiply, not a select: see exp_d */
+    double on = (double)(z.h >= -1400.0); /* a multiply, not a select: see exp_d */
     return CACT__E(gate_dd)(x, q.h * on, q.l * on, q.s);
 }
 #endif
@@ -307,7 +308,7 @@ CACT_INLINE T CACT__E(softplus_r)(T x, double beta, double threshold)
      * to z = ln(beta) - 744 < -1400 there). */
     int small = beta < 1e-250;
     double sc = beta < 1e-290 ? CACT__2P200 : 1.0;
-    cact__dd b = CACT__L(two_prod)(beta * sc, CACT__E700_H);     /* beta sc e^700 */
+    cact__dd b = CACT__L(two_prod)(beta * sc, CACT__E700_H); /* beta sc e^700 */
     cact__dd z = CACT__L(two_prod)(beta, x);
     int tail = small && z.h < -1000.0;
     cact__dds r = CACT__E(softplus_dds)(tail ? z.h + 700.0 : z.h, z.l == z.l ? z.l : 0.0);
@@ -341,7 +342,7 @@ CACT_INLINE T CACT__E(mish_r)(T x)
     cact__dd n = CACT__L(mul_dd)(e.h, e.l, e2.h, e2.l + e.l);
     cact__dd d = cact__two_sum(n.h, 2.0);
     cact__dd t = CACT__L(div_dd)(n.h, n.l, d.h, d.l + n.l);
-    double on = (double)(x >= -1400.0);     /* above 40, t rounds to 1 - 2e^-80 */
+    double on = (double)(x >= -1400.0); /* above 40, t rounds to 1 - 2e^-80 */
     return CACT__E(gate_dd)(x, t.h * on, t.l * on, e.s);
 }
 #endif

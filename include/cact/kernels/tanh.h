@@ -4,7 +4,7 @@
  * level).
  */
 #ifndef CACT__LV
-#error "include <cact/cact.h>, not cact/kernels/tanh.h"
+#  error "include <cact/cact.h>, not cact/kernels/tanh.h"
 #endif
 
 #if CACT__BITS == 32
@@ -16,9 +16,9 @@
 CACT_INLINE T CACT__E(tanh_r)(T x)
 {
     float a = cact__abs_f(x);
-    a = a < 10.0f ? a : 10.0f;                  /* minps (NaN: nan_in) */
+    a = a < 10.0f ? a : 10.0f; /* minps (NaN: nan_in) */
     cact__ff m = CACT__L(expm1n_ff)(-2.0f * a);
-    float dh = 2.0f + m.h, dl = ((2.0f - dh) + m.h) + m.l;   /* Fast2Sum: |m| <= 1 */
+    float dh = 2.0f + m.h, dl = ((2.0f - dh) + m.h) + m.l; /* Fast2Sum: |m| <= 1 */
     float inv = 1.0f / dh, q = -m.h * inv;
     float rem = CACT__L(fnma_f)(q, dh, -m.h) - CACT__FMAF(q, dl, m.l);
     float t = CACT__FMAF(rem, inv, q);
