@@ -60,24 +60,23 @@ typedef void (*k64)(const double *, double *, size_t, double, double);
     cact_##name##_f64(x, y, n, a, b);                                              \
   }
 
-W0(identity)
-W0(binary_step)
-W0(relu) W0(relu6) W1(leaky_relu) W2(hardtanh) W2(hard_sigmoid) W0(hard_swish) W1(softshrink)
-    W1(hardshrink) W2(threshold) W0(softsign) W0(sigmoid) W0(log_sigmoid) W1(swish) W0(silu)
-        W2(softplus) W0(mish) W0(tanh) W0(tanhshrink) W1(elu) W1(celu) W0(selu) W0(gelu)
-            W0(gelu_tanh)
+// clang-format off
+W0(identity) W0(binary_step) W0(relu) W0(squared_relu) W0(relu6) W1(leaky_relu) W2(hardtanh)
+W2(hard_sigmoid) W0(hard_swish) W1(softshrink) W1(hardshrink) W2(threshold)
+W0(softsign) W0(sigmoid) W0(log_sigmoid) W1(swish) W0(silu) W2(softplus) W0(mish)
+W0(tanh) W0(tanhshrink) W1(elu) W1(celu) W0(selu) W0(gelu) W0(gelu_tanh)
+W0(fast_sigmoid) W0(fast_silu) W1(fast_swish) W0(fast_tanh) W0(fast_gelu_tanh)
 
-                typedef struct {
+typedef struct {
     const char *name;
     k32 f32;
     k64 f64;
     double a, b;
 } entry_t;
 
-#define E(name, a, b)                   \
-  {                                     \
-#    name, w32_##name, w64_##name, a, b \
-  }
+
+#define E(name, a, b) { #name, w32_##name, w64_##name, a, b }
+// clang-format on
 static const entry_t ENTRIES[] = {
     E(identity, 0, 0),
     E(binary_step, 0, 0),
@@ -117,6 +116,15 @@ static const entry_t ENTRIES[] = {
     E(selu, 0, 0),
     E(gelu, 0, 0),
     E(gelu_tanh, 0, 0),
+    /* added after the first digests: new lines, the earlier ones unchanged */
+    E(squared_relu, 0, 0),
+    E(fast_sigmoid, 0, 0),
+    E(fast_silu, 0, 0),
+    E(fast_swish, 1.0, 0),
+    E(fast_swish, 1.702, 0),
+    E(fast_swish, 0.5, 0),
+    E(fast_tanh, 0, 0),
+    E(fast_gelu_tanh, 0, 0),
 };
 #define NENTRIES (sizeof ENTRIES / sizeof ENTRIES[0])
 
@@ -301,16 +309,16 @@ static void digest_axis(void)
         size_t nm = n / pieces;
         for (int li = 0; li < 3; li++) {
             if (!use_level(li)) continue;
-#define AX(name)                                                                                \
-  cact_##name##_f64(x, y, s->outer, s->len, s->inner);                                          \
-  cact_##name##_f32(xf, yf, s->outer, s->len, s->inner);                                        \
-  printf("axis %-12s %zux%zux%zu/%d %-8s %016llx %016llx\n", #name, s->outer, s->len, s->inner, \
-         s->kind, LEVELS[li], (unsigned long long)hash64(y, n),                                 \
-         (unsigned long long)hash32(yf, n));
-            AX(softmax)
-            AX(log_softmax)
-            AX(softmin)
+// clang-format off
+#define AX(name)                                                                        \
+            cact_##name##_f64(x, y, s->outer, s->len, s->inner);                        \
+            cact_##name##_f32(xf, yf, s->outer, s->len, s->inner);                      \
+            printf("axis %-12s %zux%zux%zu/%d %-8s %016llx %016llx\n", #name, s->outer, \
+                   s->len, s->inner, s->kind, LEVELS[li], (unsigned long long)hash64(y, n), \
+                   (unsigned long long)hash32(yf, n));
+            AX(softmax) AX(log_softmax) AX(softmin)
 #undef AX
+                // clang-format on
                 cact_maxout_f64(x, y, s->outer, s->len, s->inner, pieces);
             cact_maxout_f32(xf, yf, s->outer, s->len, s->inner, pieces);
             printf("axis %-12s %zux%zux%zu/%d %-8s %016llx %016llx\n", "maxout", s->outer, s->len,
