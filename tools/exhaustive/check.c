@@ -241,53 +241,34 @@ static const char *LEVEL_NAME[LEVELS_MAX] = {"v4", "v3", "base"};
 
 /* w_<name>_<dtype>_<level>: cact's kernel K at a level with the arguments
  * PARGS, parenthesised (WRAP: K is the entry's name, ARGS bare) */
+// clang-format off
 #if CACT_DISPATCH
-#  define WRAPK(name, K, PARGS)                                           \
-    static void w_##name##_f32_v4(const float *x, float *y, size_t n)     \
-    {                                                                     \
-      cact__##K##_f32_v4(x, y, n CACT__ID PARGS);                         \
-    }                                                                     \
-    static void w_##name##_f32_v3(const float *x, float *y, size_t n)     \
-    {                                                                     \
-      cact__##K##_f32_v3(x, y, n CACT__ID PARGS);                         \
-    }                                                                     \
-    static void w_##name##_f32_base(const float *x, float *y, size_t n)   \
-    {                                                                     \
-      cact__##K##_f32_base(x, y, n CACT__ID PARGS);                       \
-    }                                                                     \
-    static void w_##name##_f64_v4(const double *x, double *y, size_t n)   \
-    {                                                                     \
-      cact__##K##_f64_v4(x, y, n CACT__ID PARGS);                         \
-    }                                                                     \
-    static void w_##name##_f64_v3(const double *x, double *y, size_t n)   \
-    {                                                                     \
-      cact__##K##_f64_v3(x, y, n CACT__ID PARGS);                         \
-    }                                                                     \
-    static void w_##name##_f64_base(const double *x, double *y, size_t n) \
-    {                                                                     \
-      cact__##K##_f64_base(x, y, n CACT__ID PARGS);                       \
-    }
+#  define WRAPK(name, K, PARGS)                                                          \
+    static void w_##name##_f32_v4(const float *x, float *y, size_t n)                    \
+    { cact__##K##_f32_v4(x, y, n CACT__ID PARGS); }                                      \
+    static void w_##name##_f32_v3(const float *x, float *y, size_t n)                    \
+    { cact__##K##_f32_v3(x, y, n CACT__ID PARGS); }                                      \
+    static void w_##name##_f32_base(const float *x, float *y, size_t n)                  \
+    { cact__##K##_f32_base(x, y, n CACT__ID PARGS); }                                    \
+    static void w_##name##_f64_v4(const double *x, double *y, size_t n)                  \
+    { cact__##K##_f64_v4(x, y, n CACT__ID PARGS); }                                      \
+    static void w_##name##_f64_v3(const double *x, double *y, size_t n)                  \
+    { cact__##K##_f64_v3(x, y, n CACT__ID PARGS); }                                      \
+    static void w_##name##_f64_base(const double *x, double *y, size_t n)                \
+    { cact__##K##_f64_base(x, y, n CACT__ID PARGS); }
 #  define ENTRY(name, ref, lo, hi, ...)                                                  \
-    {                                                                                    \
-#      name, {w_##name##_f32_v4, w_##name##_f32_v3, w_##name##_f32_base },               \
-              {w_##name##_f64_v4, w_##name##_f64_v3, w_##name##_f64_base }, ref, lo, hi, \
-               __VA_ARGS__                                                               \
-    }
+    { #name, { w_##name##_f32_v4, w_##name##_f32_v3, w_##name##_f32_base },              \
+      { w_##name##_f64_v4, w_##name##_f64_v3, w_##name##_f64_base }, ref, lo, hi, __VA_ARGS__ }
 #else
-#  define WRAPK(name, K, PARGS)                                           \
-    static void w_##name##_f32_base(const float *x, float *y, size_t n)   \
-    {                                                                     \
-      cact__##K##_f32_base(x, y, n CACT__ID PARGS);                       \
-    }                                                                     \
-    static void w_##name##_f64_base(const double *x, double *y, size_t n) \
-    {                                                                     \
-      cact__##K##_f64_base(x, y, n CACT__ID PARGS);                       \
-    }
-#  define ENTRY(name, ref, lo, hi, ...)                                                           \
-    {                                                                                             \
-#      name, {0, 0, w_##name##_f32_base }, {0, 0, w_##name##_f64_base }, ref, lo, hi, __VA_ARGS__ \
-    }
+#  define WRAPK(name, K, PARGS)                                                          \
+    static void w_##name##_f32_base(const float *x, float *y, size_t n)                  \
+    { cact__##K##_f32_base(x, y, n CACT__ID PARGS); }                                    \
+    static void w_##name##_f64_base(const double *x, double *y, size_t n)                \
+    { cact__##K##_f64_base(x, y, n CACT__ID PARGS); }
+#  define ENTRY(name, ref, lo, hi, ...)                                                  \
+    { #name, { 0, 0, w_##name##_f32_base }, { 0, 0, w_##name##_f64_base }, ref, lo, hi, __VA_ARGS__ }
 #endif
+// clang-format on
 /* one wrapper per row of kernels.inc (generated from cact/_catalogue.py):
  * every kernel with the catalogue's default parameters, and the extra
  * parameter sets the catalogue lists (swish at beta 1.702 and -1.25) */
