@@ -26,7 +26,8 @@ cdef enum:
     SOFTMIN = 2
 
 
-cdef inline void _run_rows(const Operands *op, const AxisView *v, int which) noexcept nogil:
+cdef inline int _run_rows(const Operands *op, const AxisView *v, int which) noexcept nogil:
+    # 0, or -1 where a half kernel could not allocate its scratch
     if op.f64:
         if which == SOFTMAX:
             cact_softmax_f64(<const double *>op.x, <double *>op.y, v.outer, v.len, v.inner)
@@ -34,6 +35,20 @@ cdef inline void _run_rows(const Operands *op, const AxisView *v, int which) noe
             cact_log_softmax_f64(<const double *>op.x, <double *>op.y, v.outer, v.len, v.inner)
         else:
             cact_softmin_f64(<const double *>op.x, <double *>op.y, v.outer, v.len, v.inner)
+    elif op.half == HALF_F16:
+        if which == SOFTMAX:
+            return cact_softmax_f16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
+        elif which == LOG_SOFTMAX:
+            return cact_log_softmax_f16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
+        else:
+            return cact_softmin_f16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
+    elif op.half == HALF_BF16:
+        if which == SOFTMAX:
+            return cact_softmax_bf16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
+        elif which == LOG_SOFTMAX:
+            return cact_log_softmax_bf16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
+        else:
+            return cact_softmin_bf16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
     else:
         if which == SOFTMAX:
             cact_softmax_f32(<const float *>op.x, <float *>op.y, v.outer, v.len, v.inner)
@@ -41,7 +56,18 @@ cdef inline void _run_rows(const Operands *op, const AxisView *v, int which) noe
             cact_log_softmax_f32(<const float *>op.x, <float *>op.y, v.outer, v.len, v.inner)
         else:
             cact_softmin_f32(<const float *>op.x, <float *>op.y, v.outer, v.len, v.inner)
+    return 0
 
+
+# The half-precision kernels widen rows into float32 scratch: on the stack
+# up to this many floats, malloc'd beyond (a row longer than this), and
+# return -1 when that fails (nothing written).
+cdef extern from "cact/cact.h":
+    enum: CACT__AX_HALF_BUF
+
+
+cdef int _no_scratch(str name, size_t n) except -1:
+    raise MemoryError(f"{name}: no memory for the float32 scratch of a row of {n} entries")
 
 # Large calls are split over the thread pool (cact.set_num_threads) by
 # whole rows of the [outer, len, inner] view: each row's result depends on
@@ -66,11 +92,11 @@ cdef void _run_rows_split(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef Operands op = t.op
     cdef AxisView v = t.v
     cdef size_t r0 = lo // ROW_UNITS
-    cdef size_t off = r0 * v.len * v.inner * (8 if op.f64 else 4)
+    cdef size_t off = r0 * v.len * v.inner * op.isz
     v.outer = hi // ROW_UNITS - r0
     op.x = <char *>op.x + off
     op.y = <char *>op.y + off
-    _run_rows(&op, &v, t.which)
+    _run_rows(&op, &v, t.which)       # never fails: split only where no scratch is allocated
 
 
 cdef object _rows_family(object x, object axis, object out, str name, int which):
@@ -79,16 +105,19 @@ cdef object _rows_family(object x, object axis, object out, str name, int which)
     split_axis(a, axis, &t.v)
     cdef cnp.ndarray o = as_output(out, x, a, name, &t.op)
     cdef size_t row = t.v.len * t.v.inner
+    cdef int rc = 0
     t.which = which
     if <Py_ssize_t>t.op.n < NOGIL_MIN:
-        _run_rows(&t.op, &t.v, which)
-    elif t.v.outer < 2 or row == 0:
+        rc = _run_rows(&t.op, &t.v, which)
+    elif t.v.outer < 2 or row == 0 or (t.op.half and t.v.len > CACT__AX_HALF_BUF):
         with nogil:
-            _run_rows(&t.op, &t.v, which)
+            rc = _run_rows(&t.op, &t.v, which)
     else:
         with nogil:
             parallel_for(_run_rows_split, &t, t.v.outer * ROW_UNITS,
                          (ROWS_GRAIN + row - 1) // row * ROW_UNITS)
+    if rc:
+        _no_scratch(name, t.v.len)
     return o
 
 
@@ -99,7 +128,7 @@ def softmax(x, axis=-1, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     axis : int, default -1
         The axis along which the rows run (any axis; negative counts from
         the end).  A 0-d x is a row of one entry.
@@ -117,9 +146,11 @@ def softmax(x, axis=-1, *, out=None):
     of the exact result, subnormal results included.  A NaN anywhere in a row
     gives a NaN row; a row of all -inf gives NaN (0/0); +inf entries give
     the limit (1/k on each of the k entries at +inf, 0 elsewhere) (NumPy, SciPy and PyTorch give NaN there).  An empty axis
-    gives an empty result (scipy.special raises ValueError).
+    gives an empty result (scipy.special raises ValueError).  float16 and
+    bfloat16 rows are computed in float32 (widened exactly) and rounded once
+    more, within 1 ulp of the storage type.
 
-    Kernels: cact_softmax_f32 / cact_softmax_f64 (cact/axis.h).
+    Kernels: cact_softmax_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
     """
     return _rows_family(x, axis, out, "softmax", SOFTMAX)
 
@@ -133,7 +164,7 @@ def log_softmax(x, axis=-1, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     axis : int, default -1
         The axis along which the rows run (any axis; negative counts from
         the end).  A 0-d x is a row of one entry.
@@ -151,9 +182,11 @@ def log_softmax(x, axis=-1, *, out=None):
     of the exact result, subnormal results included.  A NaN anywhere in a row
     gives a NaN row; a row of all -inf gives NaN (0/0); +inf entries give
     the limit (-log(k) on each of the k entries at +inf, -inf elsewhere) (NumPy, SciPy and PyTorch give NaN there).  An empty axis
-    gives an empty result (scipy.special raises ValueError).
+    gives an empty result (scipy.special raises ValueError).  float16 and
+    bfloat16 rows are computed in float32 (widened exactly) and rounded once
+    more, within 1 ulp of the storage type.
 
-    Kernels: cact_log_softmax_f32 / cact_log_softmax_f64 (cact/axis.h).
+    Kernels: cact_log_softmax_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
     """
     return _rows_family(x, axis, out, "log_softmax", LOG_SOFTMAX)
 
@@ -165,7 +198,7 @@ def softmin(x, axis=-1, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     axis : int, default -1
         The axis along which the rows run (any axis; negative counts from
         the end).  A 0-d x is a row of one entry.
@@ -183,9 +216,11 @@ def softmin(x, axis=-1, *, out=None):
     of the exact result, subnormal results included.  A NaN anywhere in a row
     gives a NaN row; a row of all +inf gives NaN (0/0); -inf entries give
     the limit (1/k on each of the k entries at -inf, 0 elsewhere) (NumPy, SciPy and PyTorch give NaN there).  An empty axis
-    gives an empty result (scipy.special raises ValueError).
+    gives an empty result (scipy.special raises ValueError).  float16 and
+    bfloat16 rows are computed in float32 (widened exactly) and rounded once
+    more, within 1 ulp of the storage type.
 
-    Kernels: cact_softmin_f32 / cact_softmin_f64 (cact/axis.h).
+    Kernels: cact_softmin_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
     """
     return _rows_family(x, axis, out, "softmin", SOFTMIN)
 
@@ -199,7 +234,7 @@ def maxout(x, pieces, axis=-1, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     pieces : int >= 1
         Entries per run; x.shape[axis] must be a multiple of it (ValueError).
     axis : int, default -1
@@ -211,10 +246,11 @@ def maxout(x, pieces, axis=-1, *, out=None):
     -------
     ndarray of x's dtype (out, if given).
 
-    Kernels: cact_maxout_f32 / cact_maxout_f64 (cact/axis.h).
+    Kernels: cact_maxout_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
     """
     cdef Operands op
     cdef AxisView v
+    cdef int rc
     cdef Py_ssize_t p = operator_index(pieces)
     cdef cnp.npy_intp dims[64]       # NPY_MAXDIMS (numpy 2)
     cdef int d, nd, ax
@@ -231,18 +267,25 @@ def maxout(x, pieces, axis=-1, *, out=None):
         dims[ax] //= p
     cdef cnp.ndarray o = as_output_shaped(out, x, a, nd, dims, "maxout", &op, False)
     if <Py_ssize_t>op.n < NOGIL_MIN:
-        _run_maxout(&op, &v, <size_t>p)
+        rc = _run_maxout(&op, &v, <size_t>p)
     else:
         with nogil:
-            _run_maxout(&op, &v, <size_t>p)
+            rc = _run_maxout(&op, &v, <size_t>p)
+    if rc:
+        raise MemoryError(f"maxout: no memory for the float32 scratch of a row of {v.len} entries")
     return o
 
 
-cdef inline void _run_maxout(const Operands *op, const AxisView *v, size_t p) noexcept nogil:
+cdef inline int _run_maxout(const Operands *op, const AxisView *v, size_t p) noexcept nogil:
     if op.f64:
         cact_maxout_f64(<const double *>op.x, <double *>op.y, v.outer, v.len, v.inner, p)
+    elif op.half == HALF_F16:
+        return cact_maxout_f16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner, p)
+    elif op.half == HALF_BF16:
+        return cact_maxout_bf16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner, p)
     else:
         cact_maxout_f32(<const float *>op.x, <float *>op.y, v.outer, v.len, v.inner, p)
+    return 0
 
 
 cdef cnp.ndarray _weight_prelu(object weight, cnp.ndarray a):
@@ -273,7 +316,7 @@ def prelu(x, weight, axis=1, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     weight : ndarray, scalar or list
         The negative slopes: length x.shape[axis], or one entry (or a scalar)
         for all channels.  An ndarray (or numpy scalar) must have x's dtype
@@ -290,7 +333,7 @@ def prelu(x, weight, axis=1, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_prelu_f32 / cact_prelu_f64 (cact/axis.h).
+    Kernels: cact_prelu_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
     """
     cdef Operands op
     cdef AxisView v
@@ -317,7 +360,12 @@ def prelu(x, weight, axis=1, *, out=None):
 
 
 cdef inline void _run_prelu(const Operands *op, const AxisView *v, const void *w) noexcept nogil:
+    # the half kernels of this shape never allocate (their result is always 0)
     if op.f64:
         cact_prelu_f64(<const double *>op.x, <double *>op.y, v.outer, v.len, v.inner, <const double *>w)
+    elif op.half == HALF_F16:
+        cact_prelu_f16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner, <const uint16_t *>w)
+    elif op.half == HALF_BF16:
+        cact_prelu_bf16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner, <const uint16_t *>w)
     else:
         cact_prelu_f32(<const float *>op.x, <float *>op.y, v.outer, v.len, v.inner, <const float *>w)

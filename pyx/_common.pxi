@@ -3,11 +3,17 @@
 # The one place where the Python contract is enforced: input conversion,
 # dtype, layout and `out` checks.  Everything here runs before a kernel
 # writes anything, so a refused call leaves `out` untouched.  Hot path
-# (an aligned, native, C-contiguous float32/float64 ndarray) costs a few
-# pointer tests and no numpy function call.
+# (an aligned, native, C-contiguous float32/float64/float16 ndarray) costs a
+# few pointer tests and no numpy function call.
+#
+# Half precision: numpy's float16 and ml_dtypes.bfloat16 (an optional
+# dependency, never imported here: a dtype named bfloat16, 2 bytes, of a
+# registered user type is recognised on first sight and its type number
+# remembered).  Cython has no half-precision type: their data travel as
+# uint16_t to the cact_<name>_f16 / _bf16 kernels.
 
 cimport numpy as cnp
-from libc.stdint cimport uintptr_t
+from libc.stdint cimport uintptr_t, uint16_t
 from libc.math cimport isnan, isfinite
 import numpy as np
 from operator import index as operator_index
@@ -23,11 +29,44 @@ cdef struct Operands:
     void *x          # input data (C-contiguous, aligned, native)
     void *y          # output data, same shape and dtype
     size_t n         # elements
-    bint f64         # float64 (else float32)
+    bint f64         # float64 (else float32, or half below)
+    int half         # 0: float32/float64, HALF_F16: float16, HALF_BF16: bfloat16
+    size_t isz       # bytes per element
+
+
+cdef extern from "numpy/arrayobject.h":
+    enum:
+        NPY_HALF        # numpy's float16
+        NPY_USERDEF     # the first type number of a registered user dtype
+
+cdef enum:
+    HALF_F16 = 1
+    HALF_BF16 = 2
+
+# numpy's type number of ml_dtypes.bfloat16 once seen (-1 before)
+cdef int _bf16_num = -1
+
+SUPPORTED = "supported dtypes are float32, float64, float16 and bfloat16 (ml_dtypes)"
 
 
 cdef inline bint _is_float(int t):
     return t == cnp.NPY_FLOAT or t == cnp.NPY_DOUBLE
+
+
+cdef int _half_kind(cnp.ndarray a):
+    """HALF_F16, HALF_BF16 or 0 for a's dtype."""
+    global _bf16_num
+    cdef int t = cnp.PyArray_TYPE(a)
+    if t == NPY_HALF:
+        return HALF_F16
+    if t == _bf16_num:
+        return HALF_BF16
+    if _bf16_num < 0 and t >= NPY_USERDEF:
+        dt = (<object>a).dtype
+        if dt.name == "bfloat16" and dt.itemsize == 2:
+            _bf16_num = t
+            return HALF_BF16
+    return 0
 
 
 cdef inline bint _well_behaved(cnp.ndarray a):
@@ -56,13 +95,15 @@ cdef cnp.ndarray as_input(object x, str name, Operands *op):
         if a.dtype.kind in "biu" and not isinstance(x, np.generic):
             a = a.astype(np.float64)
     t = cnp.PyArray_TYPE(a)
-    if not _is_float(t):
-        raise TypeError(f"{name}: unsupported dtype {a.dtype}; supported dtypes are float32 and float64")
+    op.half = 0 if _is_float(t) else _half_kind(a)
+    if not _is_float(t) and not op.half:
+        raise TypeError(f"{name}: unsupported dtype {a.dtype}; {SUPPORTED}")
     if not _well_behaved(a):
-        a = np.array(a, dtype=np.float64 if t == cnp.NPY_DOUBLE else np.float32, order="C", copy=True)
+        a = np.array(a, dtype=a.dtype.newbyteorder("="), order="C", copy=True)
     op.x = cnp.PyArray_DATA(a)
     op.n = _size(a)
     op.f64 = t == cnp.NPY_DOUBLE
+    op.isz = 8 if op.f64 else (2 if op.half else 4)
     return a
 
 
@@ -166,3 +207,35 @@ cdef int split_axis(cnp.ndarray a, object axis, AxisView *v) except -1:
         else:
             v.inner *= <size_t>cnp.PyArray_DIM(a, d)
     return <int>ax
+
+
+# ---- the conversions alone (tests) -------------------------------------------
+
+def _narrow(f, dtype):
+    """float32 array f rounded to dtype (float16 or bfloat16) by cact's
+    narrowing (core/half.h, the running ISA level)."""
+    cdef cnp.ndarray a = np.ascontiguousarray(f, dtype=np.float32)
+    cdef cnp.ndarray o = np.empty((<object>a).shape, dtype=dtype)
+    cdef Operands op
+    as_input(o, "_narrow", &op)
+    if not op.half:
+        raise TypeError(f"_narrow: {o.dtype} is not a half-precision dtype")
+    if op.half == HALF_F16:
+        cact_f32_to_f16(<const float *>cnp.PyArray_DATA(a), <uint16_t *>cnp.PyArray_DATA(o), _size(a))
+    else:
+        cact_f32_to_bf16(<const float *>cnp.PyArray_DATA(a), <uint16_t *>cnp.PyArray_DATA(o), _size(a))
+    return o
+
+
+def _widen(h):
+    """half-precision array h widened to float32 by cact's conversion."""
+    cdef Operands op
+    cdef cnp.ndarray a = as_input(h, "_widen", &op)
+    if not op.half:
+        raise TypeError(f"_widen: {a.dtype} is not a half-precision dtype")
+    cdef cnp.ndarray o = np.empty((<object>a).shape, dtype=np.float32)
+    if op.half == HALF_F16:
+        cact_f16_to_f32(<const uint16_t *>cnp.PyArray_DATA(a), <float *>cnp.PyArray_DATA(o), _size(a))
+    else:
+        cact_bf16_to_f32(<const uint16_t *>cnp.PyArray_DATA(a), <float *>cnp.PyArray_DATA(o), _size(a))
+    return o

@@ -33,6 +33,10 @@ cdef void _run_identity(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_identity_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_identity_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_identity_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_identity_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -44,7 +48,7 @@ def identity(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -53,7 +57,7 @@ def identity(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_identity_f32/_f64.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64).
+    Kernels: cact_identity_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'identity', &t.op)
@@ -62,7 +66,7 @@ def identity(x, *, out=None):
         _run_identity(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_identity, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
+            parallel_for(_run_identity, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
     return o
 
 
@@ -70,6 +74,10 @@ cdef void _run_binary_step(const void *ctx, size_t lo, size_t hi) noexcept nogil
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_binary_step_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_binary_step_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_binary_step_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_binary_step_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -81,7 +89,7 @@ def binary_step(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -90,7 +98,7 @@ def binary_step(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_binary_step_f32/_f64.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64).
+    Kernels: cact_binary_step_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'binary_step', &t.op)
@@ -99,7 +107,7 @@ def binary_step(x, *, out=None):
         _run_binary_step(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_binary_step, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
+            parallel_for(_run_binary_step, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
     return o
 
 
@@ -107,6 +115,10 @@ cdef void _run_relu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_relu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_relu_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_relu_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_relu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -118,7 +130,7 @@ def relu(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -127,7 +139,7 @@ def relu(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_relu_f32/_f64.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64).
+    Kernels: cact_relu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'relu', &t.op)
@@ -136,7 +148,7 @@ def relu(x, *, out=None):
         _run_relu(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_relu, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
+            parallel_for(_run_relu, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
     return o
 
 
@@ -144,6 +156,10 @@ cdef void _run_squared_relu(const void *ctx, size_t lo, size_t hi) noexcept nogi
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_squared_relu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_squared_relu_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_squared_relu_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_squared_relu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -155,7 +171,7 @@ def squared_relu(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -164,7 +180,7 @@ def squared_relu(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_squared_relu_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64).
+    Kernels: cact_squared_relu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'squared_relu', &t.op)
@@ -173,7 +189,7 @@ def squared_relu(x, *, out=None):
         _run_squared_relu(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_squared_relu, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
+            parallel_for(_run_squared_relu, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
     return o
 
 
@@ -181,6 +197,10 @@ cdef void _run_relu6(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_relu6_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_relu6_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_relu6_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_relu6_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -192,7 +212,7 @@ def relu6(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -201,7 +221,7 @@ def relu6(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_relu6_f32/_f64.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64).
+    Kernels: cact_relu6_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'relu6', &t.op)
@@ -210,7 +230,7 @@ def relu6(x, *, out=None):
         _run_relu6(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_relu6, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
+            parallel_for(_run_relu6, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
     return o
 
 
@@ -218,6 +238,10 @@ cdef void _run_leaky_relu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_leaky_relu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_F16:
+        cact_leaky_relu_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_BF16:
+        cact_leaky_relu_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
     else:
         cact_leaky_relu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
@@ -229,7 +253,7 @@ def leaky_relu(x, double negative_slope=0.01, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     negative_slope : float, default 0.01
         must be finite
     out : ndarray, optional
@@ -240,7 +264,7 @@ def leaky_relu(x, double negative_slope=0.01, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_leaky_relu_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64).
+    Kernels: cact_leaky_relu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     if not (isfinite(negative_slope)):
@@ -252,7 +276,7 @@ def leaky_relu(x, double negative_slope=0.01, *, out=None):
         _run_leaky_relu(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_leaky_relu, &t, t.op.n, (1048576 if t.op.f64 else 16384))
+            parallel_for(_run_leaky_relu, &t, t.op.n, (1048576 if t.op.f64 else 16384 if t.op.half else 16384))
     return o
 
 
@@ -260,6 +284,10 @@ cdef void _run_hardtanh(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_hardtanh_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
+    elif t.op.half == HALF_F16:
+        cact_hardtanh_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
+    elif t.op.half == HALF_BF16:
+        cact_hardtanh_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
     else:
         cact_hardtanh_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
 
@@ -271,7 +299,7 @@ def hardtanh(x, double min_val=-1.0, double max_val=1.0, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     min_val : float, default -1.0
         must not be NaN
     max_val : float, default 1.0
@@ -284,7 +312,7 @@ def hardtanh(x, double min_val=-1.0, double max_val=1.0, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_hardtanh_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64).
+    Kernels: cact_hardtanh_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     if not (not isnan(min_val)):
@@ -299,7 +327,7 @@ def hardtanh(x, double min_val=-1.0, double max_val=1.0, *, out=None):
         _run_hardtanh(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_hardtanh, &t, t.op.n, (1048576 if t.op.f64 else 16384))
+            parallel_for(_run_hardtanh, &t, t.op.n, (1048576 if t.op.f64 else 16384 if t.op.half else 16384))
     return o
 
 
@@ -307,6 +335,10 @@ cdef void _run_hard_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogi
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_hard_sigmoid_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
+    elif t.op.half == HALF_F16:
+        cact_hard_sigmoid_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
+    elif t.op.half == HALF_BF16:
+        cact_hard_sigmoid_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
     else:
         cact_hard_sigmoid_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
 
@@ -318,7 +350,7 @@ def hard_sigmoid(x, double alpha=0.16666666666666666, double beta=0.5, *, out=No
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     alpha : float, default 0.16666666666666666
         slope (ONNX and Keras 2 use 0.2); must be finite
     beta : float, default 0.5
@@ -336,7 +368,7 @@ def hard_sigmoid(x, double alpha=0.16666666666666666, double beta=0.5, *, out=No
     Any other pair computes alpha * x + beta with alpha and beta as given,
     rounded once.
 
-    Kernels: cact_hard_sigmoid_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64).
+    Kernels: cact_hard_sigmoid_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     if not (isfinite(alpha)):
@@ -359,6 +391,10 @@ cdef void _run_hard_swish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_hard_swish_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_hard_swish_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_hard_swish_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_hard_swish_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -370,7 +406,7 @@ def hard_swish(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -379,7 +415,7 @@ def hard_swish(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_hard_swish_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64).
+    Kernels: cact_hard_swish_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'hard_swish', &t.op)
@@ -396,6 +432,10 @@ cdef void _run_softshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_softshrink_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_F16:
+        cact_softshrink_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_BF16:
+        cact_softshrink_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
     else:
         cact_softshrink_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
@@ -407,7 +447,7 @@ def softshrink(x, double lambd=0.5, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     lambd : float, default 0.5
         must be finite and >= 0
     out : ndarray, optional
@@ -418,7 +458,7 @@ def softshrink(x, double lambd=0.5, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_softshrink_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64).
+    Kernels: cact_softshrink_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     if not (lambd >= 0 and isfinite(lambd)):
@@ -430,7 +470,7 @@ def softshrink(x, double lambd=0.5, *, out=None):
         _run_softshrink(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_softshrink, &t, t.op.n, (1048576 if t.op.f64 else 16384))
+            parallel_for(_run_softshrink, &t, t.op.n, (1048576 if t.op.f64 else 16384 if t.op.half else 16384))
     return o
 
 
@@ -438,6 +478,10 @@ cdef void _run_hardshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_hardshrink_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_F16:
+        cact_hardshrink_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_BF16:
+        cact_hardshrink_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
     else:
         cact_hardshrink_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
@@ -449,7 +493,7 @@ def hardshrink(x, double lambd=0.5, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     lambd : float, default 0.5
         must be >= 0
     out : ndarray, optional
@@ -460,7 +504,7 @@ def hardshrink(x, double lambd=0.5, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_hardshrink_f32/_f64.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64).
+    Kernels: cact_hardshrink_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     if not (lambd >= 0):
@@ -472,7 +516,7 @@ def hardshrink(x, double lambd=0.5, *, out=None):
         _run_hardshrink(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_hardshrink, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
+            parallel_for(_run_hardshrink, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
     return o
 
 
@@ -480,6 +524,10 @@ cdef void _run_threshold(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_threshold_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
+    elif t.op.half == HALF_F16:
+        cact_threshold_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
+    elif t.op.half == HALF_BF16:
+        cact_threshold_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
     else:
         cact_threshold_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
 
@@ -491,7 +539,7 @@ def threshold(x, double threshold, double value, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     threshold : float, required
         must not be NaN
     value : float, required
@@ -503,7 +551,7 @@ def threshold(x, double threshold, double value, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_threshold_f32/_f64.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64).
+    Kernels: cact_threshold_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     if not (not isnan(threshold)):
@@ -516,7 +564,7 @@ def threshold(x, double threshold, double value, *, out=None):
         _run_threshold(&t, 0, t.op.n)
     else:
         with nogil:
-            parallel_for(_run_threshold, &t, t.op.n, (1048576 if t.op.f64 else 2097152))
+            parallel_for(_run_threshold, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
     return o
 
 
@@ -524,6 +572,10 @@ cdef void _run_softsign(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_softsign_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_softsign_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_softsign_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_softsign_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -535,7 +587,7 @@ def softsign(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -544,7 +596,7 @@ def softsign(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_softsign_f32/_f64.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64).
+    Kernels: cact_softsign_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'softsign', &t.op)
@@ -561,6 +613,10 @@ cdef void _run_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_sigmoid_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_sigmoid_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_sigmoid_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_sigmoid_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -572,7 +628,7 @@ def sigmoid(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -581,7 +637,7 @@ def sigmoid(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_sigmoid_f32/_f64.  Max error asserted by the tests: 0.79 ulp (float32), 0.8 ulp (float64).
+    Kernels: cact_sigmoid_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.79 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'sigmoid', &t.op)
@@ -598,6 +654,10 @@ cdef void _run_log_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogil
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_log_sigmoid_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_log_sigmoid_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_log_sigmoid_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_log_sigmoid_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -609,7 +669,7 @@ def log_sigmoid(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -618,7 +678,7 @@ def log_sigmoid(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_log_sigmoid_f32/_f64.  Max error asserted by the tests: 0.503 ulp (float32), 0.8 ulp (float64).
+    Kernels: cact_log_sigmoid_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.503 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'log_sigmoid', &t.op)
@@ -635,6 +695,10 @@ cdef void _run_swish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_swish_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_F16:
+        cact_swish_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_BF16:
+        cact_swish_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
     else:
         cact_swish_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
@@ -646,7 +710,7 @@ def swish(x, double beta=1.0, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     beta : float, default 1.0
         must be finite
     out : ndarray, optional
@@ -657,7 +721,7 @@ def swish(x, double beta=1.0, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_swish_f32/_f64.  Max error asserted by the tests: 0.81 ulp (float32), 0.8 ulp (float64).
+    Kernels: cact_swish_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.81 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     if not (isfinite(beta)):
@@ -677,6 +741,10 @@ cdef void _run_silu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_silu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_silu_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_silu_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_silu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -688,7 +756,7 @@ def silu(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -697,7 +765,7 @@ def silu(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_silu_f32/_f64.  Max error asserted by the tests: 0.81 ulp (float32), 0.8 ulp (float64).
+    Kernels: cact_silu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.81 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'silu', &t.op)
@@ -714,6 +782,10 @@ cdef void _run_softplus(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_softplus_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
+    elif t.op.half == HALF_F16:
+        cact_softplus_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
+    elif t.op.half == HALF_BF16:
+        cact_softplus_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
     else:
         cact_softplus_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
 
@@ -725,7 +797,7 @@ def softplus(x, double beta=1.0, double threshold=20.0, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     beta : float, default 1.0
         must be finite and > 0
     threshold : float, default 20.0
@@ -743,7 +815,7 @@ def softplus(x, double beta=1.0, double threshold=20.0, *, out=None):
     log1p(e**-20) ~ 2e-9 (below float32's half-ulp, about 2**22 float64 ulps).
     threshold=math.inf gives the smooth function to full precision everywhere.
 
-    Kernels: cact_softplus_f32/_f64.  Max error asserted by the tests: 0.503 ulp (float32), 0.8 ulp (float64).
+    Kernels: cact_softplus_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.503 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     if not (beta > 0 and isfinite(beta)):
@@ -766,6 +838,10 @@ cdef void _run_mish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_mish_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_mish_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_mish_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_mish_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -777,7 +853,7 @@ def mish(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -786,7 +862,7 @@ def mish(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_mish_f32/_f64.  Max error asserted by the tests: 0.502 ulp (float32), 0.8 ulp (float64).
+    Kernels: cact_mish_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.502 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'mish', &t.op)
@@ -803,6 +879,10 @@ cdef void _run_tanh(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_tanh_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_tanh_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_tanh_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_tanh_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -814,7 +894,7 @@ def tanh(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -823,7 +903,7 @@ def tanh(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_tanh_f32/_f64.  Max error asserted by the tests: 0.81 ulp (float32), 0.6 ulp (float64).
+    Kernels: cact_tanh_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.81 ulp (float32), 0.6 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'tanh', &t.op)
@@ -840,6 +920,10 @@ cdef void _run_tanhshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_tanhshrink_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_tanhshrink_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_tanhshrink_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_tanhshrink_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -851,7 +935,7 @@ def tanhshrink(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -860,7 +944,7 @@ def tanhshrink(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_tanhshrink_f32/_f64.  Max error asserted by the tests: 0.504 ulp (float32), 0.8 ulp (float64).
+    Kernels: cact_tanhshrink_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.504 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'tanhshrink', &t.op)
@@ -877,6 +961,10 @@ cdef void _run_elu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_elu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_F16:
+        cact_elu_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_BF16:
+        cact_elu_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
     else:
         cact_elu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
@@ -888,7 +976,7 @@ def elu(x, double alpha=1.0, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     alpha : float, default 1.0
         must be finite
     out : ndarray, optional
@@ -899,7 +987,7 @@ def elu(x, double alpha=1.0, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_elu_f32/_f64.  Max error asserted by the tests: 0.505 ulp (float32), 0.8 ulp (float64).
+    Kernels: cact_elu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.505 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     if not (isfinite(alpha)):
@@ -919,6 +1007,10 @@ cdef void _run_celu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_celu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_F16:
+        cact_celu_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_BF16:
+        cact_celu_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
     else:
         cact_celu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
@@ -930,7 +1022,7 @@ def celu(x, double alpha=1.0, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     alpha : float, default 1.0
         must be finite and > 0
     out : ndarray, optional
@@ -941,7 +1033,7 @@ def celu(x, double alpha=1.0, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_celu_f32/_f64.  Max error asserted by the tests: 0.505 ulp (float32), 0.8 ulp (float64).
+    Kernels: cact_celu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.505 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     if not (alpha > 0 and isfinite(alpha)):
@@ -961,6 +1053,10 @@ cdef void _run_selu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_selu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_selu_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_selu_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_selu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -972,7 +1068,7 @@ def selu(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -981,7 +1077,7 @@ def selu(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_selu_f32/_f64.  Max error asserted by the tests: 0.505 ulp (float32), 0.8 ulp (float64).
+    Kernels: cact_selu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.505 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'selu', &t.op)
@@ -999,11 +1095,19 @@ cdef void _run_gelu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     if t.variant == 0:
         if t.op.f64:
             cact_gelu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+        elif t.op.half == HALF_F16:
+            cact_gelu_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+        elif t.op.half == HALF_BF16:
+            cact_gelu_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
         else:
             cact_gelu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
     elif t.variant == 1:
         if t.op.f64:
             cact_gelu_tanh_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+        elif t.op.half == HALF_F16:
+            cact_gelu_tanh_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+        elif t.op.half == HALF_BF16:
+            cact_gelu_tanh_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
         else:
             cact_gelu_tanh_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -1015,7 +1119,7 @@ def gelu(x, approximate='none', *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     approximate : str, default 'none'
         'none' (erf form) or 'tanh'
     out : ndarray, optional
@@ -1026,7 +1130,7 @@ def gelu(x, approximate='none', *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_gelu_f32/_f64, cact_gelu_tanh_f32/_f64.  Max error asserted by the tests: 0.502 ulp (float32), 0.8 ulp (float64).
+    Kernels: cact_gelu_f32/_f64/_f16/_bf16, cact_gelu_tanh_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.502 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
     cdef int variant
@@ -1051,6 +1155,10 @@ cdef void _run_fast_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogi
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_fast_sigmoid_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_fast_sigmoid_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_fast_sigmoid_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_fast_sigmoid_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -1066,7 +1174,7 @@ def fast_sigmoid(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -1075,7 +1183,7 @@ def fast_sigmoid(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_fast_sigmoid_f32/_f64.
+    Kernels: cact_fast_sigmoid_f32/_f64/_f16/_bf16.
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'sigmoid', &t.op)
@@ -1092,6 +1200,10 @@ cdef void _run_fast_swish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_fast_swish_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_F16:
+        cact_fast_swish_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
+    elif t.op.half == HALF_BF16:
+        cact_fast_swish_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo, t.p[0])
     else:
         cact_fast_swish_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
@@ -1107,7 +1219,7 @@ def fast_swish(x, double beta=1.0, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     beta : float, default 1.0
         must be finite
     out : ndarray, optional
@@ -1118,7 +1230,7 @@ def fast_swish(x, double beta=1.0, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_fast_swish_f32/_f64.
+    Kernels: cact_fast_swish_f32/_f64/_f16/_bf16.
     """
     cdef Task t
     if not (isfinite(beta)):
@@ -1138,6 +1250,10 @@ cdef void _run_fast_silu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_fast_silu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_fast_silu_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_fast_silu_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_fast_silu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -1153,7 +1269,7 @@ def fast_silu(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -1162,7 +1278,7 @@ def fast_silu(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_fast_silu_f32/_f64.
+    Kernels: cact_fast_silu_f32/_f64/_f16/_bf16.
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'silu', &t.op)
@@ -1179,6 +1295,10 @@ cdef void _run_fast_tanh(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     cdef const Task *t = <const Task *>ctx
     if t.op.f64:
         cact_fast_tanh_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_fast_tanh_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_fast_tanh_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
     else:
         cact_fast_tanh_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -1194,7 +1314,7 @@ def fast_tanh(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
@@ -1203,7 +1323,7 @@ def fast_tanh(x, *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_fast_tanh_f32/_f64.
+    Kernels: cact_fast_tanh_f32/_f64/_f16/_bf16.
     """
     cdef Task t
     cdef cnp.ndarray a = as_input(x, 'tanh', &t.op)
@@ -1221,11 +1341,19 @@ cdef void _run_fast_gelu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
     if t.variant == 0:
         if t.op.f64:
             cact_gelu_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+        elif t.op.half == HALF_F16:
+            cact_gelu_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+        elif t.op.half == HALF_BF16:
+            cact_gelu_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
         else:
             cact_gelu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
     elif t.variant == 1:
         if t.op.f64:
             cact_fast_gelu_tanh_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+        elif t.op.half == HALF_F16:
+            cact_fast_gelu_tanh_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+        elif t.op.half == HALF_BF16:
+            cact_fast_gelu_tanh_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
         else:
             cact_fast_gelu_tanh_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
 
@@ -1242,7 +1370,7 @@ def fast_gelu(x, approximate='none', *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32 or float64
+    x : array_like, float32, float64, float16 or bfloat16
     approximate : str, default 'none'
         'none' (erf form) or 'tanh'
     out : ndarray, optional
@@ -1253,7 +1381,7 @@ def fast_gelu(x, approximate='none', *, out=None):
     -------
     ndarray of x's shape and dtype (out, if given).
 
-    Kernels: cact_gelu_f32/_f64, cact_fast_gelu_tanh_f32/_f64.
+    Kernels: cact_gelu_f32/_f64/_f16/_bf16, cact_fast_gelu_tanh_f32/_f64/_f16/_bf16.
     """
     cdef Task t
     cdef int variant

@@ -93,8 +93,8 @@ def refused(exc, match, f, x, **kw):
 
 
 def bits(a):
-    """The bit patterns of a float32 / float64 array."""
-    return a.view(np.uint32 if a.dtype == np.float32 else np.uint64)
+    """The bit patterns of a float32 / float64 / float16 / bfloat16 array."""
+    return a.view({2: np.uint16, 4: np.uint32, 8: np.uint64}[a.dtype.itemsize])
 
 
 def same_bits(a, b):

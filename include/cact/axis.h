@@ -18,7 +18,9 @@
  *       y = x where x >= 0, else w[c] * x, c the index along the channel
  *       axis; w has `channels` entries (to broadcast one weight, pass
  *       outer = channels = 1 and inner = the size).  y == x is allowed.
- * and the same with _f64 / double.  Sizes may be 0.
+ * and the same with _f64 / double.  Sizes may be 0.  float16 and bfloat16
+ * (cact_<name>_f16 / _bf16 over cact_f16_t / cact_bf16_t, returning int):
+ * axis/half.h.
  *
  * softmax rows, for every row (x_0 .. x_{len-1}) along the axis:
  *   - m = max x_j; d_i = x_i - m; y_i = e^d_i / sum_j e^d_j.  float32
@@ -131,5 +133,12 @@ CACT__AXIS_BOTH(softmin, (), (), (), cact__ax_softmax_body, (, CACT__AX_SOFTMIN)
 CACT__AXIS_BOTH(maxout, (, size_t pieces), (, size_t pieces), (, pieces), cact__ax_maxout_body,
                 (, pieces))
 CACT__AXIS_BOTH(prelu, (, const float *w), (, const double *w), (, w), cact__ax_prelu_body, (, w))
+
+/* float16 and bfloat16 over the float32 kernels: tiles widened to float32
+ * scratch (cact_softmax_f16, ... cact_prelu_bf16; they return 0, or -1
+ * where scratch could not be allocated) */
+#define CACT__IN_AXIS 1
+#include "axis/half.h"
+#undef CACT__IN_AXIS
 
 #endif /* CACT_AXIS_H */

@@ -86,6 +86,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <stdint.h>
+#if !defined(CACT_NO_DISPATCH) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#  include <immintrin.h> /* F16C / AVX-512F conversions (core/half.h) */
+#endif
 
 #ifdef __cplusplus
 extern "C" {
