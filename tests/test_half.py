@@ -98,7 +98,7 @@ def _check_every_input(fn, f, k, hdt, bound32, listed=None, fast=False):
     ref, r = correctly_rounded(f, k, x, name)
     y = fn(x, **kernel_kwargs(f, k))
     assert y.dtype == hdt
-    bad, one_ulp, near = compare(y, ref, r, name, bound32)
+    bad, one_ulp, near = compare(y, ref, r, name, bound32, x)
     if fast and name == "bfloat16":
         # a fast float32 result below 2^-126 is within 2^-126 absolute (its bound)
         tiny = np.abs(r[bad]) < 2.0 ** -126

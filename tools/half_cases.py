@@ -36,7 +36,7 @@ def measure():
                 per_level = {}
                 for lv in available_levels():
                     set_level(lv)
-                    bad, _, _ = compare(fn(x, **kernel_kwargs(f, k)), ref, r, dt.name, bound)
+                    bad, _, _ = compare(fn(x, **kernel_kwargs(f, k)), ref, r, dt.name, bound, x)
                     per_level[lv] = set(int(b) for b in x[bad].view(np.uint16))
                 set_level(None)
                 union = sorted(set().union(*per_level.values()))
@@ -51,6 +51,8 @@ def table(counts):
     L = ["| tier | kernel | dtype | " + " | ".join(levels) + " |",
          "|---|---|---|" + "---|" * len(levels)]
     for (tier, k, dt), c in counts.items():
+        if not any(c.values()):
+            continue
         L.append(f"| {tier} | `{k}` | {dt} | " + " | ".join(str(c[lv]) for lv in levels) + " |")
     return "\n".join(L)
 
