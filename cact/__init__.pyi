@@ -5,8 +5,10 @@ from typing import List, Literal, Optional, SupportsIndex, TypeVar, Union, overl
 import numpy as np
 import numpy.typing as npt
 
-_F = TypeVar("_F", np.float32, np.float64)
-_AnyFloatArray = npt.NDArray[Union[np.float32, np.float64]]
+# (ml_dtypes.bfloat16 is not a numpy floating type: bfloat16 arrays take the
+# array_like overload)
+_F = TypeVar("_F", np.float32, np.float64, np.float16)
+_AnyFloatArray = npt.NDArray[Union[np.float32, np.float64, np.float16]]
 
 __version__: str
 __all__: List[str]

@@ -55,6 +55,24 @@ from cact._catalogue import ELEMENTWISE, FAST_KERNELS, KERNEL_FUNC, KERNELS, cal
 
 SIZES = (64, 4096, 1 << 18, 1 << 24)
 DTYPES = ("float32", "float64")
+# half precision, on request (--dtypes): computed in float32, stored in 2 bytes
+HALF_DTYPES = ("float16", "bfloat16")
+
+
+def np_dtype(name):
+    """numpy dtype of a benchmark dtype name (bfloat16: ml_dtypes')."""
+    if name == "bfloat16":
+        import ml_dtypes
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(name)
+
+
+def _torch_tensor(torch, a):
+    """a (numpy) as a torch tensor sharing its memory; bfloat16 through
+    its 16-bit integer view (torch.from_numpy has no bfloat16)."""
+    if a.dtype.name == "bfloat16":
+        return torch.from_numpy(a.view(np.int16)).view(torch.bfloat16)
+    return torch.from_numpy(a)
 PEERS = ("numpy", "scipy", "torch", "ort")
 COLUMNS = ("cact", "cact inplace", "cact.fast", "numpy", "scipy", "torch", "torch inplace", "ort", "stream")
 PEER_COLUMNS = ("numpy", "scipy", "torch", "torch inplace", "ort")
@@ -85,6 +103,8 @@ class Impl:
             r = eval(self.stmt, self.ns)
         if self.result is not None:
             r = self.ns[self.result]
+        if hasattr(r, "detach") and r.element_size() == 2:   # a torch half tensor (no numpy bfloat16)
+            r = r.detach().float()
         return np.asarray(r)
 
 
@@ -176,13 +196,14 @@ def torch_impls(kernel, x0):
     oop, inp = _torch_stmts(kernel, kw)
     out = []
     y = np.empty_like(x0)
-    ns = {"torch": torch, "F": F, "nn": torch._C._nn, "xt": torch.from_numpy(x0), "yt": torch.from_numpy(y),
-          "one": torch.ones((), dtype=torch.from_numpy(x0).dtype), **_float_kw(kw)}
+    xt = _torch_tensor(torch, x0)
+    ns = {"torch": torch, "F": F, "nn": torch._C._nn, "xt": xt, "yt": _torch_tensor(torch, y),
+          "one": torch.ones((), dtype=xt.dtype), **_float_kw(kw)}
     if oop:
         out.append(Impl("torch", oop, ns, result="yt" if "out=yt" in oop or "yt." in oop else None))
     if inp:
         xi, refresh = _inplace_buffers(x0)
-        out.append(Impl("torch inplace", inp, dict(ns, xt=torch.from_numpy(xi)), refresh, result="xt"))
+        out.append(Impl("torch inplace", inp, dict(ns, xt=_torch_tensor(torch, xi)), refresh, result="xt"))
     return out
 
 
@@ -241,6 +262,8 @@ def ort_session(kernel, dtype, threads):
 
 
 def ort_impls(kernel, x0, threads=1):
+    if x0.dtype.itemsize == 2:          # the float32 / float64 sessions only
+        return []
     sess = ort_session(kernel, str(x0.dtype), threads)
     if sess is None:
         return []
@@ -301,16 +324,19 @@ def _agrees(r, ref):
     r = np.asarray(r)
     if r.shape != ref.shape:
         return False
-    tol = 2e-3 if ref.dtype == np.float32 else 1e-6
+    tol = {2: 2e-2, 4: 2e-3}.get(ref.dtype.itemsize, 1e-6)
+    if r.dtype.name == "bfloat16":
+        r = r.astype(np.float32)
     with np.errstate(all="ignore"):
-        return bool(np.allclose(r.astype(np.float64), ref.astype(np.float64), rtol=tol, atol=tol * 1e-2,
+        return bool(np.allclose(r.astype(np.float64), ref.astype(np.float32).astype(np.float64), rtol=tol,
+                                atol=tol * 1e-2,
                                 equal_nan=True))
 
 
 def group(kernel, dtype, n, peers, repeats, min_sample, threads=1, rng=None):
     """Time every implementation of one (kernel, dtype, size)."""
     rng = rng or np.random.default_rng(0)
-    x0 = rng.uniform(-8, 8, n).astype(dtype)
+    x0 = rng.uniform(-8, 8, n).astype(np.float32).astype(np_dtype(dtype))
     impls = cact_impls(kernel, x0)
     if "numpy" in peers:
         impls += numpy_impls(kernel, x0)
@@ -568,8 +594,13 @@ def parse(argv):
     args.argv = list(argv)
     args.dtypes = [d for d in args.dtypes.split(",") if d]
     for d in args.dtypes:
-        if d not in DTYPES:
-            ap.error(f"unknown dtype {d}")
+        if d not in DTYPES + HALF_DTYPES:
+            ap.error(f"unknown dtype {d}; choose from {', '.join(DTYPES + HALF_DTYPES)}")
+        if d == "bfloat16":
+            try:
+                import ml_dtypes  # noqa: F401
+            except ImportError:
+                ap.error("bfloat16 needs ml_dtypes (pip install cact[bfloat16])")
     args.sizes_given = bool(args.sizes)
     if args.sizes:
         args.sizes = [int(s) for s in args.sizes.split(",")]

@@ -17,7 +17,6 @@ lies within the float32 kernel's error of a midpoint (double rounding):
 then it is the neighbour, 1 ulp away.
 """
 import json
-import math
 import os
 
 import numpy as np

@@ -84,7 +84,8 @@ def test_python_scalars_and_lists_compute_in_float64():
 def test_bad_dtype_is_type_error(name, bad):
     x = np.ones(5, dtype=bad)
     out = np.full(5, 7.0)
-    refused(TypeError, "supported dtypes are float32, float64, float16 and bfloat16", getattr(cact, name), x, out=out, **_kw(name))
+    refused(TypeError, "supported dtypes are float32, float64, float16 and bfloat16", getattr(cact, name), x,
+            out=out, **_kw(name))
 
 
 @pytest.mark.parametrize("name", NAMES)

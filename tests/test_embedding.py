@@ -347,3 +347,71 @@ def test_cython_module(tmp_path, site):
     threads = int(out.split()[-1])
     if omp:
         assert threads == 2, f"prange ran on {threads} thread(s) with OMP_NUM_THREADS=2"
+
+
+# --- half precision in plain C ------------------------------------------------------
+
+HALF_C = r"""
+#include <stdio.h>
+#include <cact/cact.h>
+/* every float16 / bfloat16 input through a few half kernels, written out */
+int main(int argc, char **argv)
+{
+    static cact_f16_t x[65536], y[65536];
+    static float f[65536];
+    FILE *out;
+    size_t i;
+    (void)argc;
+    for (i = 0; i < 65536; i++) x[i] = (cact_f16_t)i;
+    out = fopen(argv[1], "wb");
+    if (!out) return 1;
+    cact_silu_f16(x, y, 65536);
+    fwrite(y, 2, 65536, out);
+    cact_fast_silu_bf16(x, y, 65536);
+    fwrite(y, 2, 65536, out);
+    cact_softplus_bf16(x, y, 65536, 2.0, 20.0);
+    fwrite(y, 2, 65536, out);
+    cact_gelu_tanh_f16(x, x, 65536); /* in place */
+    fwrite(x, 2, 65536, out);
+    for (i = 0; i < 65536; i++) x[i] = (cact_bf16_t)(0x3c00 + i % 2048); /* finite bfloat16 */
+    if (cact_softmax_bf16(x, y, 256, 256, 1) != 0) return 2;
+    fwrite(y, 2, 65536, out);
+    cact_bf16_to_f32(x, f, 65536);
+    cact_f32_to_f16(f, y, 65536);
+    fwrite(y, 2, 65536, out);
+    return fclose(out) != 0;
+}
+"""
+
+
+@pytest.mark.parametrize("lang", ["c99", "c++11"])
+def test_half_kernels_in_plain_c(tmp_path, include, lang):
+    """cact_<name>_f16 / _bf16 and the conversions embedded with no Python:
+    the same bits as the Python API (float16; bfloat16 where ml_dtypes is
+    installed)."""
+    cc = CC if lang == "c99" else cbuild.compiler("CXX")
+    if shutil.which(cc) is None:
+        pytest.skip(f"no {cc}")
+    src = tmp_path / ("half.c" if lang == "c99" else "half.cpp")
+    src.write_text(HALF_C)
+    exe, out = tmp_path / "half", tmp_path / "half.out"
+    flags = ["-std=" + lang, "-O2", "-Wall", "-Wextra", "-Werror", "-I", include]
+    subprocess.run([cc, *flags, str(src), "-o", str(exe), "-lm"], check=True, capture_output=True, text=True)
+    env = dict(os.environ)
+    env.pop("CACT_ISA", None)
+    subprocess.run([str(exe), str(out)], check=True, env=env, timeout=120)
+    got = np.fromfile(out, dtype=np.uint16).reshape(6, 65536)
+    x16 = np.arange(65536, dtype=np.uint32).astype(np.uint16)
+    assert same_bits(got[0].view(np.float16), cact.silu(x16.view(np.float16)))
+    assert same_bits(got[3].view(np.float16), cact.gelu(x16.view(np.float16), approximate="tanh"))
+    try:
+        import ml_dtypes
+    except ImportError:
+        return
+    import cact.fast
+    bf = np.dtype(ml_dtypes.bfloat16)
+    assert same_bits(got[1].view(bf), cact.fast.silu(x16.view(bf)))
+    assert same_bits(got[2].view(bf), cact.softplus(x16.view(bf), beta=2.0))
+    xb = (0x3c00 + np.arange(65536) % 2048).astype(np.uint16).view(bf).reshape(256, 256)
+    assert same_bits(got[4].view(bf), cact.softmax(xb).ravel())
+    assert same_bits(got[5].view(np.float16), xb.astype(np.float32).astype(np.float16).ravel())

@@ -11,8 +11,21 @@ ml_dtypes is installed (the `bfloat16` extra, in the `test` extra).
 """
 import numpy as np
 import pytest
-from half_cases import (BF16, F16, FORMATS, accurate_kernels, all_inputs, compare, correctly_rounded,
-                        fast_kernels, kernel_kwargs, load_cases, ordinal, round_half, to_dtype)
+from half_cases import (
+    BF16,
+    F16,
+    FORMATS,
+    accurate_kernels,
+    all_inputs,
+    compare,
+    correctly_rounded,
+    fast_kernels,
+    kernel_kwargs,
+    load_cases,
+    ordinal,
+    round_half,
+    to_dtype,
+)
 from helpers import SOFT, same_bits
 
 import cact
@@ -259,9 +272,9 @@ def test_refusals_write_nothing(hdt):
 def test_many_lengths_and_offsets(hdt):
     """Every length up to two blocks and unaligned starts: the same bits as
     the whole array (block and vector boundaries change nothing)."""
-    x = _axis_data((1000,), hdt, 6)
+    x = _axis_data((1600,), hdt, 6)
     whole = cact.tanh(x)
-    for n in list(range(0, 40)) + [255, 256, 257, 511, 512, 513]:
+    for n in list(range(0, 40)) + [255, 256, 257, 511, 512, 513, 1023, 1024, 1025, 1537]:
         for off in (0, 1, 3):
             assert same_bits(cact.tanh(x[off:off + n]), whole[off:off + n])
 
@@ -288,3 +301,34 @@ def test_torch_bfloat16_no_copy():
     cact.silu(a, out=a)
     d = (t.float() - want.float()).abs() / want.float().abs().clamp_min(1e-30)
     assert float(d.max()) <= 2 ** -7
+
+
+def test_other_ml_dtypes_refused():
+    if BF16 is None:
+        pytest.skip("ml_dtypes is not installed")
+    import ml_dtypes
+    for t in (ml_dtypes.float8_e4m3fn, ml_dtypes.float8_e5m2):
+        x = np.zeros(4, dtype=t)
+        with pytest.raises(TypeError, match="supported dtypes are float32, float64, float16 and bfloat16"):
+            cact.silu(x)
+        with pytest.raises(TypeError, match="supported dtypes"):
+            cact.softmax(x)
+
+
+def test_works_without_ml_dtypes():
+    """cact never imports ml_dtypes: with the module unavailable it imports
+    and computes float16 (a subprocess where importing ml_dtypes fails)."""
+    import subprocess
+    import sys
+
+    from helpers import subprocess_env
+    code = ("import sys; sys.modules['ml_dtypes'] = None\n"
+            "import numpy as np, cact, cact.fast\n"
+            "x = np.linspace(-4, 4, 5000).astype(np.float16)\n"
+            "y = cact.gelu(x); z = cact.fast.silu(x); s = cact.softmax(x.reshape(50, 100))\n"
+            "assert y.dtype == z.dtype == s.dtype == np.float16\n"
+            "assert 'ml_dtypes' not in [m for m in sys.modules if sys.modules[m] is not None]\n"
+            "print('ok')\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=subprocess_env(),
+                       timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stdout + r.stderr

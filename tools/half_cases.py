@@ -14,8 +14,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path[:0] = [ROOT, os.path.join(ROOT, "tests")]
 
 import numpy as np  # noqa: E402
-from half_cases import (DATA, accurate_kernels, all_inputs, compare, correctly_rounded,  # noqa: E402
-                        fast_kernels, half_dtypes, kernel_kwargs)
+from half_cases import (  # noqa: E402
+    DATA,
+    accurate_kernels,
+    all_inputs,
+    compare,
+    correctly_rounded,
+    fast_kernels,
+    half_dtypes,
+    kernel_kwargs,
+)
 from helpers import available_levels, set_level  # noqa: E402
 
 import cact  # noqa: E402

@@ -18,6 +18,9 @@
  *   void cact_<name>_f32(const float  *x, float  *y, size_t n, <params>);
  *   void cact_<name>_f64(const double *x, double *y, size_t n, <params>);
  *
+ *   void cact_<name>_f16(const cact_f16_t *x, cact_f16_t *y, size_t n, <params>);
+ *   void cact_<name>_bf16(const cact_bf16_t *x, cact_bf16_t *y, size_t n, <params>);
+ *
  *   for every row CACT_ELEMENTWISE(name, loop, PDECL, PARGS) of
  *   cact/functions.inc, whose PDECL lists the parameters (all double, for
  *   both dtypes); docs/c-api.md and the Python docstrings (cact.<name>)
@@ -35,6 +38,11 @@
  *   - NaN in gives NaN out (relu, hardtanh, binary_step, threshold
  *     included); +-inf give the mathematical limits (sigmoid(-inf) = 0,
  *     gelu(-inf) = -0); no intermediate overflows for finite x.
+ *   - float16 / bfloat16 (cact_f16_t / cact_bf16_t: uint16_t holding the
+ *     bits): blocks widened exactly to float32, the float32 kernel, one
+ *     rounding to nearest even back (cact/core/half.h, which also has the
+ *     public conversions cact_f16_to_f32, cact_f32_to_f16, cact_bf16_to_f32,
+ *     cact_f32_to_bf16); within 1 ulp of the storage type.
  *   - Parameters are not validated here (the Python layer does it): pass
  *     values the Python API would accept (e.g. celu alpha > 0).
  *
@@ -46,7 +54,9 @@
  *                        size_t pieces);
  *   void cact_prelu_f32(const float *x, float *y, size_t outer, size_t channels, size_t inner,
  *                       const float *w);
- *   and the same with _f64 / double.
+ *   and the same with _f64 / double; with _f16 / _bf16 over cact_f16_t /
+ *   cact_bf16_t, returning int (0, or -1 where scratch could not be
+ *   allocated: cact/axis/half.h).
  *
  *   - x is a C-contiguous array viewed as [outer, len, inner], the axis in
  *     the middle (inner == 1 for the last axis); any size may be 0.
