@@ -167,7 +167,9 @@ def _soft_chunk(block, axis, keepdims, name, computing_meta=False):
             b = block[sl]
             ss = st[sl]
             ss["m"] = _row_max(b, ax, name)
-            ss["k"] = np.count_nonzero(b == lim, axis=ax).reshape(ss.shape)
+            ss["k"] = 0
+            if (ss["m"] == np.inf).any():                 # +inf entries: count them
+                ss["k"] = np.count_nonzero(b == lim, axis=ax).reshape(ss.shape)
             if name == "log_softmax":
                 top = np.max(cact.log_softmax(b.astype(np.float64, copy=False), axis=ax), axis=ax, keepdims=True)
                 ss["u"] = np.expm1(-top.astype(e))
@@ -256,15 +258,26 @@ def _soft_final_slab(block, st, ax, name):
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if name == "log_softmax":
             res = (block.astype(np.float64) - M.astype(np.float64)) - np.log1p(st["u"]).astype(np.float64)
-            lim = np.where(block == np.inf, 0.0 - np.log(K), -np.inf)     # K = 1: +0
+            lim = None
+            if (M == np.inf).any():
+                lim = np.where(block == np.inf, 0.0 - np.log(K), -np.inf)     # K = 1: +0
         else:
             y, r = _kernel(name, block, ax)
-            c = _exp_diff(_row_max(block, ax, name), M, e) / (r.astype(e) * (1 + st["u"]))
-            res = y.astype(e) * c if e != np.float64 else y * c      # rounded once, below
+            m = _row_max(block, ax, name)
+            c = _exp_diff(m, M, e) / (r.astype(e) * (1 + st["u"]))
+            if e != np.float64:
+                res = y.astype(e) * c                       # rounded once, below
+            else:
+                res = np.multiply(y, c, out=y)
             # a block of -inf (softmin: +inf) in a row whose max is finite or +inf: exactly 0
-            res = np.where((_row_max(block, ax, name) == -np.inf) & (M > -np.inf), 0, res)
-            lim = np.where(block == (-np.inf if name == "softmin" else np.inf), 1 / K, 0)
-        res = np.where(M == np.inf, lim, res)               # entries at +inf: the limit
+            empty = (m == -np.inf) & (M > -np.inf)
+            if empty.any():
+                res = np.where(empty, 0, res)
+            lim = None
+            if (M == np.inf).any():
+                lim = np.where(block == (-np.inf if name == "softmin" else np.inf), 1 / K, 0)
+        if lim is not None:
+            res = np.where(M == np.inf, lim, res)           # entries at +inf: the limit
     return res.astype(block.dtype)
 
 
