@@ -136,11 +136,33 @@ def _slabs(shape, ax, limit=1 << 21):
             for i in range(0, shape[d], step)]
 
 
-def _kernel(name, block, ax):
-    """cact's softmax/softmin of the block in float64 (float32 data is
-    widened, exactly): its result and r, each row's largest result (1/s)."""
-    y = getattr(cact, name)(block.astype(np.float64, copy=False), axis=ax)
-    return y, np.max(y, axis=ax, keepdims=True)
+class _Work:
+    """Float64 (and extended) buffers of one slab's size, reused from slab
+    to slab: the kernel runs in place in them, so a block costs no fresh
+    memory (and no page faults) per slab."""
+
+    def __init__(self):
+        self.bufs = {}
+
+    def get(self, shape, dtype):
+        n = int(np.prod(shape))
+        buf = self.bufs.get(np.dtype(dtype))
+        if buf is None or buf.size < n:
+            buf = self.bufs[np.dtype(dtype)] = np.empty(n, dtype)
+        return buf[:n].reshape(shape)
+
+
+def _kernel(name, block, ax, work):
+    """cact's softmax/softmin/log_softmax of the block in float64 (float32
+    data widened exactly), in a work buffer: its result and each row's
+    largest result (softmax: 1/s; log_softmax: -log(s))."""
+    w = work.get(block.shape, np.float64)
+    if block.dtype == np.float64:
+        getattr(cact, name)(block, axis=ax, out=w)
+    else:
+        np.copyto(w, block)
+        getattr(cact, name)(w, axis=ax, out=w)
+    return w, np.max(w, axis=ax, keepdims=True)
 
 
 def _row_max(block, ax, name):
@@ -162,6 +184,7 @@ def _soft_chunk(block, axis, keepdims, name, computing_meta=False):
         return st
     e = _ext(block.dtype)
     lim = -np.inf if name == "softmin" else np.inf
+    work = _Work()
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         for sl in _slabs(block.shape, ax):
             b = block[sl]
@@ -170,11 +193,8 @@ def _soft_chunk(block, axis, keepdims, name, computing_meta=False):
             ss["k"] = 0
             if (ss["m"] == np.inf).any():                 # +inf entries: count them
                 ss["k"] = np.count_nonzero(b == lim, axis=ax).reshape(ss.shape)
-            if name == "log_softmax":
-                top = np.max(cact.log_softmax(b.astype(np.float64, copy=False), axis=ax), axis=ax, keepdims=True)
-                ss["u"] = np.expm1(-top.astype(e))
-            else:
-                ss["u"] = 1 / _kernel(name, b, ax)[1].astype(e) - 1
+            top = _kernel(name, b, ax, work)[1].astype(e)
+            ss["u"] = np.expm1(-top) if name == "log_softmax" else 1 / top - 1
     return st
 
 
@@ -243,42 +263,49 @@ def _soft_final(block, st, axis, name):
     row (M is NaN), a row of -inf a NaN row (M = -inf), a block of -inf in a
     finite row 0 (log_softmax: -inf), entries at +inf (softmin: -inf) 1/K
     each and 0 elsewhere (log_softmax: -log(K) and -inf)."""
-    if block.size == 0:
-        return np.empty(block.shape, block.dtype)
     res = np.empty(block.shape, block.dtype)
+    if block.size == 0:
+        return res
+    work = _Work()
     for sl in _slabs(block.shape, axis):
-        res[sl] = _soft_final_slab(block[sl], st[sl], axis, name)
+        _soft_final_slab(block[sl], st[sl], res[sl], axis, name, work)
     return res
 
 
-def _soft_final_slab(block, st, ax, name):
+def _soft_final_slab(block, st, res, ax, name, work):
+    """res = the final values of block's rows (see _soft_final)."""
     M = st["m"]
-    K = st["k"].astype(np.float64)
     e = st["u"].dtype
+    top = -np.inf if name == "softmin" else np.inf
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         if name == "log_softmax":
-            res = (block.astype(np.float64) - M.astype(np.float64)) - np.log1p(st["u"]).astype(np.float64)
-            lim = None
-            if (M == np.inf).any():
-                lim = np.where(block == np.inf, 0.0 - np.log(K), -np.inf)     # K = 1: +0
+            w = work.get(block.shape, np.float64)
+            np.subtract(block, M.astype(np.float64), out=w)
+            w -= np.log1p(st["u"]).astype(np.float64)
+            np.copyto(res, w, casting="same_kind")
         else:
-            y, r = _kernel(name, block, ax)
+            w, r = _kernel(name, block, ax, work)
             m = _row_max(block, ax, name)
             c = _exp_diff(m, M, e) / (r.astype(e) * (1 + st["u"]))
-            if e != np.float64:
-                res = y.astype(e) * c                       # rounded once, below
+            if e != np.float64:                            # the product in the extended type
+                wl = work.get(block.shape, e)
+                np.multiply(w, c, out=wl)
+                np.copyto(res, wl, casting="unsafe")        # rounded once
             else:
-                res = np.multiply(y, c, out=y)
+                w *= c                                     # float32 data: rounded once, below
+                np.copyto(res, w, casting="same_kind")
             # a block of -inf (softmin: +inf) in a row whose max is finite or +inf: exactly 0
             empty = (m == -np.inf) & (M > -np.inf)
             if empty.any():
-                res = np.where(empty, 0, res)
-            lim = None
-            if (M == np.inf).any():
-                lim = np.where(block == (-np.inf if name == "softmin" else np.inf), 1 / K, 0)
-        if lim is not None:
-            res = np.where(M == np.inf, lim, res)           # entries at +inf: the limit
-    return res.astype(block.dtype)
+                np.copyto(res, 0, where=np.broadcast_to(empty, res.shape))
+        inf_rows = M == np.inf
+        if inf_rows.any():                                 # entries at +inf: the limit
+            K = st["k"].astype(np.float64)
+            if name == "log_softmax":
+                lim = np.where(block == top, 0.0 - np.log(K), -np.inf)     # K = 1: +0
+            else:
+                lim = np.where(block == top, 1 / K, 0)
+            np.copyto(res, lim, where=np.broadcast_to(inf_rows, res.shape), casting="unsafe")
 
 
 def _soft(name):

@@ -173,3 +173,13 @@ def test_local_cluster_two_worker_processes():
     assert same_bits(g, cact.gelu(x, approximate="tanh"))
     err, _ = worst_ulp(p, *longdouble_axis_reference(x, "softmax", 1))
     assert err <= AXIS_ULP["softmax"][0]
+
+
+@pytest.mark.parametrize("name", SOFT)
+def test_soft_empty_chunks_and_axis(name):
+    x = data((4, 12), np.float64)
+    dx = da.from_array(x, chunks=(2, 5)).rechunk({1: (5, 0, 4, 3)})
+    assert 0 in dx.chunks[1]
+    y = getattr(cd, name)(dx, axis=1).compute()
+    assert worst_ulp(y, *longdouble_axis_reference(x, name, 1))[0] <= AXIS_ULP[name][1]
+    assert getattr(cd, name)(da.zeros((3, 0), chunks=(1, 0)), axis=1).compute().shape == (3, 0)
