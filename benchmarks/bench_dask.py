@@ -62,6 +62,22 @@ def run(workers, rows, cols, chunk_rows, chunk_cols, repeat):
     return statistics.median(times), times, before, peak
 
 
+def in_memory(rows, cols, repeat):
+    """The same work without dask: cact.softmax on the whole array in this
+    process (one thread), then the row sums."""
+    import cact
+    cact.set_num_threads(1)
+    x = np.random.default_rng(0).standard_normal((rows, cols), dtype=np.float32) * 4
+    y = np.empty_like(x)
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        s = cact.softmax(x, axis=-1, out=y).sum(axis=-1, dtype=np.float64)
+        times.append(time.perf_counter() - t0)
+        assert np.allclose(s, 1.0, atol=1e-4)
+    return statistics.median(times), times, _peak_rss_mib()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=2**16)
@@ -69,6 +85,7 @@ def main():
     ap.add_argument("--chunk-mib", type=int, default=256)
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--in-memory", action="store_true", help="first, the same work without dask (a baseline)")
     a = ap.parse_args()
     elems = a.chunk_mib * 2**20 // 4
     layouts = [("whole rows (axis in one chunk)", max(1, elems // a.cols), a.cols),
@@ -78,6 +95,11 @@ def main():
     print("| chunks | workers | time (s) | GB/s read | runs (s) | RSS before, per worker (MiB) | "
           "peak RSS, per worker (MiB) |")
     print("|---|---|---|---|---|---|---|")
+    if a.in_memory:
+        med, times, peak = in_memory(a.rows, a.cols, a.repeat)
+        print(f"| no dask: cact.softmax on the whole array, one process | - | {med:.2f} | "
+              f"{a.rows * a.cols * 4 / med / 1e9:.2f} | {', '.join(f'{t:.2f}' for t in times)} | - | "
+              f"{peak:.0f} (this process) |", flush=True)
     for label, cr, cc in layouts:
         for w in [int(v) for v in a.workers.split(",")]:
             med, times, before, peak = run(w, a.rows, a.cols, min(cr, a.rows), cc, a.repeat)
