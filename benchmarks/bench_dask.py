@@ -11,8 +11,8 @@ the clock starts; each run computes the row sums of softmax(x) (every one is
 softmax and the sum.  Two chunkings of the same byte size: whole rows (the
 axis in one chunk: map_blocks with the in-memory kernel) and rows split in
 two (the tree reduction, then the map).  Peak memory: each worker's peak
-resident set (ru_maxrss) after the run, and its rise over the resident set
-held before it (the worker's share of x).  The median of --repeat runs.
+resident set during the runs (VmHWM, reset once x is in memory) beside the
+resident set it held before them (its share of x).  The median of --repeat runs.
 """
 import argparse
 import resource
@@ -23,7 +23,25 @@ import numpy as np
 
 
 def _peak_rss_mib():
+    """This process's peak resident set: VmHWM (Linux; reset by _reset_peak)
+    or else ru_maxrss (which a process keeps across exec from its parent)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _reset_peak():
+    """Start the peak resident set afresh (Linux: clear_refs 5)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
 
 
 def _rss_mib():
@@ -52,6 +70,7 @@ def run(workers, rows, cols, chunk_rows, chunk_cols, repeat):
         x = client.persist(x)
         distributed.wait(x)
         before = client.run(_rss_mib)
+        client.run(_reset_peak)
         times = []
         for _ in range(repeat):
             t0 = time.perf_counter()
