@@ -62,7 +62,7 @@ def run(workers, rows, cols, chunk_rows, chunk_cols, repeat):
     import cact.dask as cd
     limit = f"{max(4, 2 * rows * cols * 4 // workers // 2**30 + 3)}GiB"
     with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, memory_limit=limit) as cluster, \
+                                  dashboard_address=":0", memory_limit=limit) as cluster, \
             distributed.Client(cluster) as client:
         client.run(_one_thread)
         rng = da.random.default_rng(0)

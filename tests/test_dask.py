@@ -4,6 +4,7 @@ and softmin across chunks of the axis are within the in-memory bound of the
 exact value (long double reference) and have its special values; maxout and
 prelu refuse a chunked axis naming the rechunk.  The threaded scheduler
 throughout, and a distributed.LocalCluster of two worker processes once."""
+import os
 import subprocess
 import sys
 
@@ -160,12 +161,14 @@ def test_cact_imports_without_dask():
 
 
 @pytest.mark.dask_cluster
+@pytest.mark.skipif("libasan" in os.environ.get("LD_PRELOAD", ""),
+                    reason="the sanitizer run (.ci/sanitize): worker processes would start under the ASan preload")
 def test_local_cluster_two_worker_processes():
     """The same calls on a distributed.LocalCluster of 2 worker processes
     (about 5 s here, most of it starting the workers)."""
     distributed = pytest.importorskip("distributed")
     x = _rows(np.float32, (64, 4096), 50.0, seed=5)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   memory_limit="1GiB") as cluster, distributed.Client(cluster) as client:
         dx = da.from_array(x, chunks=(32, 1024))
         p, g = client.compute([cd.softmax(dx, axis=1), cd.gelu(dx, approximate="tanh")], sync=True)
