@@ -26,6 +26,7 @@ import numpy as np
 import cact
 from cact._catalogue import ALONG_AXIS, ELEMENTWISE, call_args
 from cact._numpy_peers import np_log_softmax, np_maxout, np_softmax
+from cact._progress import Progress, add_progress_args
 
 WIDE = 1.3      # max/min of the per-round ratios above which a row is marked
 
@@ -78,6 +79,7 @@ def parse(argv):
     p.add_argument("--dtypes", default="float32,float64", help="comma-separated (default: %(default)s)")
     p.add_argument("--quick", action="store_true", help="3 timing rounds instead of 7")
     p.add_argument("--repeats", type=int, default=None, help="timing rounds (median of the per-round ratios)")
+    add_progress_args(p)
     a = p.parse_args(argv)
     a.functions = [s for s in a.functions.split(",") if s]
     unknown = sorted(set(a.functions) - set(names))
@@ -207,12 +209,11 @@ def main(argv):
     print(head)
     print("-" * len(head), flush=True)
     wide = 0
-    for i, (label, dt, measure) in enumerate(todo):
-        if sys.stderr.isatty():
-            print(f"\r[{i + 1}/{len(todo)}] {label} {dt} ...", end="", file=sys.stderr, flush=True)
+    bar = Progress(len(todo), quiet=args.quiet, force=args.progress)
+    for label, dt, measure in todo:
+        bar.step(f"{label} {dt}")
         acc, worst, t_cact, t_np, ratio, spread, n = measure()
-        if sys.stderr.isatty():
-            print("\r\033[K", end="", file=sys.stderr, flush=True)
+        bar.clear()
         mark = " ~" if spread > WIDE else ""
         wide += bool(mark)
         acc_s = f"{acc:.3g}" if acc is not None else "-"

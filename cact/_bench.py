@@ -52,6 +52,7 @@ import cact
 import cact.fast
 from cact import _parallel
 from cact._catalogue import ELEMENTWISE, FAST_KERNELS, KERNEL_FUNC, KERNELS, call_args
+from cact._progress import Progress, add_progress_args
 
 SIZES = (64, 4096, 1 << 18, 1 << 24)
 DTYPES = ("float32", "float64")
@@ -590,6 +591,7 @@ def parse(argv):
     ap.add_argument("--tune-threads", action="store_true",
                     help="instead: time cact on 1 and 2 threads, forced, at 2**12..2**21 elements (the "
                          "thresholds in tools/generate.py GRAIN come from this)")
+    add_progress_args(ap)
     args = ap.parse_args(argv)
     args.argv = list(argv)
     args.dtypes = [d for d in args.dtypes.split(",") if d]
@@ -718,16 +720,20 @@ def main(argv=None):
     print(f"cact {env['cact']} at {env['isa']}; {env['cpu']}; {env['compiler']}; peers: {', '.join(peers) or 'none'}"
           + (f" (not installed: {', '.join(missing)})" if missing else ""), flush=True)
     results = {}
+    dtypes = [] if args.only_threads else args.dtypes
+    bar = Progress(len(dtypes) * len(args.sizes) * len(args.kernels), quiet=args.quiet, force=args.progress)
     try:
         cact.set_num_threads(1)
-        for dtype in ([] if args.only_threads else args.dtypes):
+        for dtype in dtypes:
             for n in args.sizes:
                 for kernel in args.kernels:
+                    bar.step(f"{kernel} {dtype} {n}")
                     row, flags = group(kernel, dtype, n, peers, args.repeats if n < 1 << 22 else min(args.repeats, 5),
                                        args.min_sample)
                     results[(kernel, dtype, n)] = (row, flags)
                     bp, who = best_peer(row, flags)
                     best = min(row["cact"], row["cact inplace"])
+                    bar.clear()
                     print(f"{kernel:<13}{dtype:<8}{n:>9}  cact {best / n * 1e9:8.3f} ns/elt  "
                           f"{('peer ' + who) if who else '':<19}{(bp / n * 1e9) if bp else float('nan'):8.3f}"
                           f"  stream {row['stream'] / n * 1e9:7.3f}"
@@ -742,6 +748,7 @@ def main(argv=None):
             nthreads = args.threads or env["usable_cpus"]
             tresults = threads_run(args, peers, nthreads)
     finally:
+        bar.close()
         cact.set_num_threads(saved_threads)
     text = report(env, args, results, tresults, nthreads, peers, ov)
     out = args.out or default_out()

@@ -291,6 +291,8 @@ cdef inline int _run_maxout(const Operands *op, const AxisView *v, size_t p) noe
 cdef cnp.ndarray _weight_prelu(object weight, cnp.ndarray a):
     """prelu's weight as an aligned contiguous array of a's dtype."""
     cdef cnp.ndarray w
+    if not cnp.PyArray_Check(weight) and exports_array(weight):   # DLPack, buffer: an array
+        weight = exported_array(weight, "prelu", "weight")
     if cnp.PyArray_Check(weight) or isinstance(weight, np.generic):
         w = np.asarray(weight)
         if cnp.PyArray_TYPE(w) != cnp.PyArray_TYPE(a):

@@ -13,6 +13,7 @@
 # uint16_t to the cact_<name>_f16 / _bf16 kernels.
 
 cimport numpy as cnp
+from cpython.buffer cimport PyObject_CheckBuffer
 from libc.stdint cimport uintptr_t, uint16_t
 from libc.math cimport isnan, isfinite
 import numpy as np
@@ -69,6 +70,44 @@ cdef int _half_kind(cnp.ndarray a):
     return 0
 
 
+# ---- arrays of other libraries ---------------------------------------------
+# An object that is not an ndarray but exports its memory -- through DLPack
+# (__dlpack__: a CPU torch tensor, a JAX array) or the buffer protocol
+# (memoryview, array.array, bytearray) -- is taken as the numpy array on
+# the same memory: np.from_dlpack / np.asarray(memoryview(obj)), no copy.
+# It is then an ndarray like any other: the same dtype, layout and
+# writeability rules apply (a non-contiguous x is copied; a read-only
+# export is refused as out=), and Python-number promotion does not.
+
+cdef inline bint exports_array(object obj):
+    """obj (not an ndarray) exports its memory: DLPack or the buffer
+    protocol.  numpy scalars keep numpy's own path."""
+    return (hasattr(type(obj), "__dlpack__")
+            or (PyObject_CheckBuffer(obj) and not isinstance(obj, np.generic)))
+
+
+cdef cnp.ndarray exported_array(object obj, str name, str param):
+    """The ndarray on obj's memory (exports_array(obj) is true).  A device
+    other than the CPU, or an export the library refuses (a torch tensor that
+    requires grad, a dtype DLPack or numpy lacks), is a TypeError naming the
+    function and the parameter."""
+    cdef object dev
+    if hasattr(type(obj), "__dlpack__"):
+        dev = getattr(obj, "__dlpack_device__", None)
+        if dev is not None:
+            dev = dev()
+            if int(dev[0]) != 1:            # kDLCPU
+                raise TypeError(f"{name}: {param} is on DLPack device {tuple(int(d) for d in dev)}, "
+                                f"not the CPU; cact computes on the CPU: copy it there first "
+                                f"(torch: .cpu())")
+        try:
+            return np.from_dlpack(obj)
+        except (BufferError, RuntimeError, TypeError, ValueError) as e:
+            raise TypeError(f"{name}: {param} ({type(obj).__name__}) cannot be read through "
+                            f"DLPack: {e}") from e
+    return np.asarray(memoryview(obj))
+
+
 cdef inline bint _well_behaved(cnp.ndarray a):
     return (cnp.PyArray_IS_C_CONTIGUOUS(a) and cnp.PyArray_ISALIGNED(a)
             and cnp.PyArray_ISNOTSWAPPED(a))
@@ -89,6 +128,8 @@ cdef cnp.ndarray as_input(object x, str name, Operands *op):
     cdef int t
     if cnp.PyArray_Check(x):
         a = <cnp.ndarray>x
+    elif exports_array(x):
+        a = exported_array(x, name, "x")
     else:
         a = np.asarray(x)
         # Python numbers and lists of them compute in float64, as numpy would
@@ -145,9 +186,13 @@ cdef cnp.ndarray as_output_shaped(object out, object x, cnp.ndarray a, int nd, c
         # C-contiguous, aligned, native), so only writeability was left
         op.y = op.x
         return a
-    if not cnp.PyArray_Check(out):
-        raise TypeError(f"{name}: out must be a numpy.ndarray or None, not {type(out).__name__}")
-    o = <cnp.ndarray>out
+    if cnp.PyArray_Check(out):
+        o = <cnp.ndarray>out
+    elif exports_array(out):
+        o = exported_array(out, name, "out")
+    else:
+        raise TypeError(f"{name}: out must be a numpy.ndarray, an array exporting DLPack or the "
+                        f"buffer protocol, or None, not {type(out).__name__}")
     if cnp.PyArray_TYPE(o) != t or not cnp.PyArray_ISNOTSWAPPED(o):
         raise TypeError(f"{name}: out has dtype {o.dtype}, but the result has dtype {a.dtype}")
     cdef bint same = cnp.PyArray_NDIM(o) == nd

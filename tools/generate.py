@@ -553,6 +553,8 @@ WEIGHT = '''
 cdef cnp.ndarray _weight_{name}(object weight, cnp.ndarray a):
     """{name}'s weight as an aligned contiguous array of a's dtype."""
     cdef cnp.ndarray w
+    if not cnp.PyArray_Check(weight) and exports_array(weight):   # DLPack, buffer: an array
+        weight = exported_array(weight, "{name}", "weight")
     if cnp.PyArray_Check(weight) or isinstance(weight, np.generic):
         w = np.asarray(weight)
         if cnp.PyArray_TYPE(w) != cnp.PyArray_TYPE(a):

@@ -1,10 +1,10 @@
 /* tools/exhaustive/check.c -- accuracy of cact's elementwise kernels against
  * long double references:
  *
- *   check f32 [--stride S] [--kernel K] [--level L] [--threads T]
+ *   check f32 [--stride S] [--kernel K] [--level L] [--threads T] [--quiet]
  *       every float32 bit pattern (or every S-th) through each kernel, at each
  *       ISA level the CPU has (v4, v3, base), against the reference
- *   check f64 [--samples N] [--seed S] [--kernel K] [--level L] [--threads T]
+ *   check f64 [--samples N] [--seed S] [--kernel K] [--level L] [--threads T] [--quiet]
  *       N random float64 inputs (log-uniform magnitudes of both signs over
  *       the whole range, the working range, the tails, special values)
  *   check ref32|ref64 KERNEL < inputs
@@ -15,6 +15,9 @@
  * For each kernel and level it prints the max error in ulps of the result's
  * dtype (subnormal results at their true ulp: 2^-149 / 2^-1074), the input
  * where it occurs, and how many results are above 0.5 and above 1 ulp.
+ * While it runs, a progress bar on stderr (one line, rewritten with a
+ * carriage return: the share of the whole run done, the kernel running,
+ * the time left) when stderr is a terminal and --quiet is not given.
  *
  * The fast tier's kernels (fast_<name>, kernels.inc's CACT_CHECK_FAST rows)
  * carry their bound: a float32 result whose exact value is subnormal (below
@@ -45,6 +48,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h> /* isatty */
 #ifdef _OPENMP
 #  include <omp.h>
 #endif
@@ -398,6 +403,48 @@ static void print_stats(const char *dtype, const char *name, const char *level, 
     fflush(stdout);
 }
 
+/* ---- progress bar ------------------------------------------------------ */
+
+/* One line on stderr, redrawn when the share of chunks done (over the whole
+ * run, every kernel) moves by a tenth of a percent: at most 1000 draws. */
+static struct {
+    int on;                   /* stderr is a terminal and no --quiet */
+    unsigned long long total; /* chunks in the whole run */
+    unsigned long long done;
+    int drawn; /* the permille last drawn, -1 for none */
+    time_t start;
+    const char *label; /* the kernel running */
+} progress = {0, 1, 0, -1, 0, ""};
+
+static void progress_clear(void)
+{
+    if (progress.on && progress.drawn >= 0) fprintf(stderr, "\r\033[K");
+    progress.drawn = -1;
+}
+
+/* a chunk is done (called by any thread) */
+static void progress_chunk(void)
+{
+    if (!progress.on) return;
+#pragma omp critical(progress)
+    {
+        int pm = (int)(++progress.done * 1000 / progress.total);
+        if (pm != progress.drawn) {
+            const int width = 30;
+            int fill = pm * width / 1000;
+            double spent = difftime(time(NULL), progress.start);
+            double left = pm > 0 ? spent * (1000 - pm) / pm : 0;
+            char bar[31];
+            for (int i = 0; i < width; i++) bar[i] = i < fill ? '#' : '.';
+            bar[width] = 0;
+            fprintf(stderr, "\r\033[K[%s] %5.1f%% %s, %.0fm%02.0fs left", bar, pm / 10.0,
+                    progress.label, floor(left / 60), fmod(left, 60));
+            fflush(stderr);
+            progress.drawn = pm;
+        }
+    }
+}
+
 /* ---- the sweeps -------------------------------------------------------- */
 
 #define CHUNK 4096
@@ -552,6 +599,7 @@ static int run(const kernel_t *k, const int *levels, int is64, uint64_t stride, 
                         ldiff[lv]++;
                 }
             }
+            progress_chunk();
         }
 #pragma omp critical
         for (int lv = 0; lv < LEVELS_MAX; lv++) {
@@ -560,6 +608,7 @@ static int run(const kernel_t *k, const int *levels, int is64, uint64_t stride, 
         }
     }
     int over = 0;
+    progress_clear();
     for (int lv = 0; lv < LEVELS_MAX; lv++)
         if (levels[lv]) {
             print_stats(is64 ? "f64" : "f32", k->name, LEVEL_NAME[lv], &tot[lv],
@@ -570,6 +619,7 @@ static int run(const kernel_t *k, const int *levels, int is64, uint64_t stride, 
                 over = 1;
             }
         }
+    fflush(stdout); /* the results before the next bar */
     return over;
 }
 
@@ -587,6 +637,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: check f32 [--stride S] | f64 [--samples N] [--seed S]\n"
                     "             [--kernel K] [--level all | v4,v3,base (any of)] [--threads T]\n"
+                    "             [--quiet] (no progress bar on stderr)\n"
                     "       check ref32|ref64 KERNEL < hex floats\n");
     return 2;
 }
@@ -614,8 +665,14 @@ int main(int argc, char **argv)
     if (strcmp(mode, "f32") && strcmp(mode, "f64")) return usage();
     uint64_t stride = 1, samples = 10000000, seed = 1;
     const char *only = NULL, *level = "all";
-    int threads = 1;
-    for (int i = 2; i + 1 < argc; i += 2) {
+    int threads = 1, quiet = 0;
+    for (int i = 2; i < argc; i += 2) {
+        if (!strcmp(argv[i], "--quiet")) {
+            quiet = 1;
+            i--; /* no value */
+            continue;
+        }
+        if (i + 1 >= argc) return usage();
         if (!strcmp(argv[i], "--stride")) stride = strtoull(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--samples")) samples = strtoull(argv[i + 1], NULL, 10);
         else if (!strcmp(argv[i], "--seed")) seed = strtoull(argv[i + 1], NULL, 10);
@@ -649,10 +706,20 @@ int main(int argc, char **argv)
     else
         printf("; %llu samples, seed %llu\n", (unsigned long long)samples,
                (unsigned long long)seed);
-    int over = 0;
+    int over = 0, is64 = !strcmp(mode, "f64");
+    uint64_t count = is64 ? samples : ((1ULL << 32) + stride - 1) / stride;
+    progress.on = !quiet && isatty(2);
+    progress.start = time(NULL);
+    progress.total = 0;
+    for (size_t i = 0; i < NKERNELS; i++)
+        if (!only || !strcmp(KERNELS[i].name, only)) progress.total += (count + CHUNK - 1) / CHUNK;
+    if (progress.total == 0) progress.total = 1;
+    fflush(stdout);
     for (size_t i = 0; i < NKERNELS; i++) {
         if (only && strcmp(KERNELS[i].name, only)) continue;
-        over |= run(&KERNELS[i], levels, !strcmp(mode, "f64"), stride, samples, seed);
+        progress.label = KERNELS[i].name;
+        over |= run(&KERNELS[i], levels, is64, stride, samples, seed);
     }
+    progress_clear();
     return over;
 }
