@@ -2,7 +2,9 @@
 # README.md and .ci/run use the same ones.
 #
 #   make install      build the extension in place and install cact with its test extras (editable)
-#   make test         the test suite, spread over the cores (pytest-xdist)
+#   make build        rebuild in place what changed (the extension modules, the static library)
+#   make test         build, then the everyday tests over the cores (pytest-xdist; not the slow ones)
+#   make test-all     build, then every test: also those marked slow (C builds, sanitizers, sweeps); CI
 #   make lint         ruff, the generated files up to date, clang-format (when installed)
 #   make format       apply ruff's fixes and clang-format to the sources
 #   make docs         regenerate the generated files and the tables in README.md and docs/
@@ -19,16 +21,26 @@ CLANG_FORMAT ?= clang-format
 C_SOURCES = $(filter-out include/cact/version.h include/cact/functions.inc, \
               $(shell git ls-files '*.c' '*.h' 2>/dev/null))
 
-.PHONY: help install test lint format docs bench exhaustive sanitize
+.PHONY: help install build test test-all lint format docs bench exhaustive sanitize
 
 help:
-	@sed -n '4,13p' Makefile
+	@sed -n '4,15p' Makefile
 
 install:
 	$(PYTHON) -m pip install -e ".[test]"
 
-test:
-	$(PYTHON) -m pytest -q -p no:cacheprovider -n auto --dist loadgroup $(PYTEST_ARGS)
+# incremental: a second run with nothing changed compiles nothing (a few seconds)
+build:
+	$(PYTHON) setup.py -q build_ext --inplace -j 2
+
+# -n auto: pytest-xdist over the cores; --dist loadgroup keeps each costly C build in one worker
+PYTEST = $(PYTHON) -m pytest -q -p no:cacheprovider -n auto --dist loadgroup
+
+test: build
+	$(PYTEST) $(PYTEST_ARGS)
+
+test-all: build
+	$(PYTEST) -m "" $(PYTEST_ARGS)
 
 lint:
 	$(PYTHON) -m ruff check .

@@ -1,6 +1,8 @@
 """Build cact: generate the wrappers from the catalogue, cythonize pyx/,
-compile against the header-only C core in include/, and ship the headers
-inside the package (cact.get_include())."""
+compile against the header-only C core in include/ (CACT_STATIC: a private
+copy of the kernels in each extension module), and ship inside the package
+the headers (cact.get_include()) and the static library libcact.a built from
+src/cact.c (cact.get_library_dirs(), cact.get_libraries())."""
 import glob
 import os
 import shutil
@@ -10,6 +12,7 @@ import sys
 import numpy as np
 from Cython.Build import cythonize
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -66,7 +69,7 @@ def extension(name, source):
     return Extension(
         name, [source],
         include_dirs=[os.path.join(ROOT, "include"), np.get_include()],
-        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+        define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"), ("CACT_STATIC", "1")],
         extra_compile_args=compile_args(),
         extra_link_args=sanitize_args(),
         # rebuild when a header or include changes, not only the .pyx
@@ -77,6 +80,45 @@ def extension(name, source):
     )
 
 
+LIB_SOURCE = os.path.join("src", "cact.c")
+
+
+class build_ext_with_library(build_ext):
+    """build_ext, then the static library: src/cact.c (CACT_IMPLEMENTATION)
+    compiled with the extensions' flags into cact/lib/libcact.a of the built
+    package (and of the source tree when building in place or editable).
+    Skipped when the library is newer than its sources."""
+
+    def run(self):
+        in_place = bool(self.inplace or getattr(self, "editable_mode", False))
+        super().run()
+        if sanitize_args():
+            return   # the sanitizer build (.ci/sanitize) tests the extension, not the library
+        # the source tree's first when in place: a current library there is
+        # copied, not compiled again (pip install -e of a built checkout)
+        dirs = ([os.path.join(ROOT, "cact", "lib")] if in_place else []) + \
+            [os.path.join(self.build_lib, "cact", "lib")]
+        name = self.compiler.library_filename("cact")
+        deps = headers() + [os.path.join(ROOT, LIB_SOURCE)]
+        built = None
+        for d in dirs:
+            target = os.path.join(d, name)
+            if not self.force and os.path.exists(target) and \
+                    os.path.getmtime(target) >= max(os.path.getmtime(f) for f in deps):
+                built = built or target
+                continue
+            os.makedirs(d, exist_ok=True)
+            if built is None:
+                objects = self.compiler.compile([LIB_SOURCE], output_dir=self.build_temp,
+                                                include_dirs=[os.path.join(ROOT, "include")],
+                                                extra_postargs=compile_args() + ([] if sys.platform == "win32"
+                                                                                 else ["-fPIC", "-g0"]))
+                self.compiler.create_static_lib(objects, "cact", output_dir=d)
+                built = target
+            else:
+                shutil.copy2(built, target)
+
+
 extensions = [extension("cact._parallel", "pyx/_parallel.pyx"),   # the thread pool
               extension("cact._elementwise", "pyx/_elementwise.pyx"),
               extension("cact._axis", "pyx/_axis.pyx")]
@@ -84,5 +126,5 @@ extensions = [extension("cact._parallel", "pyx/_parallel.pyx"),   # the thread p
 setup(
     ext_modules=cythonize(extensions, include_path=[ROOT, os.path.join(ROOT, "pyx")],
                           compiler_directives={"language_level": "3"}),
-    cmdclass={"build_py": build_py_with_headers},
+    cmdclass={"build_py": build_py_with_headers, "build_ext": build_ext_with_library},
 )

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#define CACT_STATIC /* the kernels and their internals (cact__*) in this file */
 #include "cact/cact.h"
 
 typedef void (*kernel_f32)(const float *, float *, size_t, size_t, size_t);

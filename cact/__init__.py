@@ -15,17 +15,40 @@ from ._elementwise import __all__ as _elementwise_all
 from ._parallel import get_num_threads, set_num_threads
 from ._version import __version__  # generated from pyproject.toml by tools/generate.py
 
-__all__ = list(_elementwise_all) + list(_axis_all) + ["get_include", "show_config", "isa_level",
+__all__ = list(_elementwise_all) + list(_axis_all) + ["get_include", "get_cython_include", "get_library_dirs",
+                                                      "get_libraries", "show_config", "isa_level",
                                                       "get_num_threads", "set_num_threads"]
+
+_HERE = _os.path.dirname(_os.path.abspath(__file__))
 
 
 def get_include():
-    """Directory holding ``cact/cact.h`` (add it to your include path)."""
-    here = _os.path.dirname(_os.path.abspath(__file__))
-    installed = _os.path.join(here, "include")
+    """Directory holding ``cact/cact.h``: a C compiler's include path
+    (``-I``, setuptools' ``include_dirs``)."""
+    installed = _os.path.join(_HERE, "include")
     if _os.path.exists(_os.path.join(installed, "cact", "cact.h")):
         return installed
-    return _os.path.join(_os.path.dirname(here), "include")  # source checkout
+    return _os.path.join(_os.path.dirname(_HERE), "include")  # source checkout, editable install
+
+
+def get_cython_include():
+    """Directory holding the ``cact`` package's Cython declarations
+    (``cact/kernels.pxd``): put it on ``cythonize(..., include_path=[...])``
+    so that ``from cact.kernels cimport ...`` resolves under every install
+    mode (an editable install is not on the path Cython searches)."""
+    return _os.path.dirname(_HERE)
+
+
+def get_library_dirs():
+    """Directories holding the static library of the kernels (libcact.a,
+    cact.lib with MSVC), built with the package: ``library_dirs``."""
+    return [_os.path.join(_HERE, "lib")]
+
+
+def get_libraries():
+    """Libraries to link a program that includes ``cact/cact.h`` without
+    CACT_IMPLEMENTATION or CACT_STATIC: ``libraries`` (-lcact -lm)."""
+    return ["cact"] if _os.name == "nt" else ["cact", "m"]
 
 
 def isa_level():
@@ -41,4 +64,6 @@ def show_config():
           f"set CACT_ISA=v4|v3|baseline to lower it)")
     print(f"  threads: {get_num_threads()} for large arrays (cact.set_num_threads, $CACT_NUM_THREADS)")
     print(f"  headers: {get_include()}")
+    lib = [d for d in get_library_dirs() if _os.path.isdir(d) and _os.listdir(d)]
+    print(f"  library: {lib[0] if lib else 'not built (python setup.py build_ext --inplace)'}")
     print(f"  numpy {np.__version__}")

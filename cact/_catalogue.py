@@ -434,6 +434,14 @@ class AxisFunc:
 
 AXIS_PARAM = Param("axis", -1, doc="the axis (any; negative counts from the end)")
 
+# How the rows functions (softmax, log_softmax, softmin) compute, as their
+# docstrings say it (include/cact/axis.h and docs/accuracy.md say the same at
+# length)
+ROWS_METHOD = ("Every row is computed stably: the row max is subtracted exactly, as a two-term difference. "
+               "float32 rows of 32 entries or more, and every axis but the last, work in float lanes (e^d from "
+               "a float-pair exp, the sum in double); shorter float32 rows work in double; float64 takes e^d of "
+               "the exact difference and sums with compensation")
+
 ALONG_AXIS = (
     AxisFunc("softmax", "rows", "exp(x - max) / sum(exp(x - max)) along axis",
              what="exp(x - max) / sum(exp(x - max)) along axis: entries in [0, 1] summing to 1.",

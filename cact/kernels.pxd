@@ -4,7 +4,8 @@
 #     from cact.kernels cimport cact_sigmoid_f32
 # Every elementwise kernel reads x[0..n) and writes y[0..n); y == x computes in place.
 # Axis kernels work on x viewed as [outer, len, inner] (see cact/axis.h).
-# The include path is cact.get_include().
+# Found by cythonize(..., include_path=[cact.get_cython_include()]); the C include path is
+# cact.get_include(); link cact.get_libraries() from cact.get_library_dirs() (docs/c-api.md).
 
 from libc.stdint cimport uint16_t
 

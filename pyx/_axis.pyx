@@ -118,17 +118,15 @@ cdef object _rows_family(object x, object axis, object out, str name, int which)
                          (ROWS_GRAIN + row - 1) // row * ROW_UNITS)
     if rc:
         _no_scratch(name, t.v.len)
-    return o
+    return result(o, out)
 
 
 def softmax(x, axis=-1, *, out=None):
-    """softmax(x, axis=-1, *, out=None)
-
-    exp(x - max) / sum(exp(x - max)) along axis: entries in [0, 1] summing to 1.
+    """exp(x - max) / sum(exp(x - max)) along axis: entries in [0, 1] summing to 1.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     axis : int, default -1
         The axis along which the rows run (any axis; negative counts from
         the end).  A 0-d x is a row of one entry.
@@ -138,11 +136,14 @@ def softmax(x, axis=-1, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
-    Every row is computed stably (the row max is subtracted exactly; float32
-    works in double, float64 with an exact two-term difference and a
-    compensated sum), within 2 ulp (float32) and 4 ulp (float64)
+    Every row is computed stably: the row max is subtracted exactly, as a
+    two-term difference. float32 rows of 32 entries or more, and every axis
+    but the last, work in float lanes (e^d from a float-pair exp, the sum in
+    double); shorter float32 rows work in double; float64 takes e^d of the
+    exact difference and sums with compensation, within 2 ulp (float32) and 4 ulp (float64)
     of the exact result, subnormal results included.  A NaN anywhere in a row
     gives a NaN row; a row of all -inf gives NaN (0/0); +inf entries give
     the limit (1/k on each of the k entries at +inf, 0 elsewhere) (NumPy, SciPy and PyTorch give NaN there).  An empty axis
@@ -156,15 +157,13 @@ def softmax(x, axis=-1, *, out=None):
 
 
 def log_softmax(x, axis=-1, *, out=None):
-    """log_softmax(x, axis=-1, *, out=None)
-
-    x - max - log(sum(exp(x - max))) along axis, the log of softmax.  The
+    """x - max - log(sum(exp(x - max))) along axis, the log of softmax.  The
     largest entry keeps full precision when its result is tiny:
     log_softmax([0, -30])[0] = -log1p(e**-30) = -9.36e-14, not 0.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     axis : int, default -1
         The axis along which the rows run (any axis; negative counts from
         the end).  A 0-d x is a row of one entry.
@@ -174,11 +173,14 @@ def log_softmax(x, axis=-1, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
-    Every row is computed stably (the row max is subtracted exactly; float32
-    works in double, float64 with an exact two-term difference and a
-    compensated sum), within 2 ulp (float32) and 4 ulp (float64)
+    Every row is computed stably: the row max is subtracted exactly, as a
+    two-term difference. float32 rows of 32 entries or more, and every axis
+    but the last, work in float lanes (e^d from a float-pair exp, the sum in
+    double); shorter float32 rows work in double; float64 takes e^d of the
+    exact difference and sums with compensation, within 2 ulp (float32) and 4 ulp (float64)
     of the exact result, subnormal results included.  A NaN anywhere in a row
     gives a NaN row; a row of all -inf gives NaN (0/0); +inf entries give
     the limit (-log(k) on each of the k entries at +inf, -inf elsewhere) (NumPy, SciPy and PyTorch give NaN there).  An empty axis
@@ -192,13 +194,11 @@ def log_softmax(x, axis=-1, *, out=None):
 
 
 def softmin(x, axis=-1, *, out=None):
-    """softmin(x, axis=-1, *, out=None)
-
-    softmax(-x): exp(min - x) / sum(exp(min - x)) along axis.
+    """softmax(-x): exp(min - x) / sum(exp(min - x)) along axis.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     axis : int, default -1
         The axis along which the rows run (any axis; negative counts from
         the end).  A 0-d x is a row of one entry.
@@ -208,11 +208,14 @@ def softmin(x, axis=-1, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
-    Every row is computed stably (the row max is subtracted exactly; float32
-    works in double, float64 with an exact two-term difference and a
-    compensated sum), within 2 ulp (float32) and 4 ulp (float64)
+    Every row is computed stably: the row max is subtracted exactly, as a
+    two-term difference. float32 rows of 32 entries or more, and every axis
+    but the last, work in float lanes (e^d from a float-pair exp, the sum in
+    double); shorter float32 rows work in double; float64 takes e^d of the
+    exact difference and sums with compensation, within 2 ulp (float32) and 4 ulp (float64)
     of the exact result, subnormal results included.  A NaN anywhere in a row
     gives a NaN row; a row of all +inf gives NaN (0/0); -inf entries give
     the limit (1/k on each of the k entries at -inf, 0 elsewhere) (NumPy, SciPy and PyTorch give NaN there).  An empty axis
@@ -226,15 +229,13 @@ def softmin(x, axis=-1, *, out=None):
 
 
 def maxout(x, pieces, axis=-1, *, out=None):
-    """maxout(x, pieces, axis=-1, *, out=None)
-
-    The max of every run of `pieces` consecutive entries along axis: the
+    """The max of every run of `pieces` consecutive entries along axis: the
     result has x's shape with that axis divided by pieces.  NaN propagates
     (a run holding a NaN gives NaN).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     pieces : int >= 1
         Entries per run; x.shape[axis] must be a multiple of it (ValueError).
     axis : int, default -1
@@ -273,7 +274,7 @@ def maxout(x, pieces, axis=-1, *, out=None):
             rc = _run_maxout(&op, &v, <size_t>p)
     if rc:
         raise MemoryError(f"maxout: no memory for the float32 scratch of a row of {v.len} entries")
-    return o
+    return result(o, out)
 
 
 cdef inline int _run_maxout(const Operands *op, const AxisView *v, size_t p) noexcept nogil:
@@ -310,15 +311,13 @@ cdef cnp.ndarray _weight_prelu(object weight, cnp.ndarray a):
 
 
 def prelu(x, weight, axis=1, *, out=None):
-    """prelu(x, weight, axis=1, *, out=None)
-
-    x where x >= 0, else weight[c] * x, where c is the entry's index along
+    """x where x >= 0, else weight[c] * x, where c is the entry's index along
     the channel axis (PyTorch's PReLU).  With weight 0 the result at
     x = -inf is -0 (the limit), not NaN.  NaN stays NaN.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     weight : ndarray, scalar or list
         The negative slopes: length x.shape[axis], or one entry (or a scalar)
         for all channels.  An ndarray (or numpy scalar) must have x's dtype
@@ -333,7 +332,8 @@ def prelu(x, weight, axis=1, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_prelu_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
     """
@@ -358,7 +358,7 @@ def prelu(x, weight, axis=1, *, out=None):
     else:
         with nogil:
             _run_prelu(&op, &v, wp)
-    return o
+    return result(o, out)
 
 
 cdef inline void _run_prelu(const Operands *op, const AxisView *v, const void *w) noexcept nogil:

@@ -132,10 +132,12 @@ cdef cnp.ndarray as_input(object x, str name, Operands *op):
         a = exported_array(x, name, "x")
     else:
         a = np.asarray(x)
-        # Python numbers and lists of them compute in float64, as numpy would
-        if a.dtype.kind in "biu" and not isinstance(x, np.generic):
-            a = a.astype(np.float64)
     t = cnp.PyArray_TYPE(a)
+    if cnp.PyArray_ISBOOL(a) or cnp.PyArray_ISINTEGER(a):
+        # bool and integer input (arrays, scalars, lists) computes in
+        # float64, as numpy's ufuncs and SciPy promote it
+        a = a.astype(np.float64)
+        t = cnp.NPY_DOUBLE
     op.half = 0 if _is_float(t) else _half_kind(a)
     if not _is_float(t) and not op.half:
         raise TypeError(f"{name}: unsupported dtype {a.dtype}; {SUPPORTED}")
@@ -193,6 +195,10 @@ cdef cnp.ndarray as_output_shaped(object out, object x, cnp.ndarray a, int nd, c
     else:
         raise TypeError(f"{name}: out must be a numpy.ndarray, an array exporting DLPack or the "
                         f"buffer protocol, or None, not {type(out).__name__}")
+    if out is x and cnp.PyArray_TYPE(o) != t:
+        raise TypeError(f"{name}: cannot compute in place in x of dtype {o.dtype}: the result has dtype "
+                        f"{a.dtype} (bool and integer input computes in float64); pass out=None or a "
+                        f"{a.dtype} out")
     if cnp.PyArray_TYPE(o) != t or not cnp.PyArray_ISNOTSWAPPED(o):
         raise TypeError(f"{name}: out has dtype {o.dtype}, but the result has dtype {a.dtype}")
     cdef bint same = cnp.PyArray_NDIM(o) == nd
@@ -216,6 +222,25 @@ cdef cnp.ndarray as_output_shaped(object out, object x, cnp.ndarray a, int nd, c
             raise ValueError(f"{name}: out partially overlaps x (only out=x, exact aliasing, computes in place)")
     op.y = cnp.PyArray_DATA(o)
     return o
+
+
+cdef object result(cnp.ndarray o, object out):
+    """What a call returns: o, but a 0-d result made for the caller (out
+    None) as a numpy scalar of its dtype, as numpy's ufuncs return one
+    (cact.sigmoid(0.5) is numpy.float64(0.62...))."""
+    if out is None and cnp.PyArray_NDIM(o) == 0:
+        return o[()]
+    return o
+
+
+cdef double as_param(object v, str func, str name) except? -1.0:
+    """A float parameter as a C double: anything numpy's ufuncs take as a
+    real number (float, int, bool, numpy scalars; __float__ or __index__);
+    anything else a TypeError naming the function and the parameter."""
+    try:
+        return v
+    except TypeError:
+        raise TypeError(f"{func}: {name} must be a real number, not {type(v).__name__}") from None
 
 
 # ---- along an axis ---------------------------------------------------------

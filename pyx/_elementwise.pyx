@@ -42,20 +42,19 @@ cdef void _run_identity(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def identity(x, *, out=None):
-    """identity(x, *, out=None)
-
-    x.
+    """x.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_identity_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -67,7 +66,7 @@ def identity(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_identity, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
-    return o
+    return result(o, out)
 
 
 cdef void _run_binary_step(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -83,20 +82,19 @@ cdef void _run_binary_step(const void *ctx, size_t lo, size_t hi) noexcept nogil
 
 
 def binary_step(x, *, out=None):
-    """binary_step(x, *, out=None)
-
-    1 where x >= 0, else 0 (NaN stays NaN).
+    """1 where x >= 0, else 0 (NaN stays NaN).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_binary_step_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -108,7 +106,7 @@ def binary_step(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_binary_step, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
-    return o
+    return result(o, out)
 
 
 cdef void _run_relu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -124,20 +122,19 @@ cdef void _run_relu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def relu(x, *, out=None):
-    """relu(x, *, out=None)
-
-    max(x, 0).
+    """max(x, 0).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_relu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -149,7 +146,7 @@ def relu(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_relu, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
-    return o
+    return result(o, out)
 
 
 cdef void _run_squared_relu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -165,20 +162,19 @@ cdef void _run_squared_relu(const void *ctx, size_t lo, size_t hi) noexcept nogi
 
 
 def squared_relu(x, *, out=None):
-    """squared_relu(x, *, out=None)
-
-    max(x, 0)**2 (Primer's squared ReLU).
+    """max(x, 0)**2 (Primer's squared ReLU).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_squared_relu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -190,7 +186,7 @@ def squared_relu(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_squared_relu, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
-    return o
+    return result(o, out)
 
 
 cdef void _run_relu6(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -206,20 +202,19 @@ cdef void _run_relu6(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def relu6(x, *, out=None):
-    """relu6(x, *, out=None)
-
-    min(max(x, 0), 6).
+    """min(max(x, 0), 6).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_relu6_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -231,7 +226,7 @@ def relu6(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_relu6, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
-    return o
+    return result(o, out)
 
 
 cdef void _run_leaky_relu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -246,14 +241,12 @@ cdef void _run_leaky_relu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
         cact_leaky_relu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
-def leaky_relu(x, double negative_slope=0.01, *, out=None):
-    """leaky_relu(x, negative_slope=0.01, *, out=None)
-
-    x where x >= 0, else negative_slope * x.
+def leaky_relu(x, negative_slope=0.01, *, out=None):
+    """x where x >= 0, else negative_slope * x.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     negative_slope : float, default 0.01
         must be finite
     out : ndarray, optional
@@ -262,14 +255,16 @@ def leaky_relu(x, double negative_slope=0.01, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_leaky_relu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
-    if not (isfinite(negative_slope)):
+    cdef double c_negative_slope = as_param(negative_slope, 'leaky_relu', 'negative_slope')
+    if not (isfinite(c_negative_slope)):
         raise ValueError(f"leaky_relu: negative_slope must be finite, got {negative_slope!r}")
-    t.p[0] = negative_slope
+    t.p[0] = c_negative_slope
     cdef cnp.ndarray a = as_input(x, 'leaky_relu', &t.op)
     cdef cnp.ndarray o = as_output(out, x, a, 'leaky_relu', &t.op)
     if <Py_ssize_t>t.op.n < NOGIL_MIN:
@@ -277,7 +272,7 @@ def leaky_relu(x, double negative_slope=0.01, *, out=None):
     else:
         with nogil:
             parallel_for(_run_leaky_relu, &t, t.op.n, (1048576 if t.op.f64 else 16384 if t.op.half else 16384))
-    return o
+    return result(o, out)
 
 
 cdef void _run_hardtanh(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -292,14 +287,12 @@ cdef void _run_hardtanh(const void *ctx, size_t lo, size_t hi) noexcept nogil:
         cact_hardtanh_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
 
 
-def hardtanh(x, double min_val=-1.0, double max_val=1.0, *, out=None):
-    """hardtanh(x, min_val=-1.0, max_val=1.0, *, out=None)
-
-    clip(x, min_val, max_val).
+def hardtanh(x, min_val=-1.0, max_val=1.0, *, out=None):
+    """clip(x, min_val, max_val).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     min_val : float, default -1.0
         must not be NaN
     max_val : float, default 1.0
@@ -310,17 +303,20 @@ def hardtanh(x, double min_val=-1.0, double max_val=1.0, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_hardtanh_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
-    if not (not isnan(min_val)):
+    cdef double c_min_val = as_param(min_val, 'hardtanh', 'min_val')
+    cdef double c_max_val = as_param(max_val, 'hardtanh', 'max_val')
+    if not (not isnan(c_min_val)):
         raise ValueError(f"hardtanh: min_val must not be NaN, got {min_val!r}")
-    if not (not isnan(max_val) and min_val <= max_val):
+    if not (not isnan(c_max_val) and min_val <= c_max_val):
         raise ValueError(f"hardtanh: max_val must not be NaN and must be >= min_val, got {max_val!r}")
-    t.p[0] = min_val
-    t.p[1] = max_val
+    t.p[0] = c_min_val
+    t.p[1] = c_max_val
     cdef cnp.ndarray a = as_input(x, 'hardtanh', &t.op)
     cdef cnp.ndarray o = as_output(out, x, a, 'hardtanh', &t.op)
     if <Py_ssize_t>t.op.n < NOGIL_MIN:
@@ -328,7 +324,7 @@ def hardtanh(x, double min_val=-1.0, double max_val=1.0, *, out=None):
     else:
         with nogil:
             parallel_for(_run_hardtanh, &t, t.op.n, (1048576 if t.op.f64 else 16384 if t.op.half else 16384))
-    return o
+    return result(o, out)
 
 
 cdef void _run_hard_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -343,14 +339,12 @@ cdef void _run_hard_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogi
         cact_hard_sigmoid_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
 
 
-def hard_sigmoid(x, double alpha=0.16666666666666666, double beta=0.5, *, out=None):
-    """hard_sigmoid(x, alpha=0.16666666666666666, beta=0.5, *, out=None)
-
-    clip(alpha * x + beta, 0, 1); the defaults give x/6 + 1/2 exactly.
+def hard_sigmoid(x, alpha=0.16666666666666666, beta=0.5, *, out=None):
+    """clip(alpha * x + beta, 0, 1); the defaults give x/6 + 1/2 exactly.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     alpha : float, default 0.16666666666666666
         slope (ONNX and Keras 2 use 0.2); must be finite
     beta : float, default 0.5
@@ -361,7 +355,8 @@ def hard_sigmoid(x, double alpha=0.16666666666666666, double beta=0.5, *, out=No
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     alpha=1/6, beta=0.5 (the defaults) compute x/6 + 1/2 exactly, as PyTorch's
     hardsigmoid defines it: 0 at x = -3, 1 at x = 3, correctly rounded between.
@@ -371,12 +366,14 @@ def hard_sigmoid(x, double alpha=0.16666666666666666, double beta=0.5, *, out=No
     Kernels: cact_hard_sigmoid_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
-    if not (isfinite(alpha)):
+    cdef double c_alpha = as_param(alpha, 'hard_sigmoid', 'alpha')
+    cdef double c_beta = as_param(beta, 'hard_sigmoid', 'beta')
+    if not (isfinite(c_alpha)):
         raise ValueError(f"hard_sigmoid: alpha must be finite, got {alpha!r}")
-    if not (isfinite(beta)):
+    if not (isfinite(c_beta)):
         raise ValueError(f"hard_sigmoid: beta must be finite, got {beta!r}")
-    t.p[0] = alpha
-    t.p[1] = beta
+    t.p[0] = c_alpha
+    t.p[1] = c_beta
     cdef cnp.ndarray a = as_input(x, 'hard_sigmoid', &t.op)
     cdef cnp.ndarray o = as_output(out, x, a, 'hard_sigmoid', &t.op)
     if <Py_ssize_t>t.op.n < NOGIL_MIN:
@@ -384,7 +381,7 @@ def hard_sigmoid(x, double alpha=0.16666666666666666, double beta=0.5, *, out=No
     else:
         with nogil:
             parallel_for(_run_hard_sigmoid, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_hard_swish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -400,20 +397,19 @@ cdef void _run_hard_swish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def hard_swish(x, *, out=None):
-    """hard_swish(x, *, out=None)
-
-    x * relu6(x + 3) / 6.
+    """x * relu6(x + 3) / 6.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_hard_swish_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -425,7 +421,7 @@ def hard_swish(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_hard_swish, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_softshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -440,14 +436,12 @@ cdef void _run_softshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
         cact_softshrink_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
-def softshrink(x, double lambd=0.5, *, out=None):
-    """softshrink(x, lambd=0.5, *, out=None)
-
-    x - lambd where x > lambd, x + lambd where x < -lambd, else 0.
+def softshrink(x, lambd=0.5, *, out=None):
+    """x - lambd where x > lambd, x + lambd where x < -lambd, else 0.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     lambd : float, default 0.5
         must be finite and >= 0
     out : ndarray, optional
@@ -456,14 +450,16 @@ def softshrink(x, double lambd=0.5, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_softshrink_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
-    if not (lambd >= 0 and isfinite(lambd)):
+    cdef double c_lambd = as_param(lambd, 'softshrink', 'lambd')
+    if not (c_lambd >= 0 and isfinite(c_lambd)):
         raise ValueError(f"softshrink: lambd must be finite and >= 0, got {lambd!r}")
-    t.p[0] = lambd
+    t.p[0] = c_lambd
     cdef cnp.ndarray a = as_input(x, 'softshrink', &t.op)
     cdef cnp.ndarray o = as_output(out, x, a, 'softshrink', &t.op)
     if <Py_ssize_t>t.op.n < NOGIL_MIN:
@@ -471,7 +467,7 @@ def softshrink(x, double lambd=0.5, *, out=None):
     else:
         with nogil:
             parallel_for(_run_softshrink, &t, t.op.n, (1048576 if t.op.f64 else 16384 if t.op.half else 16384))
-    return o
+    return result(o, out)
 
 
 cdef void _run_hardshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -486,14 +482,12 @@ cdef void _run_hardshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
         cact_hardshrink_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
-def hardshrink(x, double lambd=0.5, *, out=None):
-    """hardshrink(x, lambd=0.5, *, out=None)
-
-    x where |x| > lambd, else 0.
+def hardshrink(x, lambd=0.5, *, out=None):
+    """x where |x| > lambd, else 0.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     lambd : float, default 0.5
         must be >= 0
     out : ndarray, optional
@@ -502,14 +496,16 @@ def hardshrink(x, double lambd=0.5, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_hardshrink_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
-    if not (lambd >= 0):
+    cdef double c_lambd = as_param(lambd, 'hardshrink', 'lambd')
+    if not (c_lambd >= 0):
         raise ValueError(f"hardshrink: lambd must be >= 0, got {lambd!r}")
-    t.p[0] = lambd
+    t.p[0] = c_lambd
     cdef cnp.ndarray a = as_input(x, 'hardshrink', &t.op)
     cdef cnp.ndarray o = as_output(out, x, a, 'hardshrink', &t.op)
     if <Py_ssize_t>t.op.n < NOGIL_MIN:
@@ -517,7 +513,7 @@ def hardshrink(x, double lambd=0.5, *, out=None):
     else:
         with nogil:
             parallel_for(_run_hardshrink, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
-    return o
+    return result(o, out)
 
 
 cdef void _run_threshold(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -532,14 +528,12 @@ cdef void _run_threshold(const void *ctx, size_t lo, size_t hi) noexcept nogil:
         cact_threshold_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
 
 
-def threshold(x, double threshold, double value, *, out=None):
-    """threshold(x, threshold, value, *, out=None)
-
-    x where x > threshold, else value (NaN stays NaN).
+def threshold(x, threshold, value, *, out=None):
+    """x where x > threshold, else value (NaN stays NaN).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     threshold : float, required
         must not be NaN
     value : float, required
@@ -549,15 +543,18 @@ def threshold(x, double threshold, double value, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_threshold_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0 ulp (float32), 0 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
-    if not (not isnan(threshold)):
+    cdef double c_threshold = as_param(threshold, 'threshold', 'threshold')
+    cdef double c_value = as_param(value, 'threshold', 'value')
+    if not (not isnan(c_threshold)):
         raise ValueError(f"threshold: threshold must not be NaN, got {threshold!r}")
-    t.p[0] = threshold
-    t.p[1] = value
+    t.p[0] = c_threshold
+    t.p[1] = c_value
     cdef cnp.ndarray a = as_input(x, 'threshold', &t.op)
     cdef cnp.ndarray o = as_output(out, x, a, 'threshold', &t.op)
     if <Py_ssize_t>t.op.n < NOGIL_MIN:
@@ -565,7 +562,7 @@ def threshold(x, double threshold, double value, *, out=None):
     else:
         with nogil:
             parallel_for(_run_threshold, &t, t.op.n, (1048576 if t.op.f64 else 4194304 if t.op.half else 2097152))
-    return o
+    return result(o, out)
 
 
 cdef void _run_softsign(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -581,20 +578,19 @@ cdef void _run_softsign(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def softsign(x, *, out=None):
-    """softsign(x, *, out=None)
-
-    x / (1 + |x|).
+    """x / (1 + |x|).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_softsign_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.501 ulp (float32), 0.501 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -606,7 +602,7 @@ def softsign(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_softsign, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -622,20 +618,19 @@ cdef void _run_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def sigmoid(x, *, out=None):
-    """sigmoid(x, *, out=None)
-
-    1 / (1 + exp(-x)).
+    """1 / (1 + exp(-x)).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_sigmoid_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.79 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -647,7 +642,7 @@ def sigmoid(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_sigmoid, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_log_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -663,20 +658,19 @@ cdef void _run_log_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogil
 
 
 def log_sigmoid(x, *, out=None):
-    """log_sigmoid(x, *, out=None)
-
-    log(sigmoid(x)) = -softplus(-x).
+    """log(sigmoid(x)) = -softplus(-x).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_log_sigmoid_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.503 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -688,7 +682,7 @@ def log_sigmoid(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_log_sigmoid, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_swish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -703,14 +697,12 @@ cdef void _run_swish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
         cact_swish_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
-def swish(x, double beta=1.0, *, out=None):
-    """swish(x, beta=1.0, *, out=None)
-
-    x * sigmoid(beta * x).
+def swish(x, beta=1.0, *, out=None):
+    """x * sigmoid(beta * x).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     beta : float, default 1.0
         must be finite
     out : ndarray, optional
@@ -719,14 +711,16 @@ def swish(x, double beta=1.0, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_swish_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.81 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
-    if not (isfinite(beta)):
+    cdef double c_beta = as_param(beta, 'swish', 'beta')
+    if not (isfinite(c_beta)):
         raise ValueError(f"swish: beta must be finite, got {beta!r}")
-    t.p[0] = beta
+    t.p[0] = c_beta
     cdef cnp.ndarray a = as_input(x, 'swish', &t.op)
     cdef cnp.ndarray o = as_output(out, x, a, 'swish', &t.op)
     if <Py_ssize_t>t.op.n < NOGIL_MIN:
@@ -734,7 +728,7 @@ def swish(x, double beta=1.0, *, out=None):
     else:
         with nogil:
             parallel_for(_run_swish, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_silu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -750,20 +744,19 @@ cdef void _run_silu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def silu(x, *, out=None):
-    """silu(x, *, out=None)
-
-    x * sigmoid(x) (swish with beta = 1).
+    """x * sigmoid(x) (swish with beta = 1).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_silu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.81 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -775,7 +768,7 @@ def silu(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_silu, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_softplus(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -790,14 +783,12 @@ cdef void _run_softplus(const void *ctx, size_t lo, size_t hi) noexcept nogil:
         cact_softplus_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0], t.p[1])
 
 
-def softplus(x, double beta=1.0, double threshold=20.0, *, out=None):
-    """softplus(x, beta=1.0, threshold=20.0, *, out=None)
-
-    log(1 + exp(beta * x)) / beta; x itself where beta * x > threshold.
+def softplus(x, beta=1.0, threshold=20.0, *, out=None):
+    """log(1 + exp(beta * x)) / beta; x itself where beta * x > threshold.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     beta : float, default 1.0
         must be finite and > 0
     threshold : float, default 20.0
@@ -808,7 +799,8 @@ def softplus(x, double beta=1.0, double threshold=20.0, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     As in PyTorch, the result is x itself where beta * x > threshold; with the
     default threshold=20 that departs from the smooth function by up to
@@ -818,12 +810,14 @@ def softplus(x, double beta=1.0, double threshold=20.0, *, out=None):
     Kernels: cact_softplus_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.503 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
-    if not (beta > 0 and isfinite(beta)):
+    cdef double c_beta = as_param(beta, 'softplus', 'beta')
+    cdef double c_threshold = as_param(threshold, 'softplus', 'threshold')
+    if not (c_beta > 0 and isfinite(c_beta)):
         raise ValueError(f"softplus: beta must be finite and > 0, got {beta!r}")
-    if not (not isnan(threshold)):
+    if not (not isnan(c_threshold)):
         raise ValueError(f"softplus: threshold must not be NaN (use math.inf for the smooth function everywhere), got {threshold!r}")
-    t.p[0] = beta
-    t.p[1] = threshold
+    t.p[0] = c_beta
+    t.p[1] = c_threshold
     cdef cnp.ndarray a = as_input(x, 'softplus', &t.op)
     cdef cnp.ndarray o = as_output(out, x, a, 'softplus', &t.op)
     if <Py_ssize_t>t.op.n < NOGIL_MIN:
@@ -831,7 +825,7 @@ def softplus(x, double beta=1.0, double threshold=20.0, *, out=None):
     else:
         with nogil:
             parallel_for(_run_softplus, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_mish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -847,20 +841,19 @@ cdef void _run_mish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def mish(x, *, out=None):
-    """mish(x, *, out=None)
-
-    x * tanh(softplus(x)).
+    """x * tanh(softplus(x)).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_mish_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.502 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -872,7 +865,7 @@ def mish(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_mish, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_tanh(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -888,20 +881,19 @@ cdef void _run_tanh(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def tanh(x, *, out=None):
-    """tanh(x, *, out=None)
-
-    hyperbolic tangent.
+    """hyperbolic tangent.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_tanh_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.81 ulp (float32), 0.6 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -913,7 +905,7 @@ def tanh(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_tanh, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_tanhshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -929,20 +921,19 @@ cdef void _run_tanhshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def tanhshrink(x, *, out=None):
-    """tanhshrink(x, *, out=None)
-
-    x - tanh(x).
+    """x - tanh(x).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_tanhshrink_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.504 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -954,7 +945,7 @@ def tanhshrink(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_tanhshrink, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_elu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -969,14 +960,12 @@ cdef void _run_elu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
         cact_elu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
-def elu(x, double alpha=1.0, *, out=None):
-    """elu(x, alpha=1.0, *, out=None)
-
-    x where x > 0, else alpha * (exp(x) - 1).
+def elu(x, alpha=1.0, *, out=None):
+    """x where x > 0, else alpha * (exp(x) - 1).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     alpha : float, default 1.0
         must be finite
     out : ndarray, optional
@@ -985,14 +974,16 @@ def elu(x, double alpha=1.0, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_elu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.505 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
-    if not (isfinite(alpha)):
+    cdef double c_alpha = as_param(alpha, 'elu', 'alpha')
+    if not (isfinite(c_alpha)):
         raise ValueError(f"elu: alpha must be finite, got {alpha!r}")
-    t.p[0] = alpha
+    t.p[0] = c_alpha
     cdef cnp.ndarray a = as_input(x, 'elu', &t.op)
     cdef cnp.ndarray o = as_output(out, x, a, 'elu', &t.op)
     if <Py_ssize_t>t.op.n < NOGIL_MIN:
@@ -1000,7 +991,7 @@ def elu(x, double alpha=1.0, *, out=None):
     else:
         with nogil:
             parallel_for(_run_elu, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_celu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -1015,14 +1006,12 @@ cdef void _run_celu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
         cact_celu_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
-def celu(x, double alpha=1.0, *, out=None):
-    """celu(x, alpha=1.0, *, out=None)
-
-    max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
+def celu(x, alpha=1.0, *, out=None):
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     alpha : float, default 1.0
         must be finite and > 0
     out : ndarray, optional
@@ -1031,14 +1020,16 @@ def celu(x, double alpha=1.0, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_celu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.505 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
     cdef Task t
-    if not (alpha > 0 and isfinite(alpha)):
+    cdef double c_alpha = as_param(alpha, 'celu', 'alpha')
+    if not (c_alpha > 0 and isfinite(c_alpha)):
         raise ValueError(f"celu: alpha must be finite and > 0, got {alpha!r}")
-    t.p[0] = alpha
+    t.p[0] = c_alpha
     cdef cnp.ndarray a = as_input(x, 'celu', &t.op)
     cdef cnp.ndarray o = as_output(out, x, a, 'celu', &t.op)
     if <Py_ssize_t>t.op.n < NOGIL_MIN:
@@ -1046,7 +1037,7 @@ def celu(x, double alpha=1.0, *, out=None):
     else:
         with nogil:
             parallel_for(_run_celu, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_selu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -1062,20 +1053,19 @@ cdef void _run_selu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def selu(x, *, out=None):
-    """selu(x, *, out=None)
-
-    scale * elu(x, alpha), alpha = 1.6732632..., scale = 1.0507009....
+    """scale * elu(x, alpha), alpha = 1.6732632..., scale = 1.0507009....
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_selu_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.505 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -1087,7 +1077,7 @@ def selu(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_selu, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_gelu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -1113,13 +1103,11 @@ cdef void _run_gelu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def gelu(x, approximate='none', *, out=None):
-    """gelu(x, approximate='none', *, out=None)
-
-    x * Phi(x) = x * erfc(-x / sqrt(2)) / 2; approximate='tanh': x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x**3))) / 2.
+    """x * Phi(x) = x * erfc(-x / sqrt(2)) / 2; approximate='tanh': x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x**3))) / 2.
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     approximate : str, default 'none'
         'none' (erf form) or 'tanh'
     out : ndarray, optional
@@ -1128,7 +1116,8 @@ def gelu(x, approximate='none', *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_gelu_f32/_f64/_f16/_bf16, cact_gelu_tanh_f32/_f64/_f16/_bf16.  Max error asserted by the tests: 0.502 ulp (float32), 0.8 ulp (float64), 1 ulp (float16, bfloat16: the float32 result rounded once more).
     """
@@ -1148,7 +1137,7 @@ def gelu(x, approximate='none', *, out=None):
     else:
         with nogil:
             parallel_for(_run_gelu, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_fast_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -1164,9 +1153,7 @@ cdef void _run_fast_sigmoid(const void *ctx, size_t lo, size_t hi) noexcept nogi
 
 
 def fast_sigmoid(x, *, out=None):
-    """sigmoid(x, *, out=None)
-
-    1 / (1 + exp(-x)).
+    """1 / (1 + exp(-x)).
 
     The fast tier (cact.fast): float32 within 4 ulp where the result is normal
     (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
@@ -1174,14 +1161,15 @@ def fast_sigmoid(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_fast_sigmoid_f32/_f64/_f16/_bf16.
     """
@@ -1193,7 +1181,7 @@ def fast_sigmoid(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_fast_sigmoid, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_fast_swish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -1208,10 +1196,8 @@ cdef void _run_fast_swish(const void *ctx, size_t lo, size_t hi) noexcept nogil:
         cact_fast_swish_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo, t.p[0])
 
 
-def fast_swish(x, double beta=1.0, *, out=None):
-    """swish(x, beta=1.0, *, out=None)
-
-    x * sigmoid(beta * x).
+def fast_swish(x, beta=1.0, *, out=None):
+    """x * sigmoid(beta * x).
 
     The fast tier (cact.fast): float32 within 4 ulp where the result is normal
     (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
@@ -1219,7 +1205,7 @@ def fast_swish(x, double beta=1.0, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     beta : float, default 1.0
         must be finite
     out : ndarray, optional
@@ -1228,14 +1214,16 @@ def fast_swish(x, double beta=1.0, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_fast_swish_f32/_f64/_f16/_bf16.
     """
     cdef Task t
-    if not (isfinite(beta)):
+    cdef double c_beta = as_param(beta, 'swish', 'beta')
+    if not (isfinite(c_beta)):
         raise ValueError(f"swish: beta must be finite, got {beta!r}")
-    t.p[0] = beta
+    t.p[0] = c_beta
     cdef cnp.ndarray a = as_input(x, 'swish', &t.op)
     cdef cnp.ndarray o = as_output(out, x, a, 'swish', &t.op)
     if <Py_ssize_t>t.op.n < NOGIL_MIN:
@@ -1243,7 +1231,7 @@ def fast_swish(x, double beta=1.0, *, out=None):
     else:
         with nogil:
             parallel_for(_run_fast_swish, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_fast_silu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -1259,9 +1247,7 @@ cdef void _run_fast_silu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def fast_silu(x, *, out=None):
-    """silu(x, *, out=None)
-
-    x * sigmoid(x) (swish with beta = 1).
+    """x * sigmoid(x) (swish with beta = 1).
 
     The fast tier (cact.fast): float32 within 4 ulp where the result is normal
     (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
@@ -1269,14 +1255,15 @@ def fast_silu(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_fast_silu_f32/_f64/_f16/_bf16.
     """
@@ -1288,7 +1275,7 @@ def fast_silu(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_fast_silu, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_fast_tanh(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -1304,9 +1291,7 @@ cdef void _run_fast_tanh(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def fast_tanh(x, *, out=None):
-    """tanh(x, *, out=None)
-
-    hyperbolic tangent.
+    """hyperbolic tangent.
 
     The fast tier (cact.fast): float32 within 4 ulp where the result is normal
     (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
@@ -1314,14 +1299,15 @@ def fast_tanh(x, *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     out : ndarray, optional
         Where the result goes: x itself (in place) or a writeable C-contiguous
         array of x's shape and dtype that does not partially overlap x.
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_fast_tanh_f32/_f64/_f16/_bf16.
     """
@@ -1333,7 +1319,7 @@ def fast_tanh(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_fast_tanh, &t, t.op.n, 16384)
-    return o
+    return result(o, out)
 
 
 cdef void _run_fast_gelu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
@@ -1359,9 +1345,7 @@ cdef void _run_fast_gelu(const void *ctx, size_t lo, size_t hi) noexcept nogil:
 
 
 def fast_gelu(x, approximate='none', *, out=None):
-    """gelu(x, approximate='none', *, out=None)
-
-    x * Phi(x) = x * erfc(-x / sqrt(2)) / 2; approximate='tanh': x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x**3))) / 2.
+    """x * Phi(x) = x * erfc(-x / sqrt(2)) / 2; approximate='tanh': x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x**3))) / 2.
 
     The fast tier (cact.fast): approximate='none': the accurate kernel;
     approximate='tanh': float32 within 4 ulp where the result is normal (a
@@ -1370,7 +1354,7 @@ def fast_gelu(x, approximate='none', *, out=None):
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     approximate : str, default 'none'
         'none' (erf form) or 'tanh'
     out : ndarray, optional
@@ -1379,7 +1363,8 @@ def fast_gelu(x, approximate='none', *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_gelu_f32/_f64/_f16/_bf16, cact_fast_gelu_tanh_f32/_f64/_f16/_bf16.
     """
@@ -1399,4 +1384,4 @@ def fast_gelu(x, approximate='none', *, out=None):
     else:
         with nogil:
             parallel_for(_run_fast_gelu, &t, t.op.n, 16384)
-    return o
+    return result(o, out)

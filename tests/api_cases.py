@@ -49,7 +49,7 @@ def _common_out_errors(f, x, dtype, kw, cases):
         ("out-dtype", lambda: f(x, out=wrong, **kw), TypeError),
         ("out-not-array", lambda: f(x, out=[0.0], **kw), TypeError),
         ("out-shape", lambda: f(x, out=np.zeros(x.size + 1, dtype), **kw), ValueError),
-        ("x-dtype", lambda: f(np.ones(shape, np.int32), **kw), TypeError),
+        ("x-dtype", lambda: f(np.ones(shape, np.complex64), **kw), TypeError),
         ("x-object", lambda: f(np.array(["a", "b"], dtype=object), **kw), TypeError),
     ]
 
@@ -122,7 +122,7 @@ def axis_cases(name, dtype):
         ro.flags.writeable = False
         cases += [("out-readonly", lambda: f(x, out=ro, **kw), ValueError),
                   ("out-shape", lambda: f(x, out=np.zeros(x.shape, dtype), **kw), ValueError),
-                  ("x-dtype", lambda: f(np.ones((4, 6), np.int32), 2), TypeError)]
+                  ("x-dtype", lambda: f(np.ones((4, 6), np.complex64), 2), TypeError)]
     return cases
 
 

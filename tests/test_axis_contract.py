@@ -19,7 +19,9 @@ SHAPES = [(5,), (1000,), (4, 7), (3, 40), (40, 3), (2, 3, 4), (3, 1, 17), (2, 30
 def test_axis_functions_are_exported():
     for name, _, _, _ in AXIS:
         assert callable(getattr(cact, name)) and name in cact.__all__
-        assert getattr(cact, name).__doc__.startswith(name + "(x")
+        import inspect
+        assert list(inspect.signature(getattr(cact, name)).parameters)[0] == "x"
+        assert not getattr(cact, name).__doc__.startswith(name + "(")   # help() shows the signature
 
 
 @pytest.mark.parametrize("op", SOFT)
@@ -88,7 +90,7 @@ def test_python_inputs_compute_in_float64():
 
 
 @pytest.mark.parametrize("op", AXIS_OPS)
-@pytest.mark.parametrize("bad", ["int64", "int8", "bool", "complex128", "object", "longdouble"])
+@pytest.mark.parametrize("bad", ["complex128", "object", "longdouble"])
 def test_bad_dtype_is_type_error(op, bad):
     f, kw = axis_call(op)
     x = np.ones((2, 4), dtype=bad)

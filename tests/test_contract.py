@@ -59,7 +59,9 @@ def test_non_contiguous_input(name, dtype):
 def test_zero_d_and_empty(name, dtype):
     f = getattr(cact, name)
     y = f(np.array(0.75, dtype=dtype), **_kw(name))
-    assert y.shape == () and y.dtype == dtype
+    assert isinstance(y, np.generic) and y.dtype == dtype     # a 0-d result is a numpy scalar, as numpy's
+    o = np.array(0.75, dtype=dtype)
+    assert f(o, out=o, **_kw(name)) is o                      # but out is returned as given
     assert y == f(np.array([0.75], dtype=dtype), **_kw(name))[0]
     for shape in [(0,), (3, 0), (0, 5, 2)]:
         e = f(np.empty(shape, dtype=dtype), **_kw(name))
@@ -77,10 +79,40 @@ def test_python_scalars_and_lists_compute_in_float64():
     assert cact.relu(np.float32(-1)).dtype == np.float32
 
 
+def test_scalar_in_scalar_out():
+    """A Python or numpy scalar (or a 0-d array) gives a numpy scalar, as
+    numpy's ufuncs do: np.float64 for Python numbers, the dtype otherwise."""
+    for x, dt in [(0.5, np.float64), (2, np.float64), (True, np.float64), (np.float32(0.5), np.float32),
+                  (np.float64(-1.5), np.float64), (np.int16(3), np.float64)]:
+        for name in NAMES:
+            y = getattr(cact, name)(x, **_kw(name))
+            assert type(y) is dt, (name, x, type(y))
+            assert y == getattr(cact, name)(np.array([x], dt), **_kw(name))[0]
+    assert type(cact.sigmoid(0.5)) is type(np.exp(0.5))
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("dt", ["int8", "int64", "uint16", "uint64", "bool"])
+def test_integer_and_bool_compute_in_float64(name, dt):
+    """Integer and bool arrays are promoted to float64, as by numpy's ufuncs
+    and SciPy: the same bits as the float64 call."""
+    f = getattr(cact, name)
+    x = (np.arange(-6, 6) % 2 == 0) if dt == "bool" else np.arange(-60, 60, 7).astype(dt)
+    y = f(x, **_kw(name))
+    assert y.dtype == np.float64 and y.shape == x.shape
+    assert y.tobytes() == f(x.astype(np.float64), **_kw(name)).tobytes()
+    out = np.full(x.shape, np.nan)
+    assert f(x, out=out, **_kw(name)) is out and out.tobytes() == y.tobytes()
+    x0 = x.copy()
+    refused(TypeError, "cannot compute in place in x of dtype", f, x, out=x, **_kw(name))
+    assert (x == x0).all()
+    refused(TypeError, "out has dtype", f, x, out=np.zeros(x.shape, np.float32), **_kw(name))
+
+
 # ---- errors: type, message, and nothing written --------------------------
 
 @pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("bad", ["int64", "int8", "bool", "complex128", "object", "uint16", "longdouble"])
+@pytest.mark.parametrize("bad", ["complex128", "object", "longdouble", "datetime64[s]"])
 def test_bad_dtype_is_type_error(name, bad):
     x = np.ones(5, dtype=bad)
     out = np.full(5, 7.0)
@@ -151,8 +183,15 @@ def test_invalid_parameters_are_value_errors(name, kw, dtype):
 
 
 def test_parameter_of_wrong_type_is_type_error():
-    with pytest.raises(TypeError):
-        cact.elu(np.ones(3), alpha="big")
+    out = np.full(3, 7.0)
+    refused(TypeError, "elu: alpha must be a real number, not str", cact.elu, np.ones(3), alpha="big", out=out)
+    refused(TypeError, "softplus: beta must be a real number, not str", cact.softplus, np.ones(3), beta="a",
+            out=out)
+    refused(TypeError, "softplus: threshold must be a real number, not complex", cact.softplus, np.ones(3),
+            threshold=1j, out=out)
+    refused(TypeError, "hardtanh: max_val must be a real number, not NoneType", cact.hardtanh, np.ones(3),
+            max_val=None, out=out)
+    assert cact.softplus(np.ones(3), beta=np.float32(2), threshold=30).dtype == np.float64   # numbers of any type
     with pytest.raises(TypeError):
         cact.threshold(np.ones(3))          # required parameters missing
 
@@ -166,9 +205,18 @@ def test_required_parameters_have_no_default():
 
 
 def test_signatures_follow_catalogue():
+    """inspect.signature gives the catalogue's parameters; help() shows the
+    signature line once (the docstring does not repeat it)."""
+    import inspect
+    import pydoc
     for f in ELEMENTWISE:
-        doc = getattr(cact, f.name).__doc__
-        assert doc.startswith(f.name + "(x") and "out=None" in doc.splitlines()[0]
+        func = getattr(cact, f.name)
+        sig = inspect.signature(func)
+        assert list(sig.parameters) == ["x"] + [p.name for p in f.params] + ["out"]
+        assert sig.parameters["out"].kind == inspect.Parameter.KEYWORD_ONLY
+        text = pydoc.render_doc(func, renderer=pydoc.plaintext)
+        assert text.count(f"{f.name}(x") == 1, text[:300]
+        assert func.__doc__.lstrip().startswith(f.formula)
 
 
 def test_large_strided_view():

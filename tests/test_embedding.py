@@ -1,15 +1,23 @@
 """cact as a dependency of other compiled code: downstream builds against the
 *installed* package, and the public header itself.
 
-- the installed layout: headers inside the package (cact.get_include()) and
-  the Cython declarations (cact/kernels.pxd), as a non-editable install has
-  them (built here by setup.py's build_py into a scratch site directory when
-  the tests run from a source checkout or an editable install);
+- the installed layout: headers inside the package (cact.get_include()), the
+  Cython declarations (cact/kernels.pxd) and the static library
+  (cact.get_library_dirs()), as a non-editable install has them (built here
+  by setup.py's build_py into a scratch site directory, with the in-place
+  build's extension modules and library, when the tests run from a source
+  checkout or an editable install);
+- the three ways to include <cact/cact.h>: declarations only, linked with the
+  shipped library (gcc and clang where installed, -O0 and -O2: quick), and
+  the kernels compiled in the including file with CACT_IMPLEMENTATION or
+  CACT_STATIC (slow); tests/c/downstream/two_kernels.c calls two kernels;
 - (a) a C extension module (tests/c/downstream/gelu_ext.c) that includes
-  <cact/cact.h> and applies cact_gelu_f32 in place;
+  <cact/cact.h>, links the shipped library and applies cact_gelu_f32 in place;
 - (b) a Cython module (tests/c/downstream/cy_ext.pyx) that cimports
   cact.kernels and runs cact_gelu_f32 and cact_softmax_f64 in nogil blocks
-  and in a prange loop (OpenMP when the compiler has it);
+  and in a prange loop (OpenMP when the compiler has it), built against the
+  installed layout and against an editable install (pip install -e of a copy
+  of this checkout, in a scratch virtual environment);
 - (c) a plain C program (tests/c/check_values.c) that checks values itself
   and applies every kernel (elementwise and along an axis), compiled as C99
   and as C++11 with several sets of flags (-O0, -O2 -pedantic -Werror,
@@ -73,6 +81,8 @@ def site(tmp_path_factory):
     _run([sys.executable, "setup.py", "-q", "build_py", "-d", d], ROOT, dict(os.environ))
     for so in glob.glob(os.path.join(pkg, "*.so")) + glob.glob(os.path.join(pkg, "*.pyd")):
         shutil.copy2(so, os.path.join(d, "cact"))
+    if os.path.isdir(os.path.join(pkg, "lib")):     # the static library of the in-place build (package data)
+        shutil.copytree(os.path.join(pkg, "lib"), os.path.join(d, "cact", "lib"), dirs_exist_ok=True)
     return d
 
 
@@ -91,9 +101,22 @@ def test_installed_layout(site, include):
     assert os.path.commonpath([include, site]) == site
     assert os.path.isfile(os.path.join(include, "cact", "cact.h"))
     assert os.path.isfile(os.path.join(site, "cact", "kernels.pxd"))
+    libdirs = _helpers(site)["get_library_dirs"]
+    assert [os.path.commonpath([d, site]) for d in libdirs] == [site] * len(libdirs)
+    assert any(os.path.isfile(os.path.join(d, "libcact.a")) for d in libdirs), \
+        f"no libcact.a in {libdirs}: build in place first (make build)"
     src = _files(os.path.join(ROOT, "include", "cact"))
     if src:  # a source checkout: every header (and generated include file) is installed, subfolders too
         assert _files(os.path.join(include, "cact")) == src
+
+
+def _helpers(site):
+    """cact.get_include() and its siblings as the package in `site` answers them."""
+    import json
+    names = ["get_include", "get_cython_include", "get_library_dirs", "get_libraries"]
+    out = _run([sys.executable, "-c", "import cact, json; print(json.dumps({n: getattr(cact, n)() for n in %r}))"
+                % names], site, _env(site))
+    return json.loads(out)
 
 
 def _files(top):
@@ -103,6 +126,76 @@ def _files(top):
 
 def test_get_include_of_the_package_under_test():
     assert os.path.isfile(os.path.join(cact.get_include(), "cact", "cact.h"))
+
+
+# --- the three ways to include cact.h -----------------------------------------
+
+COMPILERS = [c for c in dict.fromkeys([CC, "gcc", "clang"]) if shutil.which(c)]
+
+
+def _two_kernels(cc, flags, tmp, site, include, link_library):
+    """tests/c/downstream/two_kernels.c built by cc with flags (linked with
+    the shipped library or not), run; its results compared bit for bit with
+    cact's Python API."""
+    src = os.path.join(CDIR, "downstream", "two_kernels.c")
+    exe, out = os.path.join(tmp, "two_kernels"), os.path.join(tmp, "two_kernels.out")
+    link = []
+    if link_library:
+        h = _helpers(site)
+        link = [f"-L{d}" for d in h["get_library_dirs"]] + [f"-l{lib}" for lib in h["get_libraries"]]
+    cmd = [cc, *flags, "-std=c99", "-Wall", "-Wextra", "-pedantic", "-Werror", "-I", include, src, "-o", exe]
+    _run(cmd + link + ["-lm"], tmp, dict(os.environ))
+    env = dict(os.environ)
+    env.pop("CACT_ISA", None)
+    printed = _run([exe, out], tmp, env)
+    assert printed.startswith(cact.__version__ + " "), printed
+    raw = open(out, "rb").read()
+    n, rc = 20000, 7 * 300
+    x = np.frombuffer(raw, np.float32, n, 0)
+    y = np.frombuffer(raw, np.float32, n, 4 * n)
+    z = np.frombuffer(raw, np.float64, rc, 8 * n).reshape(7, 300)
+    s = np.frombuffer(raw, np.float64, rc, 8 * n + 8 * rc).reshape(7, 300)
+    assert same_bits(y, cact.gelu(x)), f"cact_gelu_f32 ({cc} {flags}) differs from cact.gelu"
+    assert same_bits(s, cact.softmax(z, axis=-1)), f"cact_softmax_f64 ({cc} {flags}) differs from cact.softmax"
+
+
+@pytest.mark.parametrize("cc", COMPILERS)
+@pytest.mark.parametrize("opt", ["-O0", "-O2"])
+def test_declarations_and_the_shipped_library(cc, opt, tmp_path, site, include):
+    """The default include (declarations only) linked with the package's
+    libcact.a: the newcomer's build, at -O0 and -O2 (compiles in well under
+    a second; docs/c-api.md has the times)."""
+    _two_kernels(cc, [opt], str(tmp_path), site, include, link_library=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cc", COMPILERS)
+@pytest.mark.parametrize("mode,opt", [("CACT_STATIC", "-O0"), ("CACT_IMPLEMENTATION", "-O2")])
+def test_kernels_compiled_in_the_including_file(cc, mode, opt, tmp_path, site, include):
+    """-DCACT_IMPLEMENTATION and -DCACT_STATIC: the kernels compiled in the
+    program itself (tests/c/kernels.c, linked into check_values below, is the
+    stb-style unit of a program of several files)."""
+    _two_kernels(cc, [opt, f"-D{mode}"], str(tmp_path), site, include, link_library=False)
+
+
+def test_declarations_alone_define_nothing(tmp_path, include):
+    """The default include declares the kernels and defines no function: an
+    object file that calls two kernels leaves both undefined (for the
+    library to resolve)."""
+    if not shutil.which("nm"):
+        pytest.skip("no nm")
+    obj = str(tmp_path / "two.o")
+    _run([CC, "-O0", "-std=c99", "-I", include, "-c", os.path.join(CDIR, "downstream", "two_kernels.c"),
+          "-o", obj], str(tmp_path), dict(os.environ))
+    syms = subprocess.run(["nm", obj], capture_output=True, text=True, check=True).stdout.split("\n")
+    defined = {s.split()[-1] for s in syms if len(s.split()) == 3 and s.split()[1] in "TDBR"}   # global ones
+    undefined = {s.split()[-1] for s in syms if len(s.split()) == 2 and s.split()[0] == "U"}
+    assert defined == {"main"}, defined
+    assert {"cact_gelu_f32", "cact_softmax_f64", "cact_isa_level", "cact_isa_name"} <= undefined
+    for both in (["-DCACT_STATIC", "-DCACT_IMPLEMENTATION"],):
+        r = subprocess.run([CC, "-std=c99", "-fsyntax-only", *both, "-I", include,
+                            os.path.join(CDIR, "downstream", "two_kernels.c")], capture_output=True, text=True)
+        assert r.returncode != 0 and "not both" in r.stderr
 
 
 # --- (c) the plain C program, as C99 and C++11 with several flag sets ----------
@@ -142,6 +235,7 @@ def _flavour(flavour, include):
     return cbuild.built("check_values", FLAVOURS[flavour], include)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("flavour", list(FLAVOURS))
 def test_plain_c_program(flavour, values, include):
     d, x32, x64, a64 = values
@@ -183,6 +277,7 @@ def test_plain_c_program(flavour, values, include):
 
 # --- the header on its own ----------------------------------------------------
 
+@pytest.mark.slow
 def test_header_claims_only_cact_names(tmp_path, include):
     """Every macro the header defines and every symbol it emits is cact_ /
     CACT_; an includer's own short macros survive it."""
@@ -255,11 +350,13 @@ def test_header_claims_only_cact_names(tmp_path, include):
 
 # --- (a) a C extension module, (b) a Cython module ------------------------------
 
+# as docs/c-api.md tells a downstream setup.py to do it
 SETUP_C = """\
 from setuptools import setup, Extension
 import cact
 setup(name="cact_downstream_c", ext_modules=[Extension(
-    "cact_downstream_c", ["gelu_ext.c"], include_dirs=[cact.get_include()], libraries=["m"])])
+    "cact_downstream_c", ["gelu_ext.c"], include_dirs=[cact.get_include()],
+    library_dirs=cact.get_library_dirs(), libraries=cact.get_libraries())])
 """
 
 SETUP_CY = """\
@@ -269,8 +366,10 @@ from Cython.Build import cythonize
 import cact
 omp = ["-fopenmp"] if os.environ.get("DOWNSTREAM_OPENMP") == "1" else []
 setup(name="cy_ext", ext_modules=cythonize([Extension(
-    "cy_ext", ["cy_ext.pyx"], include_dirs=[cact.get_include()], libraries=["m"],
-    extra_compile_args=omp, extra_link_args=omp)], compiler_directives={"language_level": "3"}))
+    "cy_ext", ["cy_ext.pyx"], include_dirs=[cact.get_include()],
+    library_dirs=cact.get_library_dirs(), libraries=cact.get_libraries(),
+    extra_compile_args=omp, extra_link_args=omp)],
+    include_path=[cact.get_cython_include()], compiler_directives={"language_level": "3"}))
 """
 
 
@@ -282,17 +381,44 @@ def _openmp(tmp):
     return r.returncode == 0
 
 
-def _build_ext(tmp, setup_text, sources, site, extra_env=None):
+def _build_ext(tmp, setup_text, sources, site, extra_env=None, python=sys.executable):
     for s in sources:
         shutil.copy2(os.path.join(CDIR, "downstream", s), tmp)
     with open(os.path.join(tmp, "setup.py"), "w") as fh:
         fh.write(setup_text)
-    env = _env(site)
+    env = _env(site) if site else dict(os.environ)
     env.update(extra_env or {})
-    _run([sys.executable, "setup.py", "-q", "build_ext", "--inplace"], tmp, env)
+    _run([python, "setup.py", "-q", "build_ext", "--inplace"], tmp, env)
     return env
 
 
+@pytest.fixture(scope="module")
+def editable(tmp_path_factory):
+    """The interpreter of a scratch virtual environment (seeing the system's
+    packages) into which a copy of this checkout, its in-place build
+    included, is installed in editable mode: pip install -e, as README.md
+    sets cact up.  The copy keeps the build's times, so nothing recompiles."""
+    pkg = os.path.dirname(os.path.abspath(cact.__file__))
+    if not os.path.isfile(os.path.join(ROOT, "setup.py")) or not glob.glob(os.path.join(pkg, "_elementwise*")):
+        pytest.skip("not a built source checkout")
+    d = tmp_path_factory.mktemp("editable")
+    src = os.path.join(str(d), "src")
+    shutil.copytree(ROOT, src, symlinks=True, ignore=shutil.ignore_patterns(
+        ".git", "build", ".venv*", "venv", "__pycache__", "*.egg-info", ".hypothesis", ".pytest_cache",
+        "benchmarks", "tests", "docs"))
+    venv = os.path.join(str(d), "venv")
+    _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", venv], str(d), dict(os.environ))
+    py = os.path.join(venv, "Scripts" if os.name == "nt" else "bin", "python")
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    _run([py, "-m", "pip", "install", "-q", "--no-build-isolation", "--no-deps", "--no-index", "-e", src],
+         str(d), env, timeout=600)
+    where = _run([py, "-c", "import cact; print(cact.__file__)"], str(d), env).strip()
+    assert where.startswith(src), f"the venv imports {where}, not the editable copy in {src}"
+    return py
+
+
+@pytest.mark.slow
 def test_c_extension_module(tmp_path, site):
     d = str(tmp_path)
     env = _build_ext(d, SETUP_C, ["gelu_ext.c"], site)
@@ -314,11 +440,21 @@ def test_c_extension_module(tmp_path, site):
     assert out.startswith("ok")
 
 
-def test_cython_module(tmp_path, site):
+@pytest.mark.slow
+@pytest.mark.parametrize("install", ["installed", "editable"])
+def test_cython_module(install, tmp_path, request):
+    """The downstream Cython module against the installed layout and against
+    an editable install (where Cython finds cact/kernels.pxd only through
+    cact.get_cython_include())."""
     d = str(tmp_path)
     omp = _openmp(d)
-    env = _build_ext(d, SETUP_CY, ["cy_ext.pyx"], site,
-                     {"DOWNSTREAM_OPENMP": "1" if omp else "0", "OMP_NUM_THREADS": "2"})
+    extra = {"DOWNSTREAM_OPENMP": "1" if omp else "0", "OMP_NUM_THREADS": "2"}
+    if install == "editable":
+        py = request.getfixturevalue("editable")
+        env = _build_ext(d, SETUP_CY, ["cy_ext.pyx"], None, dict(extra, PYTHONPATH=""), python=py)
+    else:
+        py = sys.executable
+        env = _build_ext(d, SETUP_CY, ["cy_ext.pyx"], request.getfixturevalue("site"), extra)
     script = textwrap.dedent("""\
         import numpy as np, cact, cy_ext
         from cact._reference import sample
@@ -343,7 +479,7 @@ def test_cython_module(tmp_path, site):
         assert same(out3, cact.softmax(z, axis=1)), "softmax axis 1"
         print("threads", len(set(tid.tolist())))
         """)
-    out = _run([sys.executable, "-c", script], d, env)
+    out = _run([py, "-c", script], d, env)
     threads = int(out.split()[-1])
     if omp:
         assert threads == 2, f"prange ran on {threads} thread(s) with OMP_NUM_THREADS=2"

@@ -114,6 +114,7 @@ def _check_rows(rows, dt):
     assert not failures, "\n".join(failures)
 
 
+@pytest.mark.slow
 @needs_cc
 def test_float32_strided_every_kernel_and_level(checker):
     """Every 331st float32 bit pattern: max ulp within the catalogue bound at
@@ -126,6 +127,7 @@ def test_float32_strided_every_kernel_and_level(checker):
     assert r.returncode == 0, r.stdout[-3000:]
 
 
+@pytest.mark.slow
 @needs_cc
 def test_float64_sampled_every_kernel_and_level(checker):
     r = subprocess.run([checker, "f64", "--samples", str(F64_SAMPLES), "--seed", "7"],
@@ -148,6 +150,7 @@ def _ref_inputs(dtype):
     return np.unique(np.concatenate([x, extra.astype(dtype)]))
 
 
+@pytest.mark.slow
 @needs_cc
 @pytest.mark.parametrize("dt", ["float32", "float64"])
 def test_checker_references_match_mpmath(checker, dt):
@@ -200,7 +203,7 @@ def _disassembly(tmpdir):
     src = os.path.join(tmpdir, "kernels.c")
     obj = os.path.join(tmpdir, "kernels.o")
     with open(src, "w") as f:
-        f.write("#include <cact/cact.h>\n"
+        f.write("#define CACT_STATIC\n#include <cact/cact.h>\n"
                 "#define K(n) (void (*)(void))cact_##n##_f32, (void (*)(void))cact_##n##_f64,\n")
         keep = " ".join(f"K({k})" for k in ALL_KERNELS)
         f.write("void (*cact_test_keep[])(void) = { " + keep + " };\n")
@@ -240,6 +243,7 @@ def disassembly(tmp_path_factory):
     return _disassembly(str(tmp_path_factory.mktemp("objdump")))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="gcc/clang object code")
 @needs_x86_tools
 @pytest.mark.parametrize("kernel", ALL_KERNELS)
@@ -327,6 +331,7 @@ def test_same_bits_at_every_offset_and_length(kernel, dtype, level):
             assert (yn == single[i]).all(), f"{kernel}({v!r}) depends on the array length {n}"
 
 
+@pytest.mark.slow
 @needs_cc
 def test_default_parameter_loops_give_the_general_loops_bits(tmp_path):
     """float32 softplus at beta = 1 and celu at alpha = 1 run loops of their

@@ -57,6 +57,7 @@ def asan_works(tmp_path_factory):
     return _asan_works(str(tmp_path_factory.mktemp("probe")))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["asan", "plain"])
 @pytest.mark.parametrize("program", build.PROGRAMS)
 def test_c_kernels_guarded(asan_works, program, variant):
@@ -75,6 +76,7 @@ def test_c_kernels_guarded(asan_works, program, variant):
     assert "FAILED" not in r.stdout
 
 
+@pytest.mark.slow
 def test_thread_pool_under_thread_sanitizer(tmp_path):
     if shutil.which(build.compiler()) is None:
         pytest.skip(f"no C compiler ({build.compiler()})")

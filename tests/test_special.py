@@ -7,6 +7,7 @@ import pytest
 from helpers import run
 
 import cact
+import cact.fast
 from cact._catalogue import KERNEL_FUNC, KERNELS
 from cact._reference import reference
 
@@ -101,3 +102,30 @@ def test_hard_sigmoid_default_is_exact():
     assert cact.hard_sigmoid(np.float64(-3.0), alpha=0.2, beta=0.6) == 0.0
     assert cact.hard_sigmoid(np.float64(-3.0), alpha=1 / 6 + 1e-17, beta=0.5) == 0.0  # 1/6 rounds to the default
     assert cact.hard_sigmoid(np.float64(-2.0), alpha=0.2, beta=0.5) == 0.2 * -2.0 + 0.5
+
+
+# x * gate with the gate rounding to 0: the zero keeps x's sign (IEEE x * 0).
+# float64 silu, swish and mish returned +0 below about -1400 and at -inf,
+# gelu(approximate='tanh') below -26.7, and the baseline level's gelu in the
+# tail and at -0, where float32 and the other levels give -0.
+GATED_ZEROS = [("silu", {}), ("swish", {}), ("swish", {"beta": 1.702}), ("swish", {"beta": 0.3}),
+               ("swish", {"beta": 1e-300}), ("mish", {}), ("gelu", {}), ("gelu", {"approximate": "tanh"}),
+               ("selu", {})]
+
+
+@pytest.mark.parametrize("name,kw", GATED_ZEROS, ids=[f"{n}{k}" for n, k in GATED_ZEROS])
+def test_zero_results_of_negative_x_are_negative_zero(name, kw, dtype, isa):
+    x = np.array([-np.inf, -np.finfo(dtype).max, -1e300, -1e10, -5000, -2000, -1405, -1400.5, -800, -120,
+                  -40, -30, -26.75, -0.0], dtype=np.float64)
+    x = x[(np.abs(x) <= np.finfo(dtype).max) | np.isinf(x)].astype(dtype)
+    for lv in isa.each():
+        for tier in (cact, cact.fast):
+            y = getattr(tier, name)(x, **kw)
+            zero = y == 0
+            assert np.signbit(y[zero]).all(), (tier.__name__, lv, x[zero & ~np.signbit(y)])
+            assert (zero | (y < 0)).all()                           # and no positive result
+    # the cases filed: float64 silu / swish / mish at -1405 and -inf, gelu_tanh at -26.75
+    if dtype == np.float64 and name in ("silu", "swish", "mish"):
+        assert math.copysign(1, getattr(cact, name)(np.float64(-1405), **kw)) == -1
+    if dtype == np.float64 and kw.get("approximate") == "tanh":
+        assert math.copysign(1, cact.gelu(np.float64(-26.75), approximate="tanh")) == -1

@@ -162,7 +162,8 @@ def gen_pxd(cat):
              "#     from cact.kernels cimport cact_sigmoid_f32",
              "# Every elementwise kernel reads x[0..n) and writes y[0..n); y == x computes in place.",
              "# Axis kernels work on x viewed as [outer, len, inner] (see cact/axis.h).",
-             "# The include path is cact.get_include().",
+             "# Found by cythonize(..., include_path=[cact.get_cython_include()]); the C include path is",
+             "# cact.get_include(); link cact.get_libraries() from cact.get_library_dirs() (docs/c-api.md).",
              "",
              "from libc.stdint cimport uint16_t",
              "",
@@ -201,13 +202,13 @@ def fmt_default(p, cat):
 
 
 def docstring(f, cat, fast=False):
-    out = [f"{f.name}(x{''.join(', ' + p.name + fmt_default(p, cat) for p in f.params)}, *, out=None)", "",
-           f"{f.formula}.", ""]
+    # no signature line: help() and inspect.signature show the real one
+    out = [f"{f.formula}.", ""]
     if fast:
         out += textwrap.wrap("The fast tier (cact.fast): " + _fast_doc(f), 76) + [""]
     out.append("Parameters")
     out.append("----------")
-    out.append(f"x : array_like, {DTYPE_NAMES}")
+    out.append(f"x : array_like, {DTYPE_NAMES} (bool and integer x: float64)")
     for p in f.params:
         d = "required" if p.default is cat.REQUIRED else f"default {p.default!r}"
         desc = p.doc or ""
@@ -219,7 +220,8 @@ def docstring(f, cat, fast=False):
     out += ["out : ndarray, optional",
             "    Where the result goes: x itself (in place) or a writeable C-contiguous",
             "    array of x's shape and dtype that does not partially overlap x.", "",
-            "Returns", "-------", "ndarray of x's shape and dtype (out, if given).", ""]
+            "Returns", "-------", "ndarray of x's shape and dtype (out, if given); a numpy scalar",
+            "for a 0-d result without out, as numpy's ufuncs return.", ""]
     if f.notes:
         out += textwrap.wrap(f.notes, 76) + [""]
     if fast:
@@ -285,8 +287,7 @@ def gen_def(f, cat, fast=False):
     pre = "fast_" if fast else ""
     sig = ["x"]
     for p in f.params:
-        typ = "" if (f.select and p.name == f.select[0]) else "double "
-        sig.append(f"{typ}{p.name}{fmt_default(p, cat)}")
+        sig.append(f"{p.name}{fmt_default(p, cat)}")
     L = [f"def {pre}{f.name}({', '.join(sig)}, *, out=None):",
          '    """' + docstring(f, cat, fast).lstrip() + '\n    """',
          "    cdef Task t"]
@@ -300,13 +301,16 @@ def gen_def(f, cat, fast=False):
         choices = ", ".join(map(repr, variants))
         L.append(f"        raise ValueError(f\"{f.name}: {pname} must be one of {choices}, got {{{pname}!r}}\")")
     for p in f.float_params:
+        L.append(f"    cdef double c_{p.name} = as_param({p.name}, {f.name!r}, {p.name!r})")
+    for p in f.float_params:
         if p.check:
-            L.append(f"    if not ({p.check}):")
+            check = re.sub(rf"\b{p.name}\b", "c_" + p.name, p.check)   # on the C double
+            L.append(f"    if not ({check}):")
             L.append(f"        raise ValueError(f\"{f.name}: {p.name} {p.why}, got {{{p.name}!r}}\")")
     if f.select:
         L.append("    t.variant = variant")
     for i, p in enumerate(f.float_params):
-        L.append(f"    t.p[{i}] = {p.name}")
+        L.append(f"    t.p[{i}] = c_{p.name}")
     L.append(f"    cdef cnp.ndarray a = as_input(x, {f.name!r}, &t.op)")
     L.append(f"    cdef cnp.ndarray o = as_output(out, x, a, {f.name!r}, &t.op)")
     g32, g64 = (cat.grain_elements(f.grain[i], ITEMSIZE[s]) for i, s in enumerate(("f32", "f64")))
@@ -317,7 +321,7 @@ def gen_def(f, cat, fast=False):
     L.append("    else:")
     L.append("        with nogil:")
     L.append(f"            parallel_for(_run_{pre}{f.name}, &t, t.op.n, {gexpr})")
-    L.append("    return o")
+    L.append("    return result(o, out)")
     return "\n".join(L)
 
 
@@ -450,17 +454,15 @@ cdef object _rows_family(object x, object axis, object out, str name, int which)
                          (ROWS_GRAIN + row - 1) // row * ROW_UNITS)
     if rc:
         _no_scratch(name, t.v.len)
-    return o
+    return result(o, out)
 '''
 
 ROWS_DOC = '''\
-{sig}
-
-    {what}
+{what}
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     axis : int, default -1
         The axis along which the rows run (any axis; negative counts from
         the end).  A 0-d x is a row of one entry.
@@ -470,11 +472,10 @@ ROWS_DOC = '''\
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
-    Every row is computed stably (the row max is subtracted exactly; float32
-    works in double, float64 with an exact two-term difference and a
-    compensated sum), within {ulp32} ulp (float32) and {ulp64} ulp (float64)
+    {method}, within {ulp32} ulp (float32) and {ulp64} ulp (float64)
     of the exact result, subnormal results included.  A NaN anywhere in a row
     gives a NaN row; a row of all {allinf} gives NaN (0/0); {inf} entries give
     the limit {limit} (NumPy, SciPy and PyTorch give NaN there).  An empty axis
@@ -488,13 +489,11 @@ ROWS_DOC = '''\
 PIECES = '''
 
 def {name}(x, {pieces}, axis={axis_default}, *, out=None):
-    """{name}(x, {pieces}, axis={axis_default}, *, out=None)
-
-    {what}
+    """{what}
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     {pieces} : int >= 1
         Entries per run; x.shape[axis] must be a multiple of it (ValueError).
     axis : int, default {axis_default}
@@ -533,7 +532,7 @@ def {name}(x, {pieces}, axis={axis_default}, *, out=None):
             rc = _run_{name}(&op, &v, <size_t>p)
     if rc:
         raise MemoryError(f"{name}: no memory for the float32 scratch of a row of {{v.len}} entries")
-    return o
+    return result(o, out)
 
 
 cdef inline int _run_{name}(const Operands *op, const AxisView *v, size_t p) noexcept nogil:
@@ -572,13 +571,11 @@ cdef cnp.ndarray _weight_{name}(object weight, cnp.ndarray a):
 
 
 def {name}(x, weight, axis={axis_default}, *, out=None):
-    """{name}(x, weight, axis={axis_default}, *, out=None)
-
-    {what}
+    """{what}
 
     Parameters
     ----------
-    x : array_like, float32, float64, float16 or bfloat16
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
     weight : ndarray, scalar or list
         The negative slopes: length x.shape[axis], or one entry (or a scalar)
         for all channels.  An ndarray (or numpy scalar) must have x's dtype
@@ -593,7 +590,8 @@ def {name}(x, weight, axis={axis_default}, *, out=None):
 
     Returns
     -------
-    ndarray of x's shape and dtype (out, if given).
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
 
     Kernels: cact_{name}_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
     """
@@ -618,7 +616,7 @@ def {name}(x, weight, axis={axis_default}, *, out=None):
     else:
         with nogil:
             _run_{name}(&op, &v, wp)
-    return o
+    return result(o, out)
 
 
 cdef inline void _run_{name}(const Operands *op, const AxisView *v, const void *w) noexcept nogil:
@@ -674,8 +672,8 @@ def gen_axis_pyx(cat):
         out.append(ROWS_COMMON.format(grain=grains.pop()))
         for a in rows:
             ax = _axis_param(a, "axis")
-            sig = f"{a.name}(x, axis={ax.default!r}, *, out=None)"
-            doc = ROWS_DOC.format(sig=sig, what=_indent_what(a.what), name=a.name,
+            doc = ROWS_DOC.format(what=_indent_what(a.what), name=a.name,
+                                  method="\n    ".join(textwrap.wrap(cat.ROWS_METHOD, 72)),
                                   ulp32=a.ulp[0], ulp64=a.ulp[1], **a.doc)
             out.append(f'\n\ndef {a.name}(x, axis={ax.default!r}, *, out=None):\n    """{doc}"""\n'
                        f'    return _rows_family(x, axis, out, "{a.name}", {a.name.upper()})\n')
@@ -714,6 +712,9 @@ __version__: str
 __all__: List[str]
 
 def get_include() -> str: ...
+def get_cython_include() -> str: ...
+def get_library_dirs() -> List[str]: ...
+def get_libraries() -> List[str]: ...
 def show_config() -> None: ...
 def isa_level() -> str: ...
 def get_num_threads() -> int: ...

@@ -2,16 +2,32 @@
  * kernels, header-only C99 (also valid C++11), no dependency on Python or
  * numpy.
  *
- *   #include <cact/cact.h>      include path: python -c "import cact; print(cact.get_include())"
+ * Three ways to include it (define the macro before the first #include):
  *
- * Nothing to link but libm (-lm).  Every kernel is a static function, so
- * each translation unit that includes this header gets its own copy; each
- * copy is compiled for x86-64-v4 (AVX-512), x86-64-v3 (AVX2+FMA) and the
- * baseline, and picks the best level the CPU has on its first call (see
- * cact/config.h; the environment variable CACT_ISA=v3|baseline lowers it).
- * With gcc the kernels carry their own optimisation options, so the
- * includer's flags (-O0, -O2, -std=c99, -ffast-math) change neither their
- * speed nor their results.
+ *   #include <cact/cact.h>
+ *       declarations only, compiles in milliseconds at any -O; link the
+ *       kernels from the static library shipped inside the Python package
+ *       (cact.get_library_dirs(), cact.get_libraries(): -L<dir> -lcact -lm)
+ *       or from one translation unit of your own that does:
+ *   #define CACT_IMPLEMENTATION
+ *   #include <cact/cact.h>
+ *       the kernels themselves, with external linkage: exactly one
+ *       translation unit of a program (stb style; the costly compile, once);
+ *   #define CACT_STATIC
+ *   #include <cact/cact.h>
+ *       header-only: the kernels as static functions, a private copy in
+ *       every translation unit that does this (nothing to link but libm;
+ *       each such unit pays the compile).  cact's own Python extension
+ *       builds this way.
+ *
+ *   include path: python -c "import cact; print(cact.get_include())"
+ *
+ * The kernels are compiled for x86-64-v4 (AVX-512), x86-64-v3 (AVX2+FMA)
+ * and the baseline, and pick the best level the CPU has on their first call
+ * (see cact/config.h; the environment variable CACT_ISA=v3|baseline lowers
+ * it).  With gcc the kernels carry their own optimisation options, so the
+ * flags of the unit that compiles them (-O0, -O2, -std=c99, -ffast-math)
+ * change neither their speed nor their results.
  *
  * ELEMENTWISE KERNELS (cact/elementwise.h)
  *
@@ -80,8 +96,9 @@
  * STABILITY.  Within a major version (0.x: within a minor version) the names,
  * parameter lists and semantics above do not change; new kernels and new
  * macros may be added.  Identifiers beginning with cact__ / CACT__ (two
- * underscores) are internal and may change in any release.  There is no
- * binary interface to keep stable: the kernels compile into the includer.
+ * underscores) are internal and may change in any release.  The static
+ * library matches the headers installed beside it (same version); link a
+ * program against the library of the cact whose headers it compiled with.
  */
 #ifndef CACT_CACT_H
 #define CACT_CACT_H
@@ -90,66 +107,81 @@
  * (e.g. #if CACT_VERSION_HEX >= 0x000100) */
 #include "version.h"
 
+#if defined(CACT_IMPLEMENTATION) || defined(CACT_STATIC)
+
 /* The system headers cact uses, included before the extern "C" block (C++
  * library headers must not be included with C linkage). */
-#include <stddef.h>
-#include <stdlib.h>
-#include <string.h>
-#include <math.h>
-#include <stdint.h>
-#if !defined(CACT_NO_DISPATCH) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#  include <immintrin.h> /* F16C / AVX-512F conversions (core/half.h) */
-#endif
+#  include <stddef.h>
+#  include <stdlib.h>
+#  include <string.h>
+#  include <math.h>
+#  include <stdint.h>
+#  if !defined(CACT_NO_DISPATCH) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#    include <immintrin.h> /* F16C / AVX-512F conversions (core/half.h) */
+#  endif
 
-#ifdef __cplusplus
+#  ifdef __cplusplus
 extern "C" {
-#endif
+#  endif
 
 /* The headers use short macro names internally (T, L, AX, #undef'd after
  * use) and a few capitalised local names; an includer's macros of those
  * names are saved and restored around them (gcc, clang and MSVC know
  * push_macro).  tests/test_embedding.py finds every such name in the
  * headers (subfolders included) and checks it is listed here. */
-#pragma push_macro("T")
-#pragma push_macro("L")
-#pragma push_macro("AX")
-#pragma push_macro("A")
-#pragma push_macro("B")
-#pragma push_macro("C")
-#pragma push_macro("D")
-#pragma push_macro("Dlo")
-#pragma push_macro("M")
-#pragma push_macro("N")
-#pragma push_macro("S")
-#undef T
-#undef L
-#undef AX
-#undef A
-#undef B
-#undef C
-#undef D
-#undef Dlo
-#undef M
-#undef N
-#undef S
-#include "config.h"
-#include "instantiate.h" /* math core and element functions, per ISA level */
-#include "elementwise.h" /* the elementwise kernels (functions.inc) */
-#include "axis.h"        /* the kernels along an axis */
-#pragma pop_macro("S")
-#pragma pop_macro("N")
-#pragma pop_macro("M")
-#pragma pop_macro("Dlo")
-#pragma pop_macro("D")
-#pragma pop_macro("C")
-#pragma pop_macro("B")
-#pragma pop_macro("A")
-#pragma pop_macro("AX")
-#pragma pop_macro("L")
-#pragma pop_macro("T")
+#  pragma push_macro("T")
+#  pragma push_macro("L")
+#  pragma push_macro("AX")
+#  pragma push_macro("A")
+#  pragma push_macro("B")
+#  pragma push_macro("C")
+#  pragma push_macro("D")
+#  pragma push_macro("Dlo")
+#  pragma push_macro("M")
+#  pragma push_macro("N")
+#  pragma push_macro("S")
+#  undef T
+#  undef L
+#  undef AX
+#  undef A
+#  undef B
+#  undef C
+#  undef D
+#  undef Dlo
+#  undef M
+#  undef N
+#  undef S
+#  include "config.h"
+#  include "instantiate.h" /* math core and element functions, per ISA level */
+#  include "elementwise.h" /* the elementwise kernels (functions.inc) */
+#  include "axis.h"        /* the kernels along an axis */
+#  pragma pop_macro("S")
+#  pragma pop_macro("N")
+#  pragma pop_macro("M")
+#  pragma pop_macro("Dlo")
+#  pragma pop_macro("D")
+#  pragma pop_macro("C")
+#  pragma pop_macro("B")
+#  pragma pop_macro("A")
+#  pragma pop_macro("AX")
+#  pragma pop_macro("L")
+#  pragma pop_macro("T")
 
-#ifdef __cplusplus
+#  ifdef __cplusplus
 }
-#endif
+#  endif
+
+#else /* declarations only */
+
+#  include <stddef.h>
+#  ifdef __cplusplus
+extern "C" {
+#  endif
+#  include "api.h"
+#  ifdef __cplusplus
+}
+#  endif
+
+#endif /* CACT_IMPLEMENTATION || CACT_STATIC */
 
 #endif /* CACT_CACT_H */

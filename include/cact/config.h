@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h" /* the declarations, CACT_API, CACT__ID and the parameter lists */
+
 /* The kernels carry their own floating-point and optimisation options, so
  * that a project including this header gets the same vectorized code and
  * the same bits whatever flags it compiles with (-O0, -O2, -std=c99,
@@ -103,12 +105,8 @@
 #define CACT__MCAT(a, b) CACT__MCAT_(a, b)
 #define CACT__LV_FMA CACT__MCAT(CACT__HAS_FMA_, CACT__LV)
 
-#define CACT_ISA_BASELINE 0
-#define CACT_ISA_V3 2
-#define CACT_ISA_V4 3
-
 /* The ISA level the hardware supports (ignores CACT_ISA). */
-static CACT_UNUSED int cact_isa_hardware(void)
+CACT_API int cact_isa_hardware(void)
 {
 #if CACT_DISPATCH
     __builtin_cpu_init();
@@ -121,7 +119,7 @@ static CACT_UNUSED int cact_isa_hardware(void)
 }
 
 /* The level the kernels use: the hardware's, lowered by $CACT_ISA. */
-static CACT_UNUSED int cact_isa_select(void)
+CACT_API int cact_isa_select(void)
 {
     int hw = cact_isa_hardware(), want = hw;
     const char *env = getenv("CACT_ISA");
@@ -145,7 +143,7 @@ static int cact__isa_cache = -1;
 #  define CACT__LOAD_INT(p) (*(volatile int *)(p))
 #  define CACT__STORE_INT(p, v) (*(volatile int *)(p) = (v))
 #endif
-static CACT_UNUSED int cact_isa_level(void)
+CACT_API int cact_isa_level(void)
 {
     int v = CACT__LOAD_INT(&cact__isa_cache);
     if (v < 0) {
@@ -156,13 +154,13 @@ static CACT_UNUSED int cact_isa_level(void)
 }
 /* Re-read $CACT_ISA (tests).  Returns the new level.  Safe while other
  * threads run kernels, as long as none of them calls setenv (getenv). */
-static CACT_UNUSED int cact_isa_reset(void)
+CACT_API int cact_isa_reset(void)
 {
     CACT__STORE_INT(&cact__isa_cache, -1);
     return cact_isa_level();
 }
 
-static CACT_UNUSED const char *cact_isa_name(int level)
+CACT_API const char *cact_isa_name(int level)
 {
     return level == CACT_ISA_V4   ? "x86-64-v4 (AVX-512)"
            : level == CACT_ISA_V3 ? "x86-64-v3 (AVX2+FMA)"
@@ -256,30 +254,30 @@ static CACT_UNUSED const char *cact_isa_name(int level)
 #define CACT__NOATTR
 
 #if CACT_DISPATCH
-#  define CACT__UNARY_L(LOOP, name, sfx, T, PDECL, PARGS)                                  \
-    LOOP(name, sfx, T, PDECL, PARGS, v4, CACT__TARGET_V4)                                  \
-    LOOP(name, sfx, T, PDECL, PARGS, v3, CACT__TARGET_V3)                                  \
-    LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                                   \
-    static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y, size_t n CACT__ID PDECL) \
-    {                                                                                      \
-      switch (cact_isa_level()) {                                                          \
-      case CACT_ISA_V4:                                                                    \
-        cact__##name##_##sfx##_v4(x, y, n CACT__ID PARGS);                                 \
-        break;                                                                             \
-      case CACT_ISA_V3:                                                                    \
-        cact__##name##_##sfx##_v3(x, y, n CACT__ID PARGS);                                 \
-        break;                                                                             \
-      default:                                                                             \
-        cact__##name##_##sfx##_base(x, y, n CACT__ID PARGS);                               \
-        break;                                                                             \
-      }                                                                                    \
+#  define CACT__UNARY_L(LOOP, name, sfx, T, PDECL, PARGS)                        \
+    LOOP(name, sfx, T, PDECL, PARGS, v4, CACT__TARGET_V4)                        \
+    LOOP(name, sfx, T, PDECL, PARGS, v3, CACT__TARGET_V3)                        \
+    LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                         \
+    CACT_API void cact_##name##_##sfx(const T *x, T *y, size_t n CACT__ID PDECL) \
+    {                                                                            \
+      switch (cact_isa_level()) {                                                \
+      case CACT_ISA_V4:                                                          \
+        cact__##name##_##sfx##_v4(x, y, n CACT__ID PARGS);                       \
+        break;                                                                   \
+      case CACT_ISA_V3:                                                          \
+        cact__##name##_##sfx##_v3(x, y, n CACT__ID PARGS);                       \
+        break;                                                                   \
+      default:                                                                   \
+        cact__##name##_##sfx##_base(x, y, n CACT__ID PARGS);                     \
+        break;                                                                   \
+      }                                                                          \
     }
 #else
-#  define CACT__UNARY_L(LOOP, name, sfx, T, PDECL, PARGS)                                  \
-    LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                                   \
-    static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y, size_t n CACT__ID PDECL) \
-    {                                                                                      \
-      cact__##name##_##sfx##_base(x, y, n CACT__ID PARGS);                                 \
+#  define CACT__UNARY_L(LOOP, name, sfx, T, PDECL, PARGS)                        \
+    LOOP(name, sfx, T, PDECL, PARGS, base, CACT__NOATTR)                         \
+    CACT_API void cact_##name##_##sfx(const T *x, T *y, size_t n CACT__ID PDECL) \
+    {                                                                            \
+      cact__##name##_##sfx##_base(x, y, n CACT__ID PARGS);                       \
     }
 #endif
 #define CACT__UNARY(name, sfx, T, PDECL, PARGS) \
@@ -296,14 +294,6 @@ static CACT_UNUSED const char *cact_isa_name(int level)
   CACT__UNARY_L(CACT__LOOP_SPLIT, name, f32, float, PDECL, PARGS) \
   CACT__UNARY(name, f64, double, PDECL, PARGS)
 
-/* Parameter lists travel through the macros parenthesised, as one
- * argument, and are opened with CACT__ID where they are used. */
-#define CACT__ID(...) __VA_ARGS__
-#define CACT__P0 ()
-#define CACT__P1(a) (, double a)
-#define CACT__P2(a, b) (, double a, double b)
-#define CACT__A0 ()
-#define CACT__A1(a) (, a)
-#define CACT__A2(a, b) (, a, b)
+/* CACT__ID and the parameter lists CACT__P0..2 / CACT__A0..2: cact/api.h */
 
 #endif /* CACT_CONFIG_H */

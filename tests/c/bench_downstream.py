@@ -4,7 +4,8 @@
     python tests/c/bench_downstream.py
 
 Builds tests/c/downstream/gelu_ext.c (a CPython extension that includes
-<cact/cact.h>, see tests/test_embedding.py) in a scratch directory with
+<cact/cact.h>, see tests/test_embedding.py) with the kernels compiled in it
+(-DCACT_STATIC), in a scratch directory with
 Python's default flags, with -O0, with -O2, and with -O2 plus
 -DCACT_NO_OPTIMIZE_ATTRIBUTE (the header without its own optimisation
 options), then times each in-place kernel against cact.<name>(x, out=x) on
@@ -39,7 +40,8 @@ def build(d, name, flags):
         fh.write(textwrap.dedent(f"""\
             from setuptools import setup, Extension
             setup(name={name!r}, ext_modules=[Extension({name!r}, [{name + '.c'!r}],
-                  include_dirs=[{cact.get_include()!r}], extra_compile_args={flags!r}, libraries=["m"])])
+                  include_dirs=[{cact.get_include()!r}], extra_compile_args={["-DCACT_STATIC"] + flags!r},
+                  libraries=["m"])])
             """))
     subprocess.run([sys.executable, f"setup_{name}.py", "-q", "build_ext", "--inplace"], cwd=d, check=True,
                    capture_output=True)

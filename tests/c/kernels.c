@@ -4,6 +4,7 @@
  * -march=native, C++11 strict, ASan+UBSan) and linked into the test
  * programs.  kernels_gen.inc (generated from the catalogue) holds a wrapper
  * per kernel and the tables declared in kernels.h. */
+#define CACT_IMPLEMENTATION /* the kernels, linked into the test programs */
 #include <cact/cact.h>
 
 #include <math.h>

@@ -5,6 +5,7 @@
  * the single-threaded one, and TSan must see no data race.  Built and run by
  * tests/test_sanitizers.py with -fsanitize=thread (tests/c/build.py). */
 #define _DEFAULT_SOURCE 1
+#define CACT_STATIC /* the kernels and their internals (cact__*) in this file */
 #include <cact/cact.h>
 
 #include <pthread.h>

@@ -9,6 +9,7 @@
  *   cc -O3 -fno-math-errno -fno-trapping-math -Iinclude tests/c/split_bits.c -o t -lm
  *   ./t [STRIDE [NAME]]   -> "split_bits: N differences in M comparisons"
  */
+#define CACT_STATIC /* the kernels and their internals (cact__*) in this file */
 #include <cact/cact.h>
 
 #include <stdint.h>

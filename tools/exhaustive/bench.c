@@ -12,6 +12,7 @@
  * calibrated to >= 2 ms.  (benchmarks/bench.py compares the public Python
  * API with numpy, SciPy, PyTorch and ONNX Runtime.)
  */
+#define CACT_STATIC /* the kernels and their internals (cact__*) in this file */
 #include <cact/cact.h>
 
 #include <math.h>

@@ -40,6 +40,7 @@
  * alpha x as exact long-double pairs (Dekker products) with a first-order
  * correction; every reference is cross-checked against mpmath by the tests.
  */
+#define CACT_STATIC /* the kernels and their internals (cact__*) in this file */
 #include <cact/cact.h>
 
 #include <float.h>

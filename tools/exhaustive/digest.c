@@ -15,6 +15,7 @@
  * the public entry points with $CACT_ISA (the level each call uses).
  * `diff` two runs' outputs: equal lines, equal bits.
  */
+#define CACT_STATIC /* the kernels and their internals (cact__*) in this file */
 #include <cact/cact.h>
 
 #include <stdint.h>

@@ -140,8 +140,8 @@
       CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, v4, CACT__TARGET_V4, 1)                \
       CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, v3, CACT__TARGET_V3, 1)                \
       CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, base, CACT__NOATTR, CACT__AX_BASE_FMA) \
-      static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y, size_t outer, size_t len,     \
-                                                  size_t inner CACT__ID PDECL)                    \
+      CACT_API void cact_##name##_##sfx(const T *x, T *y, size_t outer, size_t len,               \
+                                        size_t inner CACT__ID PDECL)                              \
       {                                                                                           \
         switch (cact_isa_level()) {                                                               \
         case CACT_ISA_V4:                                                                         \
@@ -158,8 +158,8 @@
 #  else
 #    define CACT__AXIS_KERNEL(name, sfx, T, PDECL, PARGS, BODY, BARGS)                            \
       CACT__AXIS_VARIANT(name, sfx, T, PDECL, BODY, BARGS, base, CACT__NOATTR, CACT__AX_BASE_FMA) \
-      static CACT_UNUSED void cact_##name##_##sfx(const T *x, T *y, size_t outer, size_t len,     \
-                                                  size_t inner CACT__ID PDECL)                    \
+      CACT_API void cact_##name##_##sfx(const T *x, T *y, size_t outer, size_t len,               \
+                                        size_t inner CACT__ID PDECL)                              \
       {                                                                                           \
         cact__##name##_##sfx##_base(x, y, outer, len, inner CACT__ID PARGS);                      \
       }

@@ -66,6 +66,7 @@ CACT_INLINE double CACT__E(gate)(double x, double s)
  * by the multiplication by s) and a huge one down (Dekker's product in the
  * baseline would overflow), the scale folded into s.  x is clamped to
  * +-DBL_MAX, so a gate of 0 gives +-0 at x = +-inf (the limit, not NaN);
+ * every zero result has x's sign, as x * g in IEEE arithmetic;
  * an infinite x with a nonzero gate gives x * gh. */
 CACT_INLINE double CACT__E(gate_dd)(double x, double gh, double gl, double s)
 {
@@ -76,6 +77,10 @@ CACT_INLINE double CACT__E(gate_dd)(double x, double gh, double gl, double s)
     double xs = tiny ? xc * CACT__2P106 : (huge ? xc * CACT__2PM106 : xc);
     double ss = tiny ? s * CACT__2PM106 : (huge ? s * CACT__2P106 : s);
     double y = CACT__L(mla_lo)(xs, gh, xs * gl) * ss;
+    /* a zero result takes x's sign (the gate is >= +0): the compensated
+     * product of a zero gate sums x gh = -0 with its error term +0, which
+     * rounds to +0 (silu(-inf), gelu_tanh(-30), gelu(-0) would be +0) */
+    y = y == 0.0 ? xc * 0.0 : y;
     return (ax > CACT__DMAX && gh != 0) ? x * gh : y;
 }
 #endif
