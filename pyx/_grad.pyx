@@ -420,8 +420,8 @@ def hard_swish_grad(dy, x, *, out=None):
 
     dy * f'(x), f = hard_swish (x * relu6(x + 3) / 6): the backward pass, in one fused pass.
 
-    At the kinks (as PyTorch's autograd): -1/2 at -3 and 3/2 at 3 (PyTorch's x/3
-    + 1/2 on [-3, 3]).
+    At the kinks (as PyTorch's autograd): 0 at -3 and 1 at 3 (x/3 + 1/2
+    between).
 
     Parameters
     ----------

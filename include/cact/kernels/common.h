@@ -109,6 +109,13 @@ CACT_INLINE double CACT__E(gate_dd)(double x, double gh, double gl, double s)
 CACT_INLINE T CACT__E(gmul)(T dy, double g) { return (T)((double)dy * g); }
 #else
 #  define CACT__GTMAX CACT__DMAX
+/* dy (h + l) rounded once (h + l a double-double factor); dy = +-inf gives
+ * dy h (dy l would be inf * 0 = NaN for l = 0) */
+CACT_INLINE double CACT__E(gdd)(double dy, double h, double l)
+{
+    double r = CACT__L(mla_lo)(dy, h, dy * l);
+    return r == r ? r : dy * h;
+}
 #endif
 
 /* r, except at x = -inf / +inf: dy times f's limits lo / hi there, so

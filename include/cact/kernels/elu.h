@@ -134,8 +134,8 @@ CACT_INLINE double CACT__E(elu_gdd)(double dy, double x, double zh, double zl, d
     int pos = x > 0;
     cact__dds e = CACT__L(exp_dd)(pos ? 0.0 : zh, pos ? 0.0 : zl);
     cact__dd p = CACT__L(mul_dd)(ch, cl, e.h, e.l);
-    double neg = CACT__L(mla_lo)(dy, p.h, dy * p.l) * e.s;
-    return pos ? CACT__L(mla_lo)(dy, ph, dy * pl) : neg;
+    double neg = CACT__E(gdd)(dy, p.h, p.l) * e.s;
+    return pos ? CACT__E(gdd)(dy, ph, pl) : neg;
 }
 CACT_INLINE T CACT__E(elu_grad_r)(T dy, T x, double alpha)
 {

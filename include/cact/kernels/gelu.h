@@ -100,12 +100,12 @@ CACT_INLINE T CACT__E(gelu_grad_r)(T dy, T x)
     double rho = ef.s / ph.s;
     cact__dd gn = cact__two_sum(0.5 * rho * ef.h, xp.h);
     gn.l += 0.5 * rho * ef.l + xp.l;
-    double yn = CACT__L(mla_lo)(dy, gn.h, dy * gn.l) * ph.s;
+    double yn = CACT__E(gdd)(dy, gn.h, gn.l) * ph.s;
     /* x >= 0: 1 - E/2 + x phi, unscaled (x phi < 2^-1000 where s < 1) */
     cact__dd p = cact__fast_two_sum(1.0, -0.5 * ef.h * ef.s);
     cact__dd gp = cact__two_sum(p.h, xp.h * ph.s);
     gp.l += p.l - 0.5 * ef.l * ef.s + xp.l * ph.s;
-    double yp = CACT__L(mla_lo)(dy, gp.h, dy * gp.l);
+    double yp = CACT__E(gdd)(dy, gp.h, gp.l);
     double y = x < 0 ? yn : yp;
     return x > 40.0 ? dy : (x < -40.0 ? dy * 0.0 : y);
 #endif
@@ -149,7 +149,7 @@ CACT_INLINE T CACT__E(gelu_tanh_grad_r)(T dy, T x)
     cact__dd b = cact__two_sum(1.0, t.h);
     b.l += t.l;
     cact__dd g = CACT__L(mul_dd)(neg ? qe.h : q1.h, neg ? qe.l : q1.l, b.h, b.l);
-    double y = CACT__L(mla_lo)(dy, g.h, dy * g.l) * (neg ? s : 1.0);
+    double y = CACT__E(gdd)(dy, g.h, g.l) * (neg ? s : 1.0);
     return z.h < -1400.0 ? dy * 0.0 : y;
 #endif
 }

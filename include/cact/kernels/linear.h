@@ -286,18 +286,18 @@ CACT_INLINE T CACT__E(hard_sigmoid_grad_r)(T dy, T x, double alpha, double beta)
 }
 CACT__GNAN2(hard_sigmoid_grad, hard_sigmoid_grad_r)
 
-/* PyTorch's hardswish_backward: 0 below -3, x/3 + 1/2 = (2x + 3)/6 on
- * [-3, 3] (so -1/2 at -3 and 3/2 at 3), 1 above.  2x + 3 is exact near
+/* PyTorch's hardswish_backward: 0 up to -3, x/3 + 1/2 = (2x + 3)/6 on
+ * (-3, 3), 1 from 3 on (so 0 at -3 and 1 at 3).  2x + 3 is exact near
  * its zero (-1.5, Sterbenz), so the result is within about 1 ulp; float32
  * in double, rounded once */
 CACT_INLINE T CACT__E(hard_swish_grad_r)(T dy, T x)
 {
 #if CACT__BITS == 32
     double v = x, g = (2.0 * v + 3.0) / 6.0;
-    return CACT__E(gmul)(dy, x < -3 ? 0.0 : (x <= 3 ? g : 1.0));
+    return CACT__E(gmul)(dy, x <= -3 ? 0.0 : (x < 3 ? g : 1.0));
 #else
-    double s = x < -3 ? 0.0 : 2.0 * x + 3.0;
-    return x > 3 ? dy : (dy * s) / 6.0;
+    double s = x <= -3 ? 0.0 : 2.0 * x + 3.0;
+    return x >= 3 ? dy : (dy * s) / 6.0;
 #endif
 }
 CACT__GNAN0(hard_swish_grad, hard_swish_grad_r)

@@ -51,6 +51,7 @@ CACT_INLINE T CACT__E(softsign_grad_r)(T dy, T x)
     cact__dd u = CACT__L(two_prod)(dy, r.h);
     u.l = CACT__FMA(dy, r.l, u.l);
     double y = CACT__L(mla_lo)(u.h, r.h, CACT__FMA(u.h, r.l, u.l * r.h));
+    y = y == y ? y : dy * (r.h * r.h); /* dy = +-inf */
     return CACT__E(glim)(dy, x, y, 0.0, 0.0);
 #endif
 }

@@ -393,7 +393,7 @@ CACT_INLINE double CACT__E(dsig_dd)(double dy, double z, double c)
     cact__dd q1, qe;
     double s = CACT__E(sig2_dd)(z, 0.0, &q1, &qe);
     cact__dd r = CACT__L(mul_dd)(qe.h, qe.l, q1.h, q1.l);
-    return CACT__L(mla_lo)(dy, c * r.h, dy * (c * r.l)) * s;
+    return CACT__E(gdd)(dy, c * r.h, c * r.l) * s;
 }
 
 /* dy sigmoid(z) (1 + z sigmoid(-z)) for z = zh + zl: every factor a
@@ -410,7 +410,7 @@ CACT_INLINE double CACT__E(swish_gdd)(double dy, double zh, double zl)
     cact__dd b = cact__two_sum(1.0, t.h == t.h ? t.h : 0.0); /* z = inf: inf * 0 */
     b.l += t.l == t.l ? t.l : 0.0;
     cact__dd g = CACT__L(mul_dd)(neg ? qe.h : q1.h, neg ? qe.l : q1.l, b.h, b.l);
-    double y = CACT__L(mla_lo)(dy, g.h, dy * g.l) * (neg ? s : 1.0);
+    double y = CACT__E(gdd)(dy, g.h, g.l) * (neg ? s : 1.0);
     return zh < -1400.0 ? dy * 0.0 : y;
 }
 #endif
@@ -434,7 +434,7 @@ CACT_INLINE T CACT__E(log_sigmoid_grad_r)(T dy, T x)
     T y = CACT__E(gmul)(dy, CACT__E(sigmoid_d)(-(double)x));
 #else
     cact__dds q = CACT__E(sigmoid_dds)(-x, 0.0);
-    T y = CACT__L(mla_lo)(dy, q.h, dy * q.l) * q.s;
+    T y = CACT__E(gdd)(dy, q.h, q.l) * q.s;
 #endif
     return CACT__E(glim)(dy, x, y, 1, 0);
 }
@@ -473,7 +473,7 @@ CACT_INLINE T CACT__E(softplus_grad_r)(T dy, T x, double beta, double threshold)
 #else
     cact__dd z = CACT__L(two_prod)(beta, x);
     cact__dds q = CACT__E(sigmoid_dds)(z.h, z.l == z.l ? z.l : 0.0);
-    T y = CACT__L(mla_lo)(dy, q.h, dy * q.l) * q.s;
+    T y = CACT__E(gdd)(dy, q.h, q.l) * q.s;
 #endif
     y = CACT__E(above)(beta, x, threshold) || x > CACT__GTMAX ? dy : y;
     return CACT__E(glim_lo)(dy, x, y, 0);
@@ -512,7 +512,7 @@ CACT_INLINE T CACT__E(mish_grad_r)(T dy, T x)
     cact__dd num = CACT__L(mul_dd)(e.h, e.l, bb.h, bb.l); /* e B / s */
     cact__dd den = CACT__L(mul_dd)(n2.h, n2.l, n2.h, n2.l);
     cact__dd r = CACT__L(div_dd)(num.h, num.l, den.h, den.l);
-    double y = CACT__L(mla_lo)(dy, r.h, dy * r.l) * e.s;
+    double y = CACT__E(gdd)(dy, r.h, r.l) * e.s;
     return x > 40.0 ? dy : (x < -1400.0 ? dy * 0.0 : y);
 #endif
 }

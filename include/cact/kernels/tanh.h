@@ -88,7 +88,8 @@ CACT_INLINE T CACT__E(tanhshrink_grad_r)(T dy, T x)
     cact__dd t = CACT__L(tanh_dd)(x);
     cact__dd u = CACT__L(two_prod)(dy, t.h);
     u.l = CACT__FMA(dy, t.l, u.l);
-    return CACT__L(mla_lo)(u.h, t.h, CACT__FMA(u.h, t.l, u.l * t.h));
+    double y = CACT__L(mla_lo)(u.h, t.h, CACT__FMA(u.h, t.l, u.l * t.h));
+    return y == y ? y : dy * (t.h * t.h); /* dy = +-inf */
 #endif
 }
 CACT__GNAN0(tanhshrink_grad, tanhshrink_grad_r)
