@@ -16,6 +16,8 @@ Each row says, for the backward kernel ``cact_<kernel>_grad_f32/_f64``
   - ``torch``: the forward as a differentiable PyTorch expression in xt
     (``F`` is torch.nn.functional), whose autograd gradient the tests
     compare with; None where PyTorch has no derivative (binary_step),
+  - ``check``: the long-double reference of tools/exhaustive/grad_refs.h
+    (default g_<kernel>) the exhaustive checker compares with,
   - ``aten``: the PyTorch backward op the benchmark runs as the peer
     (``torch.ops.aten.<op>``, an expression in gt (dy), xt, yt (the
     forward's output) and the parameters), or None.
@@ -28,12 +30,13 @@ and dispatchers come from the generated include/cact/grad.inc
 
 
 class Grad:
-    __slots__ = ("kernel", "mpmath", "limits", "kinks", "ulp", "near", "torch", "aten")
+    __slots__ = ("kernel", "mpmath", "limits", "kinks", "ulp", "near", "torch", "aten", "check")
 
     def __init__(self, kernel, mpmath, *, limits, kinks="", ulp=(2, 4), near=None, torch=None,
-                 aten=None):
+                 aten=None, check=None):
         self.kernel, self.mpmath, self.limits, self.kinks = kernel, mpmath, limits, kinks
         self.ulp, self.near, self.torch, self.aten = ulp, near, torch, aten
+        self.check = check or f"g_{kernel}"
 
 
 ONE, ZERO = "mp.mpf(1)", "mp.mpf(0)"
@@ -63,10 +66,10 @@ GRADS = (
          torch="F.hardswish(xt)", aten="hardswish_backward(gt, xt)"),
     Grad("softshrink", f"{ONE} if abs(x) > lambd else {ZERO}", limits=(1.0, 1.0), ulp=(0, 0),
          kinks="0 at -lambd and lambd", torch="F.softshrink(xt, lambd)",
-         aten="softshrink_backward(gt, xt, lambd)"),
+         aten="softshrink_backward(gt, xt, lambd)", check="g_shrink"),
     Grad("hardshrink", f"{ONE} if abs(x) > lambd else {ZERO}", limits=(1.0, 1.0), ulp=(0, 0),
          kinks="0 at -lambd and lambd", torch="F.hardshrink(xt, lambd)",
-         aten="hardshrink_backward(gt, xt, lambd)"),
+         aten="hardshrink_backward(gt, xt, lambd)", check="g_shrink"),
     Grad("threshold", f"{ONE} if x > threshold else {ZERO}", limits=(0.0, 1.0), ulp=(0, 0),
          kinks="0 at the threshold", torch="F.threshold(xt, threshold, value)",
          aten="threshold_backward(gt, xt, threshold)"),
@@ -77,7 +80,7 @@ GRADS = (
          aten="log_sigmoid_backward(gt, xt, torch.empty(0, dtype=xt.dtype))"),
     Grad("swish", "sigmoid(mp.mpf(beta) * x) * (1 + mp.mpf(beta) * x * sigmoid(-mp.mpf(beta) * x))",
          limits=(0.0, 1.0), near=(-1.35, -1.2, 2.0 ** -30, 2.0 ** -54),
-         torch="xt * torch.sigmoid(beta * xt)", aten="silu_backward(gt, xt)"),
+         torch="xt * torch.sigmoid(beta * xt)", aten="silu_backward(gt, xt)", check="g_silu"),
     Grad("silu", "sigmoid(x) * (1 + x * sigmoid(-x))", limits=(0.0, 1.0),
          near=(-1.35, -1.2, 2.0 ** -30, 2.0 ** -54), torch="F.silu(xt)", aten="silu_backward(gt, xt)"),
     Grad("softplus", f"{ONE} if mp.mpf(beta) * x > threshold else sigmoid(mp.mpf(beta) * x)",
@@ -91,7 +94,8 @@ GRADS = (
     Grad("elu", f"{ONE} if x > 0 else mp.mpf(alpha) * mp.exp(x)", limits=(0.0, 1.0), kinks="alpha at 0",
          torch="F.elu(xt, alpha)", aten="elu_backward(gt, alpha, 1, 1, False, xt)"),
     Grad("celu", f"{ONE} if x > 0 else mp.exp(x / mp.mpf(alpha))", limits=(0.0, 1.0), kinks="1 at 0",
-         torch="F.celu(xt, alpha)", aten="elu_backward(gt, alpha, 1, 1 / alpha, False, xt)"),
+         torch="F.celu(xt, alpha)", aten="elu_backward(gt, alpha, 1, 1 / alpha, False, xt)",
+         check="g_elu"),
     Grad("selu", f"mp.mpf(SELU_SCALE) * ({ONE} if x > 0 else mp.mpf(SELU_ALPHA) * mp.exp(x))",
          limits=(0.0, 1.0507009873554805), kinks="scale alpha at 0", torch="F.selu(xt)",
          aten="elu_backward(gt, 1.6732632423543772, 1.0507009873554805, 1, False, xt)"),

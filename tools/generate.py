@@ -869,7 +869,7 @@ def fill_markers(text, tables):
 
 def doc_outputs(cat):
     tables = {"catalogue": gen_catalogue_table(cat), "accuracy": gen_accuracy_table(cat),
-              "fast": gen_fast_table(cat)}
+              "fast": gen_fast_table(cat), "grad": generate_grad.gen_grad_table(cat)}
     out = {}
     for path in [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md"))):
         if not os.path.exists(path):
