@@ -1236,3 +1236,7 @@ def gelu_grad(dy, x, approximate='none', *, out=None):
         with nogil:
             parallel_for(_run_gelu_grad, &t, t.op.n, 16384)
     return o
+
+
+# the softmax family's backward wrappers (hand-written)
+include "_axis_grad.pxi"

@@ -22,7 +22,8 @@ cdef inline bint _same_shape(cnp.ndarray a, cnp.ndarray b):
     return True
 
 
-cdef cnp.ndarray grad_operands(object dy, object x, object out, str name, GradOperands *g):
+cdef cnp.ndarray grad_operands(object dy, object x, object out, str name, GradOperands *g,
+                               str xname="x"):
     """dy and x as kernel inputs and the array dx goes to (new, out=dy or
     out=x in place, or a checked `out`)."""
     cdef Operands ody, ox
@@ -30,9 +31,9 @@ cdef cnp.ndarray grad_operands(object dy, object x, object out, str name, GradOp
     cdef cnp.ndarray ax = as_input(x, name, &ox)
     cdef uintptr_t olo, ohi, lo, hi
     if ody.f64 != ox.f64:
-        raise TypeError(f"{name}: dy has dtype {ady.dtype}, but x has dtype {ax.dtype}; they must match")
+        raise TypeError(f"{name}: dy has dtype {ady.dtype}, but {xname} has dtype {ax.dtype}; they must match")
     if not _same_shape(ady, ax):
-        raise ValueError(f"{name}: dy has shape {(<object>ady).shape}, but x has shape {(<object>ax).shape}")
+        raise ValueError(f"{name}: dy has shape {(<object>ady).shape}, but {xname} has shape {(<object>ax).shape}")
     g.dy, g.x, g.n, g.f64 = ody.x, ox.x, ox.n, ox.f64
     if out is not None and out is <object>ady and cnp.PyArray_ISWRITEABLE(ady):
         g.dx = g.dy           # in place over dy (checked as dy was)
@@ -49,3 +50,8 @@ cdef cnp.ndarray grad_operands(object dy, object x, object out, str name, GradOp
             raise ValueError(f"{name}: out partially overlaps dy (only out=dy or out=x, exact aliasing, "
                              f"computes in place)")
     return o
+
+
+cdef inline cnp.ndarray grad_input(object x, GradOperands *g):
+    """x as the wrapper's checks left it (for its shape and the axis)."""
+    return <cnp.ndarray>x if cnp.PyArray_Check(x) and cnp.PyArray_DATA(<cnp.ndarray>x) == g.x else np.asarray(x)

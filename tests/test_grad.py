@@ -327,3 +327,92 @@ def test_grad_errors():
     assert same_bits(cact.relu_grad(np.ones(10), xs), cact.relu_grad(np.ones(10), xs.copy()))
     assert cact.tanh_grad([1.0], [0.0]).tolist() == [1.0]
     assert cact.gelu_grad(dy, x, approximate="tanh").shape == (10,)
+
+
+# ---- the softmax family along an axis -------------------------------------------
+
+SOFT = ("softmax", "log_softmax", "softmin")
+
+
+def _exact_axis_grad(name, dy_row, y_row):
+    """dx of one row exactly (rational sums and products; mpmath's exp for
+    log_softmax) as (hi, lo)."""
+    from fractions import Fraction
+
+    import mpmath as mp
+    with mp.workprec(200):
+        if name == "log_softmax":
+            S = mp.fsum(mp.mpf(float(v)) for v in dy_row)
+            ref = [mp.mpf(float(d)) - mp.exp(mp.mpf(float(yy))) * S for d, yy in zip(dy_row, y_row)]
+        else:
+            s = sum(Fraction(float(d)) * Fraction(float(yy)) for d, yy in zip(dy_row, y_row))
+            sign = -1 if name == "softmin" else 1
+            ref = [Fraction(float(yy)) * (Fraction(float(d)) - s) * sign for d, yy in zip(dy_row, y_row)]
+            ref = [mp.mpf(v.numerator) / v.denominator for v in ref]
+        hi = np.array([float(v) for v in ref])
+        lo = np.array([float(v - mp.mpf(h)) for v, h in zip(ref, hi)], dtype=np.longdouble)
+    return hi, lo
+
+
+@pytest.mark.parametrize("name", SOFT)
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("shape,axis", [((6, 1030), -1), ((4, 37, 300), 1), ((5, 3), 0), ((2, 3, 17), 0)])
+def test_axis_grad_accuracy(name, dt, shape, axis, isa):
+    """Within 1 ulp of the exact dx (the sums exact or compensated, one
+    rounding per result), every ISA level."""
+    rng = np.random.default_rng(11)
+    x = rng.normal(0, 3, shape).astype(dt)
+    dy = rng.normal(0, 1, shape).astype(dt)
+    y = getattr(cact, name)(x, axis=axis)
+    rows_y = np.moveaxis(y, axis, -1).reshape(-1, shape[axis])
+    rows_d = np.moveaxis(dy, axis, -1).reshape(-1, shape[axis])
+    pick = range(0, rows_y.shape[0], max(1, rows_y.shape[0] // 5))
+    refs = {r: _exact_axis_grad(name, rows_d[r], rows_y[r]) for r in pick}
+    for lv in isa.each():
+        dx = getattr(cact, name + "_grad")(dy, y, axis=axis)
+        rows_x = np.moveaxis(dx, axis, -1).reshape(-1, shape[axis])
+        for r, (hi, lo) in refs.items():
+            err = ulp_error(rows_x[r], hi, lo)
+            assert err.max() <= 1.0, f"{name}_grad {dt} {shape} axis {axis} at {lv}: {err.max():.3g} ulp"
+
+
+@pytest.mark.parametrize("name", SOFT)
+@pytest.mark.parametrize("dt", DTYPES)
+def test_axis_grad_matches_torch_and_in_place(name, dt, num_threads):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(12)
+    x = rng.normal(0, 2, (300, 257)).astype(dt)
+    dy = rng.normal(0, 1, x.shape).astype(dt)
+    f = getattr(cact, name + "_grad")
+    for axis in (-1, 0):
+        y = getattr(cact, name)(x, axis=axis)
+        got = f(dy, y, axis=axis)
+        yt = torch.tensor(y)
+        if name == "log_softmax":
+            want = torch.ops.aten._log_softmax_backward_data(torch.tensor(dy), yt, axis % 2, yt.dtype)
+        else:
+            want = torch.ops.aten._softmax_backward_data(torch.tensor(dy), yt, axis % 2, yt.dtype)
+            want = -want if name == "softmin" else want
+        scale = np.abs(dy).max() * (1 if name == "log_softmax" else np.abs(y).max())
+        np.testing.assert_allclose(got, want.numpy(), rtol=0, atol=64 * float(np.finfo(dt).eps) * scale)
+        a = dy.copy()
+        assert f(a, y, axis=axis, out=a) is a and same_bits(a, got)
+        b = y.copy()
+        assert f(dy, b, axis=axis, out=b) is b and same_bits(b, got)
+        num_threads(4)
+        assert same_bits(f(dy, y, axis=axis), got)
+        num_threads(1)
+
+
+def test_axis_grad_special_values_and_errors():
+    # log_softmax: entries at -inf (probability 0) pass dy through
+    y = np.array([[0.0, -np.inf, -np.inf]])
+    assert cact.log_softmax_grad(np.array([[1.0, 2.0, 3.0]]), y).tolist() == [[1 - 6.0, 2.0, 3.0]]
+    assert np.isnan(cact.softmax_grad(np.array([[1.0, np.nan]]), np.array([[0.5, 0.5]]))).all()
+    assert cact.softmax_grad(np.zeros((2, 0)), np.zeros((2, 0))).shape == (2, 0)
+    with pytest.raises(TypeError, match="softmax_grad: dy has dtype float32, but y has dtype float64"):
+        cact.softmax_grad(np.ones(3, np.float32), np.ones(3))
+    with pytest.raises(ValueError, match="log_softmax_grad: dy has shape"):
+        cact.log_softmax_grad(np.ones(3), np.ones(4))
+    with pytest.raises(np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError):
+        cact.softmin_grad(np.ones(3), np.ones(3), axis=1)

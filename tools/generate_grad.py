@@ -197,6 +197,7 @@ def gen_grad_pyx(cat, grads):
              ""]
     for f in cat.ELEMENTWISE:
         parts += ["", gen_run(f), "", "", gen_def(f, cat, grads), ""]
+    parts += ["", "# the softmax family's backward wrappers (hand-written)", 'include "_axis_grad.pxi"', ""]
     return "\n".join(parts)
 
 
@@ -213,6 +214,11 @@ def pyi_text(cat):
                    f"out: Optional[npt.NDArray[_F]] = None) -> npt.NDArray[_F]: ...")
         out.append(f"@overload\ndef {f.name}_grad(dy: npt.ArrayLike, x: npt.ArrayLike{extra}, *, "
                    f"out: Optional[_AnyFloatArray] = None) -> _AnyFloatArray: ...")
+    for name in ("softmax", "log_softmax", "softmin"):
+        out.append(f"@overload\ndef {name}_grad(dy: npt.NDArray[_F], y: npt.NDArray[_F], axis: SupportsIndex = -1, "
+                   f"*, out: Optional[npt.NDArray[_F]] = None) -> npt.NDArray[_F]: ...")
+        out.append(f"@overload\ndef {name}_grad(dy: npt.ArrayLike, y: npt.ArrayLike, axis: SupportsIndex = -1, "
+                   f"*, out: Optional[_AnyFloatArray] = None) -> _AnyFloatArray: ...")
     return "\n".join(out) + "\n"
 
 

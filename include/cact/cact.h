@@ -123,6 +123,7 @@ extern "C" {
 #include "elementwise.h" /* the elementwise kernels (functions.inc) */
 #include "grad.h"        /* their derivatives (grad.inc) */
 #include "axis.h"        /* the kernels along an axis */
+#include "axis_grad.h"   /* the softmax family's derivatives */
 #pragma pop_macro("S")
 #pragma pop_macro("N")
 #pragma pop_macro("M")
