@@ -77,7 +77,7 @@ GRADS = (
     Grad("sigmoid", "sigmoid(x) * sigmoid(-x)", limits=(0.0, 0.0), torch="torch.sigmoid(xt)",
          aten="sigmoid_backward(gt, yt)"),
     Grad("log_sigmoid", "sigmoid(-x)", limits=(1.0, 0.0), torch="F.logsigmoid(xt)",
-         aten="log_sigmoid_backward(gt, xt, torch.empty(0, dtype=xt.dtype))"),
+         aten="log_sigmoid_backward(gt, xt, buf)"),
     Grad("swish", "sigmoid(mp.mpf(beta) * x) * (1 + mp.mpf(beta) * x * sigmoid(-mp.mpf(beta) * x))",
          limits=(0.0, 1.0), near=(-1.35, -1.2, 2.0 ** -30, 2.0 ** -54),
          torch="xt * torch.sigmoid(beta * xt)", aten="silu_backward(gt, xt)", check="g_silu"),

@@ -416,3 +416,67 @@ def test_axis_grad_special_values_and_errors():
         cact.log_softmax_grad(np.ones(3), np.ones(4))
     with pytest.raises(np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError):
         cact.softmin_grad(np.ones(3), np.ones(3), axis=1)
+
+
+# ---- maxout and prelu ------------------------------------------------------------
+
+@pytest.mark.parametrize("dt", DTYPES)
+@pytest.mark.parametrize("shape,pieces,axis", [((4, 12), 3, -1), ((2, 6, 5), 2, 1), ((8,), 4, 0)])
+def test_maxout_grad_routes_to_the_first_max(dt, shape, pieces, axis):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(13)
+    x = rng.integers(-3, 3, shape).astype(dt)          # ties: the first maximal piece
+    y = cact.maxout(x, pieces, axis=axis)
+    dy = rng.normal(0, 1, y.shape).astype(dt)
+    dx = cact.maxout_grad(dy, x, pieces, axis=axis)
+    xm = np.moveaxis(x, axis, -1)
+    xr = xm.reshape(xm.shape[:-1] + (xm.shape[-1] // pieces, pieces))
+    first = np.argmax(xr, axis=-1)                     # numpy's argmax: the first maximum
+    want = np.zeros(xr.shape, dt)
+    np.put_along_axis(want, first[..., None], np.moveaxis(dy, axis, -1)[..., None], axis=-1)
+    want = np.moveaxis(want.reshape(xm.shape), -1, axis)
+    assert same_bits(dx, want)
+    # the gradient torch.amax would spread over ties equals ours where there are none
+    xt = torch.tensor(rng.normal(0, 1, shape).astype(dt), requires_grad=True)
+    a = axis % len(shape)
+    yt = xt.unflatten(a, (shape[a] // pieces, pieces)).amax(a + 1)
+    g = torch.tensor(rng.normal(0, 1, tuple(yt.shape)).astype(dt))
+    yt.backward(g)
+    # (equal values: PyTorch's zeros carry dy's sign)
+    np.testing.assert_array_equal(cact.maxout_grad(g.numpy(), xt.detach().numpy(), pieces, axis=axis),
+                                  xt.grad.numpy())
+    assert np.isnan(cact.maxout(np.array([1.0, np.nan]), 2)[0])
+    assert cact.maxout_grad(np.array([5.0]), np.array([1.0, np.nan]), 2).tolist()[1] == 5.0
+    with pytest.raises(ValueError, match="maxout_grad: dy has shape"):
+        cact.maxout_grad(dy[..., :1] if dy.ndim else dy, x, pieces, axis=axis)
+
+
+@pytest.mark.parametrize("dt", DTYPES)
+def test_prelu_grad_matches_torch(dt):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(14)
+    x = rng.normal(0, 1, (6, 5, 7)).astype(dt)
+    x[0, 0, :3] = 0.0                                  # the kink: weight * dy, as PyTorch
+    w = rng.uniform(-1, 1, 5).astype(dt)
+    dy = rng.normal(0, 1, x.shape).astype(dt)
+    xt = torch.tensor(x, requires_grad=True)
+    wt = torch.tensor(w, requires_grad=True)
+    torch.nn.functional.prelu(xt, wt).backward(torch.tensor(dy))
+    dx, dw = cact.prelu_grad(dy, x, w)
+    np.testing.assert_array_equal(dx, xt.grad.numpy())
+    # dweight exactly summed (rational arithmetic), rounded once
+    from fractions import Fraction
+    for c in range(5):
+        xs, ds = x[:, c, :].ravel(), dy[:, c, :].ravel()
+        exact = sum(Fraction(float(a)) * Fraction(float(b)) for a, b in zip(xs, ds) if not a > 0)
+        assert abs(Fraction(float(dw[c])) - exact) <= abs(exact) * Fraction(1, 2 ** (23 if dt == "float32" else 52))
+    np.testing.assert_allclose(dw, wt.grad.numpy(), rtol=1e-5 if dt == "float32" else 1e-12)
+    # one weight for all channels; in place over dy
+    dx1, dw1 = cact.prelu_grad(dy, x, np.array([0.25], dt))
+    assert dw1.shape == (1,) and np.isclose(dw1[0], np.where(x > 0, 0, x * dy).sum())
+    a = dy.copy()
+    assert cact.prelu_grad(a, x, w, out=a)[0] is a and same_bits(a, dx)
+    with pytest.raises(ValueError, match="prelu_grad: weight has 4 entries"):
+        cact.prelu_grad(dy, x, w[:4])
+    with pytest.raises(TypeError, match="prelu_grad: weight has dtype"):
+        cact.prelu_grad(dy, x, w.astype(np.float16))

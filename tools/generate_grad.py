@@ -214,6 +214,10 @@ def pyi_text(cat):
                    f"out: Optional[npt.NDArray[_F]] = None) -> npt.NDArray[_F]: ...")
         out.append(f"@overload\ndef {f.name}_grad(dy: npt.ArrayLike, x: npt.ArrayLike{extra}, *, "
                    f"out: Optional[_AnyFloatArray] = None) -> _AnyFloatArray: ...")
+    out.append("def maxout_grad(dy: npt.ArrayLike, x: npt.ArrayLike, pieces: SupportsIndex, axis: SupportsIndex = -1, "
+               "*, out: Optional[_AnyFloatArray] = None) -> _AnyFloatArray: ...")
+    out.append("def prelu_grad(dy: npt.ArrayLike, x: npt.ArrayLike, weight: npt.ArrayLike, axis: SupportsIndex = 1, "
+               "*, out: Optional[_AnyFloatArray] = None) -> tuple[_AnyFloatArray, _AnyFloatArray]: ...")
     for name in ("softmax", "log_softmax", "softmin"):
         out.append(f"@overload\ndef {name}_grad(dy: npt.NDArray[_F], y: npt.NDArray[_F], axis: SupportsIndex = -1, "
                    f"*, out: Optional[npt.NDArray[_F]] = None) -> npt.NDArray[_F]: ...")
