@@ -193,7 +193,7 @@ def rows(args):
 
 def main(argv):
     if argv[:1] == ["bench"] and "--grad" in argv:
-        from cact._bench_grad import main as bench_grad   # the backward kernels vs PyTorch's
+        from cact._bench_grad import main as bench_grad  # the backward kernels vs PyTorch's
         return bench_grad(argv[1:])
     if argv[:1] == ["bench"]:
         from cact._bench import main as bench
