@@ -22,14 +22,15 @@
 #  error "include <cact/cact.h>, not cact/axis/grad.h"
 #endif
 
-#define AGF(name) \
-  CACT__MCAT(CACT__MCAT(cact__ag_, name), CACT__MCAT(CACT__MCAT(_, CACT_SFX), CACT__MCAT(_, CACT__AGLV)))
+#define AGF(name)                           \
+    CACT__MCAT(CACT__MCAT(cact__ag_, name), \
+               CACT__MCAT(CACT__MCAT(_, CACT_SFX), CACT__MCAT(_, CACT__AGLV)))
 #define AGL(fn) CACT__MCAT(CACT__MCAT(cact__, fn), CACT__MCAT(_, CACT__AGLV))
 
 #if CACT__BITS == 32
 /* sum of dy y (log: of dy) over one row of stride 1, in double lanes */
 static CACT__AGATTR CACT__OPTIMIZE double AGF(rsum)(const float *dy, const float *y, size_t len,
-                                                     int log)
+                                                    int log)
 {
     double acc[CACT__AG_W] = {0};
     size_t i = 0, k;
@@ -43,8 +44,8 @@ static CACT__AGATTR CACT__OPTIMIZE double AGF(rsum)(const float *dy, const float
 }
 #else
 /* the same, compensated: sum of TwoProd(dy, y) (or of dy) as sh + sl */
-static CACT__AGATTR CACT__OPTIMIZE cact__dd AGF(rsum)(const double *dy, const double *y,
-                                                       size_t len, int log)
+static CACT__AGATTR CACT__OPTIMIZE cact__dd AGF(rsum)(const double *dy, const double *y, size_t len,
+                                                      int log)
 {
     double sh[CACT__AG_W] = {0}, sl[CACT__AG_W] = {0};
     size_t i = 0, k;
@@ -73,9 +74,9 @@ static CACT__AGATTR CACT__OPTIMIZE cact__dd AGF(rsum)(const double *dy, const do
 
 /* one result from dy, y and the row's sum (sh + sl); sign -1 for softmin */
 #if CACT__BITS == 32
-#  define CACT__AG_OUT(d, yv, sh, sl, log, sign)                                     \
-    ((float)((log) ? (double)(d) - AGL(exp_d)((double)(yv)) * (sh)                  \
-                   : (sign) * ((double)(yv) * ((double)(d) - (sh)))))
+#  define CACT__AG_OUT(d, yv, sh, sl, log, sign)                     \
+      ((float)((log) ? (double)(d) - AGL(exp_d)((double)(yv)) * (sh) \
+                     : (sign) * ((double)(yv) * ((double)(d) - (sh)))))
 #else
 CACT_INLINE double AGF(out)(double d, double yv, double sh, double sl, int log, double sign)
 {
@@ -95,9 +96,8 @@ CACT_INLINE double AGF(out)(double d, double yv, double sh, double sl, int log, 
 #endif
 
 /* the kernel: log = 1 for log_softmax, sign = -1 for softmin */
-static CACT__AGATTR CACT__NOINLINE CACT__OPTIMIZE void AGF(grad)(const T *dy, const T *y, T *dx,
-                                                                 size_t outer, size_t len,
-                                                                 size_t inner, int log, int sign)
+static CACT__AGATTR CACT__NOINLINE CACT__OPTIMIZE void
+AGF(grad)(const T *dy, const T *y, T *dx, size_t outer, size_t len, size_t inner, int log, int sign)
 {
     size_t o, i, j, j0;
     double sg = sign;
