@@ -121,7 +121,8 @@ class build_ext_with_library(build_ext):
 
 extensions = [extension("cact._parallel", "pyx/_parallel.pyx"),   # the thread pool
               extension("cact._elementwise", "pyx/_elementwise.pyx"),
-              extension("cact._axis", "pyx/_axis.pyx")]
+              extension("cact._axis", "pyx/_axis.pyx"),
+              extension("cact._grad", "pyx/_grad.pyx")]      # the backward kernels
 
 setup(
     ext_modules=cythonize(extensions, include_path=[ROOT, os.path.join(ROOT, "pyx")],

@@ -12,12 +12,14 @@ from ._axis import *  # noqa: F401,F403  (softmax, log_softmax, softmin, maxout,
 from ._axis import __all__ as _axis_all
 from ._elementwise import *  # noqa: F401,F403  (the compiled wrappers)
 from ._elementwise import __all__ as _elementwise_all
+from ._grad import *  # noqa: F401,F403  (the backward kernels, <name>_grad)
+from ._grad import __all__ as _grad_all
 from ._parallel import get_num_threads, set_num_threads
 from ._version import __version__  # generated from pyproject.toml by tools/generate.py
 
-__all__ = list(_elementwise_all) + list(_axis_all) + ["get_include", "get_cython_include", "get_library_dirs",
-                                                      "get_libraries", "show_config", "isa_level",
-                                                      "get_num_threads", "set_num_threads"]
+__all__ = list(_elementwise_all) + list(_axis_all) + list(_grad_all) + [
+    "get_include", "get_cython_include", "get_library_dirs", "get_libraries", "show_config", "isa_level",
+    "get_num_threads", "set_num_threads"]
 
 _HERE = _os.path.dirname(_os.path.abspath(__file__))
 

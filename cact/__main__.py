@@ -14,6 +14,7 @@ per-round ratios, marked `~` where the rounds disagree by more than 30%
     python -m cact --quick         # fewer rounds
     python -m cact bench ...       # the full benchmark against numpy, SciPy, PyTorch and
                                    # ONNX Runtime (python -m cact bench --help)
+    python -m cact bench --grad    # the backward kernels against PyTorch's backward ops
 """
 import argparse
 import math
@@ -193,6 +194,9 @@ def rows(args):
 
 
 def main(argv):
+    if argv[:1] == ["bench"] and "--grad" in argv:
+        from cact._bench_grad import main as bench_grad  # the backward kernels vs PyTorch's
+        return bench_grad(argv[1:])
     if argv[:1] == ["bench"]:
         from cact._bench import main as bench
         return bench(argv[1:])

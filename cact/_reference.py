@@ -84,9 +84,14 @@ def reference(kernel, x, params=None):
     mp = _mp()
     if _REFS is None:
         _REFS = _refs(mp)
-    fn = _REFS[kernel]
     params = default_params(kernel) if params is None else params
     limits = KERNEL_FUNC[kernel].limits if params == default_params(kernel) else None
+    return _exact_pairs(mp, _REFS[kernel], x, params, limits)
+
+
+def _exact_pairs(mp, fn, x, params, limits):
+    """(hi, lo) of fn(x, **params) as reference() describes, with the
+    limits (f(-inf), f(+inf)) at infinite x (or None: fn's own value)."""
     x = np.asarray(x, dtype=np.float64).ravel()
     hi = np.empty_like(x)
     lo = np.zeros(x.shape, dtype=np.longdouble)
@@ -112,6 +117,31 @@ def reference(kernel, x, params=None):
                 else:
                     lo[i] = float(r - h)
     return hi, lo
+
+
+# --- derivatives -----------------------------------------------------------
+
+_GRAD_REFS = None
+
+
+def grad_reference(kernel, x, params=None):
+    """Exact f'(x) of kernel as a (hi, lo) pair (as reference()), from the
+    mpmath expressions of cact/_catalogue_grad.py (PyTorch's kink
+    conventions), with its limits at +-inf under the default parameters."""
+    global _GRAD_REFS
+    from ._catalogue_grad import GRAD
+    mp = _mp()
+    if _GRAD_REFS is None:
+        ns = {"mp": mp, "clip": lambda v, lo, hi: _clip(mp, v, lo, hi),
+              "sigmoid": lambda v: _sigmoid(mp, v), "softplus": lambda v: _softplus(mp, v),
+              "erfc": lambda z: _erfc(mp, z), "SELU_ALPHA": SELU_ALPHA, "SELU_SCALE": SELU_SCALE}
+        _GRAD_REFS = {}
+        for k, f in KERNEL_FUNC.items():
+            args = ", ".join(["x"] + [p.name for p in f.float_params])
+            _GRAD_REFS[k] = eval(f"lambda {args}: {GRAD[k].mpmath}", ns)
+    params = default_params(kernel) if params is None else params
+    limits = GRAD[kernel].limits if params == default_params(kernel) else None
+    return _exact_pairs(mp, _GRAD_REFS[kernel], x, params, limits)
 
 
 # --- ulp errors -----------------------------------------------------------

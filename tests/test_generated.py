@@ -109,13 +109,26 @@ def test_checker_references_exist():
 
 
 @source_only
+def test_checker_grad_references_exist():
+    """Every derivative reference cact/_catalogue_grad.py names for the
+    checker is defined in tools/exhaustive/grad_refs.h."""
+    from cact._catalogue_grad import GRADS
+    src = read("tools", "exhaustive", "grad_refs.h")
+    defined = set(re.findall(r"^static LD (\w+)\(LD x\)", src, re.M))
+    for g in GRADS:
+        assert g.check in defined, (g.kernel, g.check)
+
+
+@source_only
 def test_generator_fills_doc_markers_and_reports_stale_files(tmp_path):
     """In a scratch copy: the tables land between the markers, --check is 0
     when current and 1, naming the file, when one is edited."""
     for d in ("tools/exhaustive", "cact", "pyx", "include/cact", "docs"):
         os.makedirs(tmp_path / d, exist_ok=True)
     shutil.copy(GEN, tmp_path / "tools" / "generate.py")
+    shutil.copy(os.path.join(ROOT, "tools", "generate_grad.py"), tmp_path / "tools" / "generate_grad.py")
     shutil.copy(os.path.join(ROOT, "cact", "_catalogue.py"), tmp_path / "cact" / "_catalogue.py")
+    shutil.copy(os.path.join(ROOT, "cact", "_catalogue_grad.py"), tmp_path / "cact" / "_catalogue_grad.py")
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "cact"\nversion = "2.3.4"\n')
     doc = ("# x\n\n<!-- BEGIN GENERATED: catalogue -->\nSTALE-TABLE\n<!-- END GENERATED: catalogue -->\n\ntext\n\n"
            "<!-- BEGIN GENERATED: accuracy -->\n<!-- END GENERATED: accuracy -->\n")

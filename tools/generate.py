@@ -15,6 +15,9 @@ Outputs (each says in its first line that it is generated, and from what):
     cact/__init__.pyi             typed signatures of the public API
     cact/fast.pyi                 the same for cact.fast (the fast tier)
     tools/exhaustive/kernels.inc  the kernel lists of check.c and bench.c
+    include/cact/grad.inc,        the backward kernels (tools/generate_grad.py, from
+    pyx/_grad.pyx                 cact/_catalogue_grad.py too); their declarations and
+                                  signatures follow the forward's in kernels.pxd, __init__.pyi
     README.md, docs/*.md          the tables between <!-- BEGIN GENERATED: x -->
                                   and <!-- END GENERATED: x --> (x = catalogue,
                                   accuracy, fast), where such markers exist
@@ -29,6 +32,8 @@ import sys
 import textwrap
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import generate_grad  # noqa: E402  (the backward kernels' outputs)
 
 
 def load_catalogue():
@@ -925,7 +930,7 @@ def fill_markers(text, tables):
 
 def doc_outputs(cat):
     tables = {"catalogue": gen_catalogue_table(cat), "accuracy": gen_accuracy_table(cat),
-              "fast": gen_fast_table(cat)}
+              "fast": gen_fast_table(cat), "grad": generate_grad.gen_grad_table(cat)}
     out = {}
     for path in [os.path.join(ROOT, "README.md")] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md"))):
         if not os.path.exists(path):
@@ -952,6 +957,11 @@ def outputs():
            os.path.join(ROOT, "cact", "fast.pyi"): gen_fast_pyi(cat),
            os.path.join(ROOT, "tools", "exhaustive", "kernels.inc"): gen_exhaustive_inc(cat)}
     out.update(doc_outputs(cat))
+    # the backward kernels (tools/generate_grad.py): their own files, and
+    # their declarations and signatures after the forward's
+    out.update(generate_grad.outputs(cat))
+    out[os.path.join(ROOT, "cact", "kernels.pxd")] += generate_grad.pxd_lines(cat)
+    out[os.path.join(ROOT, "cact", "__init__.pyi")] += generate_grad.pyi_text(cat)
     return out
 
 

@@ -154,7 +154,9 @@ extern "C" {
 #  include "config.h"
 #  include "instantiate.h" /* math core and element functions, per ISA level */
 #  include "elementwise.h" /* the elementwise kernels (functions.inc) */
+#  include "grad.h"        /* their derivatives (grad.inc) */
 #  include "axis.h"        /* the kernels along an axis */
+#  include "axis_grad.h"   /* the softmax family's derivatives */
 #  pragma pop_macro("S")
 #  pragma pop_macro("N")
 #  pragma pop_macro("M")

@@ -19,6 +19,10 @@
  * carriage return: the share of the whole run done, the kernel running,
  * the time left) when stderr is a terminal and --quiet is not given.
  *
+ * The backward kernels (<name>_grad, grad_kernels.inc) run with dy = 1
+ * against the long double derivatives of grad_refs.h; around a zero of f'
+ * (the row's window) an absolute error within the row's bound counts as 0.
+ *
  * The fast tier's kernels (fast_<name>, kernels.inc's CACT_CHECK_FAST rows)
  * carry their bound: a float32 result whose exact value is subnormal (below
  * 2^-126) counts as |y - exact| in units of 2^-126 when within one (and a
@@ -237,6 +241,8 @@ static LD d_tanh(LD x) { return tanh((double)x); }
 static LD d_elu(LD x) { return x > 0 ? x : (LD)expm1((double)x); }
 static LD d_selu(LD x) { return SELU_SCALE * (x > 0 ? x : SELU_ALPHA * (LD)expm1((double)x)); }
 
+#include "grad_refs.h" /* the derivatives g_<name> */
+
 /* ---- the kernels under test, per level, with default parameters ------- */
 
 typedef void (*k32)(const float *, float *, size_t);
@@ -282,6 +288,35 @@ static const char *LEVEL_NAME[LEVELS_MAX] = {"v4", "v3", "base"};
 #define CACT_CHECK_FAST(entry, K, ARGS, ref, ref32, lim_neg, lim_pos, u32, u64) \
   WRAPK(entry, K, ARGS)
 #include "kernels.inc"
+/* the backward kernels cact__<K>_grad_<dtype>_<level> with dy = 1 (a block
+ * of ones, filled by main: the sweeps pass at most CHUNK elements a call) */
+static float ONES32[4096];
+static double ONES64[4096];
+// clang-format off
+#if CACT_DISPATCH
+#  define WRAPG(name, K, PARGS)                                                          \
+    static void w_##name##_f32_v4(const float *x, float *y, size_t n)                    \
+    { cact__##K##_grad_f32_v4(ONES32, x, y, n CACT__ID PARGS); }                         \
+    static void w_##name##_f32_v3(const float *x, float *y, size_t n)                    \
+    { cact__##K##_grad_f32_v3(ONES32, x, y, n CACT__ID PARGS); }                         \
+    static void w_##name##_f32_base(const float *x, float *y, size_t n)                  \
+    { cact__##K##_grad_f32_base(ONES32, x, y, n CACT__ID PARGS); }                       \
+    static void w_##name##_f64_v4(const double *x, double *y, size_t n)                  \
+    { cact__##K##_grad_f64_v4(ONES64, x, y, n CACT__ID PARGS); }                         \
+    static void w_##name##_f64_v3(const double *x, double *y, size_t n)                  \
+    { cact__##K##_grad_f64_v3(ONES64, x, y, n CACT__ID PARGS); }                         \
+    static void w_##name##_f64_base(const double *x, double *y, size_t n)                \
+    { cact__##K##_grad_f64_base(ONES64, x, y, n CACT__ID PARGS); }
+#else
+#  define WRAPG(name, K, PARGS)                                                          \
+    static void w_##name##_f32_base(const float *x, float *y, size_t n)                  \
+    { cact__##K##_grad_f32_base(ONES32, x, y, n CACT__ID PARGS); }                       \
+    static void w_##name##_f64_base(const double *x, double *y, size_t n)                \
+    { cact__##K##_grad_f64_base(ONES64, x, y, n CACT__ID PARGS); }
+#endif
+// clang-format on
+#define CACT_CHECK_GRAD(entry, K, ARGS, ref, lim_neg, lim_pos, lo, hi, a32, a64) WRAPG(entry, K, ARGS)
+#include "grad_kernels.inc"
 
 typedef struct {
     const char *name;
@@ -292,17 +327,22 @@ typedef struct {
     LD (*ref32)(LD);         /* a cheaper one good enough for float32 inputs, or 0 */
     int fast;                /* the fast tier: its bounds and subnormal rule apply */
     double bound32, bound64; /* fast: the max ulp asserted (float32, float64) */
+    double near_lo, near_hi; /* a derivative's zero crossing: where an absolute error */
+    double near32, near64;   /* up to near32 / near64 counts as 0 (0: none) */
 } kernel_t;
 
 /* The references r_<name> above assume the parameters kernels.inc passes
  * (the catalogue's defaults: leaky_relu 0.01, hardtanh [-1, 1], softshrink
  * and hardshrink 0.5, threshold 0.5 / -2, ...). */
 #define CACT_CHECK(entry, K, ARGS, ref, ref32, lim_neg, lim_pos) \
-  ENTRY(entry, ref, lim_neg, lim_pos, ref32, 0, 0, 0),
+  ENTRY(entry, ref, lim_neg, lim_pos, ref32, 0, 0, 0, 0, 0, 0, 0),
 #define CACT_CHECK_FAST(entry, K, ARGS, ref, ref32, lim_neg, lim_pos, u32, u64) \
-  ENTRY(entry, ref, lim_neg, lim_pos, ref32, 1, u32, u64),
+  ENTRY(entry, ref, lim_neg, lim_pos, ref32, 1, u32, u64, 0, 0, 0, 0),
+#define CACT_CHECK_GRAD(entry, K, ARGS, ref, lim_neg, lim_pos, lo, hi, a32, a64) \
+  ENTRY(entry, ref, lim_neg, lim_pos, 0, 0, 0, 0, lo, hi, a32, a64),
 static const kernel_t KERNELS[] = {
 #include "kernels.inc"
+#include "grad_kernels.inc"
 };
 #define NKERNELS (sizeof KERNELS / sizeof KERNELS[0])
 
@@ -592,6 +632,9 @@ static int run(const kernel_t *k, const int *levels, int is64, uint64_t stride, 
                     LD y0 = is64 ? (LD)y[0].d[i] : (LD)y[0].f[i];
                     double err = k->fast && !is64 ? ulp_error_fast32(yv, ref, iu, rr)
                                                   : ulp_error(yv, ref, iu, rr);
+                    if ((is64 ? k->near64 : k->near32) > 0 && xv >= k->near_lo &&
+                        xv <= k->near_hi && fabsl(yv - ref) <= (is64 ? k->near64 : k->near32))
+                        err = 0; /* within the absolute bound around f''s zero */
                     stats_add(&loc[lv], err, (double)xv, (double)yv);
                     /* differs from v4 in its bits (two NaNs count as equal) */
                     if (lv > 0 && levels[0] && !(yv != yv && y0 != y0) &&
@@ -663,6 +706,7 @@ int main(int argc, char **argv)
         }
         return 0;
     }
+    for (size_t i = 0; i < sizeof ONES32 / sizeof ONES32[0]; i++) ONES32[i] = 1.0f, ONES64[i] = 1.0;
     if (strcmp(mode, "f32") && strcmp(mode, "f64")) return usage();
     uint64_t stride = 1, samples = 10000000, seed = 1;
     const char *only = NULL, *level = "all";

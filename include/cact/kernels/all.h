@@ -26,5 +26,9 @@
 #undef CACT__NAN_IN0
 #undef CACT__NAN_IN1
 #undef CACT__NAN_IN2
+#undef CACT__GNAN0
+#undef CACT__GNAN1
+#undef CACT__GNAN2
+#undef CACT__GTMAX
 #undef CACT__E
 #undef T

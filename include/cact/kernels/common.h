@@ -84,3 +84,53 @@ CACT_INLINE double CACT__E(gate_dd)(double x, double gh, double gl, double s)
     return (ax > CACT__DMAX && gh != 0) ? x * gh : y;
 }
 #endif
+
+/* ---- derivatives: the _grad element functions ------------------------ */
+
+/* A _grad element function <name>_grad(dy, x, params) returns
+ * dx = dy f'(x), the product with dy rounded once more at most: float32
+ * takes f'(x) in double (the _d core, relative error ~2^-31) and rounds
+ * dy f'(x) once to float; float64 forms f'(x) as a double-double and
+ * multiplies by dy with one rounding (mla_lo).  NaN in x gives x's NaN
+ * (CACT__GNAN*), NaN in dy propagates through the product.  The product is
+ * IEEE's: where f'(x) = 0, dy = +-inf gives NaN and the zero takes dy's
+ * sign.  Kinks follow PyTorch's autograd (docs/contract.md). */
+#define CACT__GNAN0(name, raw) \
+    CACT_INLINE T CACT__E(name)(T dy, T x) { return CACT__E(nan_in)(x, CACT__E(raw)(dy, x)); }
+#define CACT__GNAN1(name, raw)                             \
+    CACT_INLINE T CACT__E(name)(T dy, T x, double a)       \
+    {                                                      \
+        return CACT__E(nan_in)(x, CACT__E(raw)(dy, x, a)); \
+    }
+#define CACT__GNAN2(name, raw)                                 \
+    CACT_INLINE T CACT__E(name)(T dy, T x, double a, double b) \
+    {                                                          \
+        return CACT__E(nan_in)(x, CACT__E(raw)(dy, x, a, b));  \
+    }
+
+#if CACT__BITS == 32
+#  define CACT__GTMAX 3.40282347e38f /* FLT_MAX */
+/* dy g rounded once to float (the double product is exact to 2^-53) */
+CACT_INLINE T CACT__E(gmul)(T dy, double g) { return (T)((double)dy * g); }
+#else
+#  define CACT__GTMAX CACT__DMAX
+/* dy (h + l) rounded once (h + l a double-double factor); dy = +-inf gives
+ * dy h (dy l would be inf * 0 = NaN for l = 0) */
+CACT_INLINE double CACT__E(gdd)(double dy, double h, double l)
+{
+    double r = CACT__L(mla_lo)(dy, h, dy * l);
+    return r == r ? r : dy * h;
+}
+#endif
+
+/* r, except at x = -inf / +inf: dy times f's limits lo / hi there, so
+ * that dy = +-inf with a limit of 0 gives NaN (0 * inf), where the
+ * finite-argument formula would leave a tiny nonzero floor (exp_d's
+ * e^-708) */
+CACT_INLINE T CACT__E(glim)(T dy, T x, T r, T lo, T hi)
+{
+    return x < -CACT__GTMAX ? dy * lo : (x > CACT__GTMAX ? dy * hi : r);
+}
+
+/* the same at x = -inf only (r is right at +inf) */
+CACT_INLINE T CACT__E(glim_lo)(T dy, T x, T r, T lo) { return x < -CACT__GTMAX ? dy * lo : r; }

@@ -99,3 +99,63 @@ CACT_INLINE T CACT__E(selu_r)(T x)
 
 #endif
 CACT__NAN_IN0(selu, selu_r)
+
+/* ---- derivatives (kernels/common.h: dx = dy f'(x)) ------------------- */
+
+/* elu'(x) = 1 for x > 0, alpha e^x for x <= 0 (PyTorch's elu_backward:
+ * alpha at 0); celu'(x) = e^(x / alpha) for x <= 0; selu'(x) = scale for
+ * x > 0, scale alpha e^x for x <= 0.  float32: e^x in double (exp_d, whose
+ * floor e^-708 times dy rounds to 0 in float for any alpha below 1e200);
+ * float64: e^x as (h + l) s (exp_dd), the constant times it exact to
+ * 2^-104 (mul_dd), dy times that rounded once, then scaled (a subnormal
+ * result rounded there). */
+#if CACT__BITS == 32
+CACT_INLINE T CACT__E(elu_grad_r)(T dy, T x, double alpha)
+{
+    double v = x, g = v > 0 ? 1.0 : alpha * CACT__L(exp_d)(v > 0 ? 0.0 : v);
+    return CACT__E(glim_lo)(dy, x, CACT__E(gmul)(dy, g), 0.0f);
+}
+CACT_INLINE T CACT__E(celu_grad_r)(T dy, T x, double alpha)
+{
+    double v = x, z = v / alpha, g = v > 0 ? 1.0 : CACT__L(exp_d)(v > 0 ? 0.0 : z);
+    return CACT__E(glim_lo)(dy, x, CACT__E(gmul)(dy, g), 0.0f);
+}
+CACT_INLINE T CACT__E(selu_grad_r)(T dy, T x)
+{
+    double v = x;
+    double g = v > 0 ? CACT__SELU_SCALE_H : CACT__SELU_SA_H * CACT__L(exp_d)(v > 0 ? 0.0 : v);
+    return CACT__E(glim_lo)(dy, x, CACT__E(gmul)(dy, g), 0.0f);
+}
+#else
+/* dy (ch + cl) e^(zh + zl) for z <= 0; x > 0: dy (ph + pl) */
+CACT_INLINE double CACT__E(elu_gdd)(double dy, double x, double zh, double zl, double ch, double cl,
+                                    double ph, double pl)
+{
+    int pos = x > 0;
+    cact__dds e = CACT__L(exp_dd)(pos ? 0.0 : zh, pos ? 0.0 : zl);
+    cact__dd p = CACT__L(mul_dd)(ch, cl, e.h, e.l);
+    double neg = CACT__E(gdd)(dy, p.h, p.l) * e.s;
+    return pos ? CACT__E(gdd)(dy, ph, pl) : neg;
+}
+CACT_INLINE T CACT__E(elu_grad_r)(T dy, T x, double alpha)
+{
+    return CACT__E(glim_lo)(dy, x, CACT__E(elu_gdd)(dy, x, x, 0.0, alpha, 0.0, 1.0, 0.0), 0.0);
+}
+/* x / alpha as a double-double (z + its remainder / alpha): e^z amplifies
+ * z's rounding by |z| */
+CACT_INLINE T CACT__E(celu_grad_r)(T dy, T x, double alpha)
+{
+    double z = x / alpha, zl = CACT__FMA(-z, alpha, x) / alpha;
+    zl = zl == zl ? zl : 0.0; /* z = -inf */
+    return CACT__E(glim_lo)(dy, x, CACT__E(elu_gdd)(dy, x, z, zl, 1.0, 0.0, 1.0, 0.0), 0.0);
+}
+CACT_INLINE T CACT__E(selu_grad_r)(T dy, T x)
+{
+    double y = CACT__E(elu_gdd)(dy, x, x, 0.0, CACT__SELU_SA_H, CACT__SELU_SA_L, CACT__SELU_SCALE_H,
+                                CACT__SELU_SCALE_L);
+    return CACT__E(glim_lo)(dy, x, y, 0.0);
+}
+#endif
+CACT__GNAN1(elu_grad, elu_grad_r)
+CACT__GNAN1(celu_grad, celu_grad_r)
+CACT__GNAN0(selu_grad, selu_grad_r)

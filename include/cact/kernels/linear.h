@@ -210,3 +210,114 @@ CACT_INLINE T CACT__E(threshold)(T x, double threshold, double value)
 #endif
     return !(x <= t) ? x : (T)value;
 }
+
+/* ---- derivatives (kernels/common.h: dx = dy f'(x)) ------------------- */
+
+/* The piecewise-constant derivatives are dy times 0 or 1 (exact), with the
+ * kinks as PyTorch's autograd takes them: relu'(0) = 0, relu6, hardtanh,
+ * hard_sigmoid 0 at their bounds, the shrinks 0 at +-lambd, threshold 0 at
+ * the threshold, binary_step' = 0 everywhere, leaky_relu'(0) = the slope.
+ * CACT__GMASK(c): dy where c holds, dy * 0 elsewhere. */
+#define CACT__GMASK(c) (dy * ((c) ? (T)1 : (T)0))
+
+CACT_INLINE T CACT__E(identity_grad_r)(T dy, T x)
+{
+    (void)x;
+    return dy;
+}
+CACT__GNAN0(identity_grad, identity_grad_r)
+
+CACT_INLINE T CACT__E(binary_step_grad_r)(T dy, T x)
+{
+    (void)x;
+    return dy * (T)0;
+}
+CACT__GNAN0(binary_step_grad, binary_step_grad_r)
+
+CACT_INLINE T CACT__E(relu_grad_r)(T dy, T x) { return CACT__GMASK(x > 0); }
+CACT__GNAN0(relu_grad, relu_grad_r)
+
+/* 2 max(x, 0) dy, one rounding: float32 in double (exact, then rounded
+ * once); float64 doubles the smaller factor first (exact unless it
+ * overflows, when the result does) */
+CACT_INLINE T CACT__E(squared_relu_grad_r)(T dy, T x)
+{
+    T t = x > 0 ? x : (T)0;
+#if CACT__BITS == 32
+    return CACT__E(gmul)(dy, 2.0 * (double)t);
+#else
+    return cact__abs(dy) < 1.0 ? (2.0 * dy) * t : (dy * t) * 2.0;
+#endif
+}
+CACT__GNAN0(squared_relu_grad, squared_relu_grad_r)
+
+CACT_INLINE T CACT__E(relu6_grad_r)(T dy, T x) { return CACT__GMASK(x > 0 && x < 6); }
+CACT__GNAN0(relu6_grad, relu6_grad_r)
+
+CACT_INLINE T CACT__E(leaky_relu_grad_r)(T dy, T x, double negative_slope)
+{
+#if CACT__BITS == 32
+    return CACT__E(gmul)(dy, x > 0 ? 1.0 : negative_slope);
+#else
+    return dy * (x > 0 ? 1.0 : negative_slope);
+#endif
+}
+CACT__GNAN1(leaky_relu_grad, leaky_relu_grad_r)
+
+CACT_INLINE T CACT__E(hardtanh_grad_r)(T dy, T x, double min_val, double max_val)
+{
+    return CACT__GMASK(x > min_val && x < max_val);
+}
+CACT__GNAN2(hardtanh_grad, hardtanh_grad_r)
+
+/* alpha where 0 < alpha x + beta < 1 (the forward's rounded sum decides),
+ * else 0; the defaults: dy / 6 on (-3, 3), rounded once */
+CACT_INLINE T CACT__E(hard_sigmoid_grad_r)(T dy, T x, double alpha, double beta)
+{
+    double t = CACT__L(fma_acc)(alpha, (double)x, beta);
+    int def = alpha == 1.0 / 6.0 && beta == 0.5;
+    int in = def ? (x > -3 && x < 3) : (t > 0 && t < 1);
+    T m = in ? dy : dy * (T)0;
+#if CACT__BITS == 32
+    return def ? (T)((double)m / 6.0) : CACT__E(gmul)(m, alpha);
+#else
+    return def ? m / 6.0 : m * alpha;
+#endif
+}
+CACT__GNAN2(hard_sigmoid_grad, hard_sigmoid_grad_r)
+
+/* PyTorch's hardswish_backward: 0 up to -3, x/3 + 1/2 = (2x + 3)/6 on
+ * (-3, 3), 1 from 3 on (so 0 at -3 and 1 at 3).  2x + 3 is exact near
+ * its zero (-1.5, Sterbenz), so the result is within about 1 ulp; float32
+ * in double, rounded once */
+CACT_INLINE T CACT__E(hard_swish_grad_r)(T dy, T x)
+{
+#if CACT__BITS == 32
+    double v = x, g = (2.0 * v + 3.0) / 6.0;
+    return CACT__E(gmul)(dy, x <= -3 ? 0.0 : (x < 3 ? g : 1.0));
+#else
+    double s = x <= -3 ? 0.0 : 2.0 * x + 3.0;
+    return x >= 3 ? dy : (dy * s) / 6.0;
+#endif
+}
+CACT__GNAN0(hard_swish_grad, hard_swish_grad_r)
+
+CACT_INLINE T CACT__E(softshrink_grad_r)(T dy, T x, double lambd)
+{
+    return CACT__GMASK(x < -lambd || x > lambd);
+}
+CACT__GNAN1(softshrink_grad, softshrink_grad_r)
+
+CACT_INLINE T CACT__E(hardshrink_grad_r)(T dy, T x, double lambd)
+{
+    return CACT__GMASK(x < -lambd || x > lambd);
+}
+CACT__GNAN1(hardshrink_grad, hardshrink_grad_r)
+
+CACT_INLINE T CACT__E(threshold_grad_r)(T dy, T x, double threshold, double value)
+{
+    (void)value;
+    return CACT__GMASK(x > threshold);
+}
+CACT__GNAN2(threshold_grad, threshold_grad_r)
+#undef CACT__GMASK

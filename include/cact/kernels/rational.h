@@ -32,3 +32,27 @@ CACT_INLINE T CACT__E(softsign)(T x)
     return CACT__E(nan_in)(x, a > CACT__2P60 ? (v < 0 ? -1.0 : 1.0) : qq.h + qq.l);
 #endif
 }
+
+/* ---- derivatives (kernels/common.h: dx = dy f'(x)) ------------------- */
+
+/* softsign'(x) = 1 / (1 + |x|)^2, as (dy r) r with r = 1 / (1 + |x|), so
+ * that nothing overflows and a tiny result is rounded once (1 + |x|
+ * squared would overflow from |x| = 2^512 on).  float32: in double;
+ * float64: 1 + |x| exact (TwoSum), r by a corrected division, dy r exact
+ * (TwoProd) and the last product rounded once. */
+CACT_INLINE T CACT__E(softsign_grad_r)(T dy, T x)
+{
+#if CACT__BITS == 32
+    double r = 1.0 / (1.0 + cact__abs((double)x));
+    return CACT__E(gmul)(dy, r * r);
+#else
+    cact__dd d = cact__two_sum(1.0, cact__abs(x));
+    cact__dd r = CACT__L(div_dd)(1.0, 0.0, d.h, d.l);
+    cact__dd u = CACT__L(two_prod)(dy, r.h);
+    u.l = CACT__FMA(dy, r.l, u.l);
+    double y = CACT__L(mla_lo)(u.h, r.h, CACT__FMA(u.h, r.l, u.l * r.h));
+    y = y == y ? y : dy * (r.h * r.h); /* dy = +-inf */
+    return CACT__E(glim)(dy, x, y, 0.0, 0.0);
+#endif
+}
+CACT__GNAN0(softsign_grad, softsign_grad_r)

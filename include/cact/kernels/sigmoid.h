@@ -347,3 +347,173 @@ CACT_INLINE T CACT__E(mish_r)(T x)
 }
 #endif
 CACT__NAN_IN0(mish, mish_r)
+
+/* ---- derivatives (kernels/common.h: dx = dy f'(x)) ------------------- */
+
+#if CACT__BITS == 32
+/* sigmoid'(z) = sigmoid(z) sigmoid(-z) = e / (1 + e)^2, e = e^-|z| <= 1:
+ * no overflow, no cancellation */
+CACT_INLINE double CACT__E(dsig_d)(double z)
+{
+    double e = CACT__L(exp_d)(-cact__abs(z)), d = 1.0 + e;
+    return e / (d * d);
+}
+
+/* swish'(x) / beta-free part: d/dz [z sigmoid(z)] = sigmoid(z) (1 + z
+ * sigmoid(-z)), from one e = e^-|z|.  Beyond |z| = 200 it is 0 (below:
+ * |g| < 200 e^-200, which times any float dy rounds to 0) or 1 (above:
+ * z e^-z < 2^-280).  Near its zero, z = -1.2785, 1 + z sigmoid(-z)
+ * cancels: the error there is absolute, ~2^-32 (docs/accuracy.md). */
+CACT_INLINE double CACT__E(swish_gd)(double z)
+{
+    double e = CACT__L(exp_d)(-cact__abs(z)), inv = 1.0 / (1.0 + e);
+    double sp = (z < 0 ? e : 1.0) * inv, sm = (z < 0 ? 1.0 : e) * inv;
+    double g = sp * (1.0 + (z > 200.0 ? 0.0 : z * sm));
+    return z < -200.0 ? 0.0 : g;
+}
+#else
+/* e = e^-|z| for z = zh + zl, as (h + l) s (exp_dd), and from it q1 =
+ * 1 / (1 + e) and qe = e q1 / s, double-doubles: sigmoid(z) is qe s for
+ * z < 0 and q1 for z >= 0, sigmoid(-z) the other.  Returns s. */
+CACT_INLINE double CACT__E(sig2_dd)(double zh, double zl, cact__dd *q1, cact__dd *qe)
+{
+    int neg = zh < 0;
+    cact__dds e = CACT__L(exp_dd)(neg ? zh : -zh, neg ? zl : -zl);
+    cact__dd d = cact__fast_two_sum(1.0, e.h * e.s);
+    d.l += e.l * e.s;
+    *q1 = CACT__L(div_dd)(1.0, 0.0, d.h, d.l);
+    *qe = CACT__L(mul_dd)(e.h, e.l, q1->h, q1->l);
+    return e.s;
+}
+
+/* dy c sigmoid'(z), sigmoid'(z) = e / (1 + e)^2 = qe q1 s, c a power of
+ * two (tanh' is 4 sigmoid'(2x)) */
+CACT_INLINE double CACT__E(dsig_dd)(double dy, double z, double c)
+{
+    cact__dd q1, qe;
+    double s = CACT__E(sig2_dd)(z, 0.0, &q1, &qe);
+    cact__dd r = CACT__L(mul_dd)(qe.h, qe.l, q1.h, q1.l);
+    return CACT__E(gdd)(dy, c * r.h, c * r.l) * s;
+}
+
+/* dy sigmoid(z) (1 + z sigmoid(-z)) for z = zh + zl: every factor a
+ * double-double, so that near the zero (z = -1.2785) the error is
+ * absolute, ~2^-56.  Below z = -1400 the result is dy * 0 (it underflows
+ * every double). */
+CACT_INLINE double CACT__E(swish_gdd)(double dy, double zh, double zl)
+{
+    cact__dd q1, qe;
+    double s = CACT__E(sig2_dd)(zh, zl, &q1, &qe);
+    int neg = zh < 0;
+    double mh = neg ? q1.h : qe.h * s, ml = neg ? q1.l : qe.l * s; /* sigmoid(-z) */
+    cact__dd t = CACT__L(mul_dd)(zh, zl, mh, ml);
+    cact__dd b = cact__two_sum(1.0, t.h == t.h ? t.h : 0.0); /* z = inf: inf * 0 */
+    b.l += t.l == t.l ? t.l : 0.0;
+    cact__dd g = CACT__L(mul_dd)(neg ? qe.h : q1.h, neg ? qe.l : q1.l, b.h, b.l);
+    double y = CACT__E(gdd)(dy, g.h, g.l) * (neg ? s : 1.0);
+    return zh < -1400.0 ? dy * 0.0 : y;
+}
+#endif
+
+/* sigmoid'(x) = sigmoid(x) sigmoid(-x) */
+CACT_INLINE T CACT__E(sigmoid_grad_r)(T dy, T x)
+{
+#if CACT__BITS == 32
+    T y = CACT__E(gmul)(dy, CACT__E(dsig_d)(x));
+#else
+    T y = CACT__E(dsig_dd)(dy, x, 1.0);
+#endif
+    return CACT__E(glim)(dy, x, y, 0, 0);
+}
+CACT__GNAN0(sigmoid_grad, sigmoid_grad_r)
+
+/* log_sigmoid'(x) = sigmoid(-x) */
+CACT_INLINE T CACT__E(log_sigmoid_grad_r)(T dy, T x)
+{
+#if CACT__BITS == 32
+    T y = CACT__E(gmul)(dy, CACT__E(sigmoid_d)(-(double)x));
+#else
+    cact__dds q = CACT__E(sigmoid_dds)(-x, 0.0);
+    T y = CACT__E(gdd)(dy, q.h, q.l) * q.s;
+#endif
+    return CACT__E(glim)(dy, x, y, 1, 0);
+}
+CACT__GNAN0(log_sigmoid_grad, log_sigmoid_grad_r)
+
+/* swish'(x) = sigmoid(z) (1 + z sigmoid(-z)), z = beta x (exact in
+ * float64: TwoProd); beta = 0 gives 1/2, also at x = +-inf */
+CACT_INLINE T CACT__E(swish_grad_r)(T dy, T x, double beta)
+{
+#if CACT__BITS == 32
+    double z = beta * (double)x;
+    return CACT__E(gmul)(dy, CACT__E(swish_gd)(z == z ? z : 0.0));
+#else
+    cact__dd z = CACT__L(two_prod)(beta, x);
+    return CACT__E(swish_gdd)(dy, z.h == z.h ? z.h : 0.0, z.l == z.l ? z.l : 0.0);
+#endif
+}
+CACT__GNAN1(swish_grad, swish_grad_r)
+
+CACT_INLINE T CACT__E(silu_grad_r)(T dy, T x)
+{
+#if CACT__BITS == 32
+    return CACT__E(gmul)(dy, CACT__E(swish_gd)(x));
+#else
+    return CACT__E(swish_gdd)(dy, x, 0.0);
+#endif
+}
+CACT__GNAN0(silu_grad, silu_grad_r)
+
+/* softplus'(x) = sigmoid(beta x), and 1 where beta x > threshold (the
+ * forward's x itself there: PyTorch's softplus_backward) */
+CACT_INLINE T CACT__E(softplus_grad_r)(T dy, T x, double beta, double threshold)
+{
+#if CACT__BITS == 32
+    T y = CACT__E(gmul)(dy, CACT__E(sigmoid_d)(beta * (double)x));
+#else
+    cact__dd z = CACT__L(two_prod)(beta, x);
+    cact__dds q = CACT__E(sigmoid_dds)(z.h, z.l == z.l ? z.l : 0.0);
+    T y = CACT__E(gdd)(dy, q.h, q.l) * q.s;
+#endif
+    y = CACT__E(above)(beta, x, threshold) || x > CACT__GTMAX ? dy : y;
+    return CACT__E(glim_lo)(dy, x, y, 0);
+}
+CACT__GNAN2(softplus_grad, softplus_grad_r)
+
+/* mish'(x) = tanh(sp) + x sigmoid(x) sech^2(sp), sp = softplus(x).  With
+ * e = e^x and n = e (e + 2) (so tanh(sp) = n / (n + 2), as the forward),
+ *   mish'(x) = e ((e + 2)(n + 2) + 4 x (1 + e)) / (n + 2)^2:
+ * no overflow (x is clamped at 40, where mish' rounds to 1) and no
+ * cancellation but near the zero x = -1.1924 (an absolute error there).
+ * Below x = -200 (float32) / -1400 (float64) it is dy * 0: the result
+ * underflows for every dy. */
+CACT_INLINE T CACT__E(mish_grad_r)(T dy, T x)
+{
+#if CACT__BITS == 32
+    double v = x, vc = v > 40.0 ? 40.0 : (v < -200.0 ? -200.0 : v);
+    double e = CACT__L(exp_d)(vc), a = e + 2.0, n2 = e * a + 2.0;
+    double g = e * (a * n2 + 4.0 * vc * (1.0 + e)) / (n2 * n2);
+    return CACT__E(gmul)(dy, v > 40.0 ? 1.0 : (v < -200.0 ? 0.0 : g));
+#else
+    double xc = x > 40.0 ? 40.0 : (x < -1400.0 ? -1400.0 : x);
+    cact__dds e = CACT__L(exp_dd)(xc, 0.0);
+    double eh = e.h * e.s, el = e.l * e.s;
+    cact__dd a = cact__two_sum(eh, 2.0); /* e + 2 */
+    a.l += el;
+    cact__dd n = CACT__L(mul_dd)(eh, el, a.h, a.l); /* n */
+    cact__dd n2 = cact__two_sum(n.h, 2.0);          /* n + 2 */
+    n2.l += n.l;
+    cact__dd p = CACT__L(mul_dd)(a.h, a.l, n2.h, n2.l); /* (e + 2)(n + 2) */
+    cact__dd b = cact__two_sum(1.0, eh);                /* 1 + e */
+    b.l += el;
+    cact__dd q = CACT__L(mul_dd)(4.0 * xc, 0.0, b.h, b.l); /* 4 x (1 + e) */
+    cact__dd bb = cact__two_sum(p.h, q.h);
+    bb.l += p.l + q.l;
+    cact__dd num = CACT__L(mul_dd)(e.h, e.l, bb.h, bb.l); /* e B / s */
+    cact__dd den = CACT__L(mul_dd)(n2.h, n2.l, n2.h, n2.l);
+    cact__dd r = CACT__L(div_dd)(num.h, num.l, den.h, den.l);
+    double y = CACT__E(gdd)(dy, r.h, r.l) * e.s;
+    return x > 40.0 ? dy : (x < -1400.0 ? dy * 0.0 : y);
+#endif
+}
+CACT__GNAN0(mish_grad, mish_grad_r)

@@ -61,3 +61,35 @@ CACT_INLINE T CACT__E(tanhshrink_r)(T x)
 
 #endif
 CACT__NAN_IN0(tanhshrink, tanhshrink_r)
+
+/* ---- derivatives (kernels/common.h: dx = dy f'(x)) ------------------- */
+
+/* tanh'(x) = 1 - tanh^2 x = 4 sigmoid'(2x) = 4e / (1 + e)^2, e = e^-2|x|
+ * (no cancellation; kernels/sigmoid.h) */
+CACT_INLINE T CACT__E(tanh_grad_r)(T dy, T x)
+{
+#if CACT__BITS == 32
+    T y = CACT__E(gmul)(dy, 4.0 * CACT__E(dsig_d)(2.0 * (double)x));
+#else
+    T y = CACT__E(dsig_dd)(dy, 2.0 * x, 4.0);
+#endif
+    return CACT__E(glim)(dy, x, y, 0, 0);
+}
+CACT__GNAN0(tanh_grad, tanh_grad_r)
+
+/* tanhshrink'(x) = tanh^2 x: float64 as (dy t) t with t = tanh x a
+ * double-double and dy t exact (TwoProd), rounded once at the end */
+CACT_INLINE T CACT__E(tanhshrink_grad_r)(T dy, T x)
+{
+#if CACT__BITS == 32
+    double t = CACT__L(tanh_d)(x);
+    return CACT__E(gmul)(dy, t * t);
+#else
+    cact__dd t = CACT__L(tanh_dd)(x);
+    cact__dd u = CACT__L(two_prod)(dy, t.h);
+    u.l = CACT__FMA(dy, t.l, u.l);
+    double y = CACT__L(mla_lo)(u.h, t.h, CACT__FMA(u.h, t.l, u.l * t.h));
+    return y == y ? y : dy * (t.h * t.h); /* dy = +-inf */
+#endif
+}
+CACT__GNAN0(tanhshrink_grad, tanhshrink_grad_r)
