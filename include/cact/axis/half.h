@@ -60,11 +60,16 @@ static CACT_UNUSED void cact__ax_half_scatter(void (*narrow)(const float *, uint
         for (r = 0; r < rows; r++) narrow(buf + r * jb, y + r * inner, jb);
 }
 
+/* the float32 kernels the tiles go through: a row kernel (softmax's
+ * signature, computed in place) or maxout */
+typedef void (*cact__ax_rows_f32)(const float *, float *, size_t, size_t, size_t);
+
 /* the tiles of an [outer, len, inner] array whose output is [outer, len /
- * pieces, inner] (pieces = 1 but for maxout): f32(kernel's float32 body)
- * on each.  which: 0..2 the softmax family (softmax, log_softmax,
- * softmin), 3 maxout. */
-static CACT_UNUSED int cact__ax_half_tiles(int which, void (*widen)(const uint16_t *, float *, size_t),
+ * pieces, inner]: rows (a float32 row kernel, pieces = 1) on each tile in
+ * place, or, rows = NULL, cact_maxout_f32 into the second half of the
+ * scratch */
+static CACT_UNUSED int cact__ax_half_tiles(cact__ax_rows_f32 rows,
+                                           void (*widen)(const uint16_t *, float *, size_t),
                                void (*narrow)(const float *, uint16_t *, size_t),
                                const uint16_t *x, uint16_t *y, size_t outer, size_t len,
                                size_t inner, size_t pieces)
@@ -82,7 +87,7 @@ static CACT_UNUSED int cact__ax_half_tiles(int which, void (*widen)(const uint16
             in = heap;
         }
     }
-    out = which == 3 ? in + (heap ? len * jb : CACT__AX_HALF_BUF) : in;
+    out = rows ? in : in + (heap ? len * jb : CACT__AX_HALF_BUF);
     for (o = 0; o < outer; o += ob) {
         size_t nb = outer - o < ob ? outer - o : ob;
         for (j = 0; j < inner; j += jb) {
@@ -91,20 +96,8 @@ static CACT_UNUSED int cact__ax_half_tiles(int which, void (*widen)(const uint16
             uint16_t *yt = y + o * olen * inner + j;
             /* whole slices (w == inner) are contiguous: nb * len rows of inner */
             cact__ax_half_gather(widen, xt, in, nb * len, inner, w);
-            switch (which) {
-            case 0:
-                cact_softmax_f32(in, in, nb, len, w);
-                break;
-            case 1:
-                cact_log_softmax_f32(in, in, nb, len, w);
-                break;
-            case 2:
-                cact_softmin_f32(in, in, nb, len, w);
-                break;
-            default:
-                cact_maxout_f32(in, out, nb, len, w, pieces);
-                break;
-            }
+            if (rows) rows(in, in, nb, len, w);
+            else cact_maxout_f32(in, out, nb, len, w, pieces);
             cact__ax_half_scatter(narrow, out, yt, nb * olen, inner, w);
         }
     }
@@ -139,38 +132,38 @@ static CACT_UNUSED int cact__ax_half_prelu(void (*widen)(const uint16_t *, float
     return 0;
 }
 
-#define CACT__AXIS_HALF(h)                                                                    \
-  static CACT_UNUSED int cact_softmax_##h(const uint16_t *x, uint16_t *y, size_t outer,        \
-                                          size_t len, size_t inner)                           \
-  {                                                                                           \
-    return cact__ax_half_tiles(0, cact_##h##_to_f32, cact_f32_to_##h, x, y, outer, len, inner, \
-                               1);                                                            \
-  }                                                                                           \
-  static CACT_UNUSED int cact_log_softmax_##h(const uint16_t *x, uint16_t *y, size_t outer,    \
-                                              size_t len, size_t inner)                       \
-  {                                                                                           \
-    return cact__ax_half_tiles(1, cact_##h##_to_f32, cact_f32_to_##h, x, y, outer, len, inner, \
-                               1);                                                            \
-  }                                                                                           \
-  static CACT_UNUSED int cact_softmin_##h(const uint16_t *x, uint16_t *y, size_t outer,        \
-                                          size_t len, size_t inner)                           \
-  {                                                                                           \
-    return cact__ax_half_tiles(2, cact_##h##_to_f32, cact_f32_to_##h, x, y, outer, len, inner, \
-                               1);                                                            \
-  }                                                                                           \
-  static CACT_UNUSED int cact_maxout_##h(const uint16_t *x, uint16_t *y, size_t outer,         \
-                                         size_t len, size_t inner, size_t pieces)             \
-  {                                                                                           \
-    return cact__ax_half_tiles(3, cact_##h##_to_f32, cact_f32_to_##h, x, y, outer, len, inner, \
-                               pieces);                                                       \
-  }                                                                                           \
-  static CACT_UNUSED int cact_prelu_##h(const uint16_t *x, uint16_t *y, size_t outer,          \
-                                        size_t channels, size_t inner, const uint16_t *w)     \
-  {                                                                                           \
-    return cact__ax_half_prelu(cact_##h##_to_f32, cact_f32_to_##h, x, y, outer, channels,      \
-                               inner, w);                                                     \
+/* cact_<name>_f16 and cact_<name>_bf16 of a float32 row kernel
+ * cact_<name>_f32 (softmax's signature): a row kernel added later, of
+ * either tier, gets its half-precision forms from one line here */
+#define CACT__AXIS_HALF_ROWS1(name, h)                                                       \
+  static CACT_UNUSED int cact_##name##_##h(const uint16_t *x, uint16_t *y, size_t outer,     \
+                                           size_t len, size_t inner)                        \
+  {                                                                                         \
+    return cact__ax_half_tiles(cact_##name##_f32, cact_##h##_to_f32, cact_f32_to_##h, x, y, \
+                               outer, len, inner, 1);                                       \
   }
-CACT__AXIS_HALF(f16)
-CACT__AXIS_HALF(bf16)
+#define CACT__AXIS_HALF_ROWS(name) \
+  CACT__AXIS_HALF_ROWS1(name, f16) \
+  CACT__AXIS_HALF_ROWS1(name, bf16)
+
+#define CACT__AXIS_HALF_OTHERS(h)                                                            \
+  static CACT_UNUSED int cact_maxout_##h(const uint16_t *x, uint16_t *y, size_t outer,        \
+                                         size_t len, size_t inner, size_t pieces)            \
+  {                                                                                          \
+    return cact__ax_half_tiles(NULL, cact_##h##_to_f32, cact_f32_to_##h, x, y, outer, len,   \
+                               inner, pieces);                                               \
+  }                                                                                          \
+  static CACT_UNUSED int cact_prelu_##h(const uint16_t *x, uint16_t *y, size_t outer,         \
+                                        size_t channels, size_t inner, const uint16_t *w)    \
+  {                                                                                          \
+    return cact__ax_half_prelu(cact_##h##_to_f32, cact_f32_to_##h, x, y, outer, channels,     \
+                               inner, w);                                                    \
+  }
+
+CACT__AXIS_HALF_ROWS(softmax)
+CACT__AXIS_HALF_ROWS(log_softmax)
+CACT__AXIS_HALF_ROWS(softmin)
+CACT__AXIS_HALF_OTHERS(f16)
+CACT__AXIS_HALF_OTHERS(bf16)
 
 #endif /* CACT_AXIS_HALF_H */

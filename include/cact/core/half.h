@@ -39,8 +39,9 @@
  *   v4        float16 by AVX-512F's 16-lane vcvtph2ps / vcvtps2ph;
  *             bfloat16 by the integer code, vectorized for AVX-512.
  * AVX512-BF16's vcvtneps2bf16 is not used: it flushes subnormal inputs and
- * outputs to zero, and bfloat16 results such as sigmoid(-100) = 3.7e-44 are
- * subnormal.  AVX512-FP16 adds float16 arithmetic, which the kernels do
+ * outputs to zero whatever MXCSR says (a Xeon with AVX512-BF16 turns 1e-40f
+ * into +0, not 0x0011), and bfloat16 results such as sigmoid(-100) =
+ * 3.7e-44 are subnormal.  AVX512-FP16 adds float16 arithmetic, which the kernels do
  * not need (they compute in float32); its conversions are AVX-512F's.
  * The tails of the vector loops use the integer code, which gives the same
  * bits, signalling NaNs included (widening a float16 one quiets it, as
