@@ -12,7 +12,10 @@ is within 4 ulp of the exact value where that value is normal; a subnormal
 exact result may come out as itself, 0 of its sign, or anything within
 2**-126.  Special values (NaN, +-inf, -0, huge finite inputs) give the
 accurate tier's results bit for bit.  float64 is within 4 ulp (today the
-accurate kernels run there).  Every other function is cact's own function,
+accurate kernels run there).  float16 and bfloat16 run the fast float32
+kernel on widened blocks and round once more: within 1 ulp of their dtype
+(a bfloat16 result below 2**-126 within 2**-126), measured on every input
+(docs/accuracy.md, "float16 and bfloat16").  Every other function is cact's own function,
 re-exported: ``cact.fast.relu is cact.relu``.  The table of which is which:
 docs/accuracy.md, "Fast tier".  The default ``cact.<name>`` is unchanged.
 """

@@ -123,7 +123,8 @@ cdef inline size_t _size(cnp.ndarray a) noexcept:
 
 
 cdef cnp.ndarray as_input(object x, str name, Operands *op):
-    """x as an aligned, native, C-contiguous float32/float64 array."""
+    """x as an aligned, native, C-contiguous float32/float64/float16/bfloat16
+    array (op.half says which half type)."""
     cdef cnp.ndarray a
     cdef int t
     if cnp.PyArray_Check(x):
