@@ -15,13 +15,18 @@
  * float32 evaluates in float lanes with one float division and a cheaper
  * exp than the accurate tier's (core/exp.h): no float pair for e^z, no
  * corrected quotient, so the result carries a few roundings instead of one.
+ * Operation counts below are the x86-64-v4 loop's instructions per 16
+ * elements (objdump; load, store and loop control included).  A select
+ * on a condition tested twice (x < 0 before and after the division) is
+ * avoided: gcc threads the jumps before if-conversion and then computes
+ * the division in both arms.
  * Every function is a branch-free select chain that gives the same bits in
  * the vector body as in the scalar tail (fused operations only through
  * CACT__FMAF; the kernels carry -ffp-contract=off).
  *
  * Coefficients: Lawson minimax fits on the relative error, rounded to float
  * one coefficient at a time with the rest refitted (the exp: degree 6,
- * 2^-25.8; tanh: 5 odd coefficients, 2^-26.8).  Max errors measured by
+ * 2^-25.8; tanh's e^r - 1: degree 6, 2^-26.1).  Max errors measured by
  * tools/exhaustive/check.c (CACT_CHECK_FAST rows) at each function below
  * and in docs/accuracy.md, "Fast tier".
  */
@@ -66,6 +71,24 @@ CACT_INLINE float CACT__E(fast__exp)(float zh, float zl, float magic)
     return CACT__FMAF(q, r, 1.0f) * cact__from_bits_f(cact__bits_f(ks) << 23);
 }
 
+/* fast__exp(-t, -tl, magic) with the negation folded into the
+ * operations (t >= 0, the callers' clamp of |z| is then one min): the
+ * reduction of t to r' = -r and the polynomial with its odd coefficients'
+ * signs flipped give every intermediate as the exact negation of
+ * fast__exp's, so the same bits; 2 operations fewer per vector. */
+CACT_INLINE float CACT__E(fast__expn)(float t, float tl, float magic)
+{
+    float ks = CACT__FMAF(t, -CACT__LOG2E_F, magic), k = ks - magic;
+    float r1 = CACT__FMAF(k, CACT__LN2_HI_F, t); /* exact */
+    float r = CACT__FMAF(k, CACT__LN2_LO_F, r1) + tl;
+    float q = CACT__FMAF(r, -CACT__FAST_E6, CACT__FAST_E5);
+    q = CACT__FMAF(q, r, -CACT__FAST_E4);
+    q = CACT__FMAF(q, r, CACT__FAST_E3);
+    q = CACT__FMAF(q, r, -CACT__FAST_E2);
+    q = CACT__FMAF(q, r, 1.0f);
+    return CACT__FMAF(-q, r, 1.0f) * cact__from_bits_f(cact__bits_f(ks) << 23);
+}
+
 /* a b - h exactly for h = a b rounded: an fma, or Dekker's product where
  * the level has none (core/dd.h's fnma_f: a b above 2^-100, |a|, |b| < 2^115) */
 CACT_INLINE float CACT__E(fast__mul_lo)(float a, float b, float h)
@@ -84,13 +107,13 @@ CACT_INLINE float CACT__E(fast__xsign)(float r, float x)
  * cancellation (XNNPACK's f32 sigmoid scheme).  -|x| is clamped at -88:
  * there n = -127 and the scale 2^n is +0, so sigmoid(-inf) = +0 with no
  * select; results below 2^-126 (x < -87.34) are subnormal (within 2^-149
- * here, or 0).  ~20 operations and one division per vector.
+ * here, or 0).  28 instructions, one division.
  * Measured (every 97th float32 pattern, tools/exhaustive/check.c): 2.40 ulp
  * at v4, v3 and base, worst x = -0x1.b8cb3p+1. */
 CACT_INLINE T CACT__E(fast_sigmoid)(T x)
 {
     float a = cact__abs_f(x);
-    float ez = CACT__E(fast__exp)(a < 88.0f ? -a : -88.0f, -0.0f, CACT__FAST_MAGIC127);
+    float ez = CACT__E(fast__expn)(a < 88.0f ? a : 88.0f, -0.0f, CACT__FAST_MAGIC127);
     return CACT__E(nan_in)(x, (x < 0.0f ? ez : 1.0f) / (1.0f + ez));
 }
 
@@ -109,8 +132,8 @@ CACT_INLINE float CACT__E(fast__xsig_q)(float xn, float xp, float zh, float zl)
     int neg = zh < 0.0f;
     float za = cact__abs_f(zh);
     float e64 =
-        CACT__E(fast__exp)(za < 132.5f ? -za : -132.5f, neg ? zl : -zl, CACT__FAST_MAGIC191);
-    return (neg ? xn * e64 : xp) / (1.0f + e64 * CACT__2PM64F);
+        CACT__E(fast__expn)(za < 132.5f ? za : 132.5f, neg ? -zl : zl, CACT__FAST_MAGIC191);
+    return (neg ? xn * e64 : xp) / CACT__FMAF(e64, CACT__2PM64F, 1.0f);
 }
 
 /* x in [-2^64, 2^64] (clamped only where the result is x or +-0) */
@@ -123,17 +146,31 @@ CACT_INLINE float CACT__E(fast__xclamp)(float x)
 CACT_INLINE float CACT__E(fast__xsig)(float x, float zh, float zl)
 {
     float q = CACT__E(fast__xsig_q)(CACT__E(fast__xclamp)(x), x, zh, zl);
-    return zh < 0.0f ? q * CACT__2PM64F : q;
+    /* zh's sign bit rather than zh < 0 (the same but for zh = -0, where
+     * x = +-0 and q = +-0): a second float test of zh < 0 makes gcc
+     * duplicate the quotient into both arms (jump threading) */
+    return (cact__bits_f(zh) >> 31) ? q * CACT__2PM64F : q;
 }
 
 /* ---- silu ------------------------------------------------------------
- * x sigmoid(x): fast__xsig with z = x, zl = -0 (r + -0 = r: no operation).  ~26 operations and one
- * division per vector.
+ * x sigmoid(x) = x m / (1 + e), e = e^-|x| carried as e64 = e 2^64 (as
+ * fast__xsig), m = e64 for x < 0 and 2^64 above, the quotient scaled by
+ * 2^-64 without a select (x 2^64 / (1 + e) 2^-64 is x / (1 + e) but for
+ * a subnormal result's second rounding).  x is clamped below at -2^64
+ * (-inf e64 = -inf 0 would be NaN); x >= 2^64, where x 2^64 overflows and
+ * silu(x) = x, and NaN select x.  32 instructions, one division (44 with
+ * fast__xsig's selects, 0.40 against 0.26 ns per element).
  * Measured (every 97th float32 pattern): 3.09 ulp at v4, v3 and base,
  * worst x = -0x1.9e384ep+1. */
 CACT_INLINE T CACT__E(fast_silu)(T x)
 {
-    return CACT__E(nan_in)(x, CACT__E(fast__xsig)(x, x, -0.0f));
+    int neg = x < 0.0f;
+    float a = cact__abs_f(x);
+    float e64 = CACT__E(fast__expn)(a < 132.5f ? a : 132.5f, -0.0f, CACT__FAST_MAGIC191);
+    float xn = x > -CACT__2P64F ? x : -CACT__2P64F;
+    float q = xn * (neg ? e64 : CACT__2P64F) / CACT__FMAF(e64, CACT__2PM64F, 1.0f);
+    /* x >= 2^64 (+inf included, where q is inf) and NaN: x itself */
+    return !(x < CACT__2P64F) ? x : q * CACT__2PM64F;
 }
 
 /* ---- swish (SPLIT32) -------------------------------------------------
@@ -142,12 +179,12 @@ CACT_INLINE T CACT__E(fast_silu)(T x)
  * keeps its accuracy (|z| up to 92: z's rounding alone would cost
  * |z| 2^-24 relative).
  * |beta| >= 1 (fast_swish_fast): fast__xsig directly; beta = 1 gives
- * silu's bits.  |beta| < 1, 0 included (fast_swish_slow): |x| may exceed
+ * silu's bits but for subnormal results (silu rounds those twice).  |beta| < 1, 0 included (fast_swish_slow): |x| may exceed
  * 2^64 with |z| small, so x is scaled by 2^-64 first where |x| > 2^32 (and
  * the result back), and z = 0 inf is taken as 0 (x/2 at beta = 0, x =
  * +-inf: the accurate tier's limit).  fast_swish_pick chooses the loop once
  * per call (config.h's CACT__LOOP_SPLIT).
- * Measured (every 97th float32 pattern): beta = 1 as silu (the same bits);
+ * Measured (every 97th float32 pattern): beta = 1: 3.09 ulp as silu;
  * beta = 1.702: 3.00 ulp at v4/v3 (x = -0x1.0476c4p+1), 3.18 at base
  * (x = -0x1.4bf636p+1); beta = -1.25: 3.09 at every level (x =
  * 0x1.90bdbep+1).  The |beta| < 1 loop: the tests' samples only. */
@@ -197,29 +234,38 @@ CACT_INLINE T CACT__E(fast_swish)(T x, double beta)
 }
 
 /* ---- tanh -------------------------------------------------------------
- * |x| <= 0.625: x + x^3 T(x^2) (5 odd coefficients, 2^-26.8); above:
- * (1 - e)/(1 + e), e = e^-2|x| (|x| clamped at 9.5, where tanh rounds to
- * 1), x's sign put back on the bits (+-0 kept, +-inf -> +-1).  ~32
- * operations and one division per vector.
- * Measured (every 97th float32 pattern): 1.50 ulp at v4/v3 (x =
- * -0x1.4a74dcp+0), 1.58 at base (x = -0x1.bad30ap-1). */
-#  define CACT__FAST_T3 -0.3333328f     /* -0x1.555532p-2 */
-#  define CACT__FAST_T5 0.13331442f     /* 0x1.110726p-3 */
-#  define CACT__FAST_T7 -0.05373971f    /* -0x1.b83c58p-5 */
-#  define CACT__FAST_T9 0.02063908f     /* 0x1.522694p-6 */
-#  define CACT__FAST_T11 -0.0057049785f /* -0x1.75e1a8p-8 */
+ * tanh|x| = m/(m + 2), m = e^(2|x|) - 1 >= 0 (no cancellation anywhere:
+ * the form of expm1 keeps tanh's relative accuracy near 0), x's sign put
+ * back on the bits (+-0 kept).  m by one reduction 2|x| = k ln2 + r,
+ * |r| <= ln2/2: m = 2^k (e^r - 1) + (2^k - 1) as one fma, e^r - 1 =
+ * r + r^2 P(r) (P degree 4; at k = 0 m is that polynomial alone, and r =
+ * 2|x| exactly).  2^k - 1 is exact for k <= 24; above, tanh rounds to 1
+ * whatever m's last bits.  |x| is clamped at 10, where m + 2 rounds to m
+ * (m ~ 4.9e8): tanh(+-inf) = +-1 exactly.  29 instructions, one
+ * division, against 38 for e^-2|x| with (1 - e)/(1 + e) and an odd
+ * polynomial below 0.625 (0.245 against 0.30 ns per element).
+ * Measured (every 97th float32 pattern): 2.42 ulp at v4 and v3 (x =
+ * -0x1.fb6164p-7), 2.46 at base (x = 0x1.ea375cp-5). */
+#  define CACT__FAST_M2 0.49999997f    /* 0x1.fffffep-2 */
+#  define CACT__FAST_M3 0.16666546f    /* 0x1.5554b4p-3 */
+#  define CACT__FAST_M4 0.041667439f   /* 0x1.5556f4p-5 */
+#  define CACT__FAST_M5 0.008366256f   /* 0x1.12253ep-7 */
+#  define CACT__FAST_M6 0.001387022f   /* 0x1.6b9978p-10 */
 CACT_INLINE T CACT__E(fast_tanh)(T x)
 {
     float a = cact__abs_f(x);
-    float ez = CACT__E(fast__exp)(-2.0f * (a < 9.5f ? a : 9.5f), -0.0f, CACT__FAST_MAGIC127);
-    float big = (1.0f - ez) / (1.0f + ez);
-    float u = a * a;
-    float t = CACT__FMAF(CACT__FAST_T11, u, CACT__FAST_T9);
-    t = CACT__FMAF(t, u, CACT__FAST_T7);
-    t = CACT__FMAF(t, u, CACT__FAST_T5);
-    t = CACT__FMAF(t, u, CACT__FAST_T3);
-    float small = CACT__FMAF(a * u, t, a);
-    return CACT__E(nan_in)(x, CACT__E(fast__xsign)(a <= 0.625f ? small : big, x));
+    float z = 2.0f * (a < 10.0f ? a : 10.0f);
+    float ks = CACT__FMAF(z, CACT__LOG2E_F, CACT__FAST_MAGIC127), k = ks - CACT__FAST_MAGIC127;
+    float r = CACT__FMAF(k, -CACT__LN2_HI_F, z); /* exact */
+    r = CACT__FMAF(k, -CACT__LN2_LO_F, r);
+    float p = CACT__FMAF(CACT__FAST_M6, r, CACT__FAST_M5);
+    p = CACT__FMAF(p, r, CACT__FAST_M4);
+    p = CACT__FMAF(p, r, CACT__FAST_M3);
+    p = CACT__FMAF(p, r, CACT__FAST_M2);
+    float pm1 = CACT__FMAF(r * r, p, r);
+    float s = cact__from_bits_f(cact__bits_f(ks) << 23);
+    float m = CACT__FMAF(s, pm1, s - 1.0f);
+    return CACT__E(nan_in)(x, CACT__E(fast__xsign)(m / (m + 2.0f), x));
 }
 
 /* ---- gelu_tanh --------------------------------------------------------
@@ -227,8 +273,8 @@ CACT_INLINE T CACT__E(fast_tanh)(T x)
  * 2 sqrt(2/pi), C3 = 0.044715 C1.  In the negative tail x e^w the relative
  * error of the result is w's absolute error (|w| up to 90), so w is a float
  * pair: x^2 = x2 + x2l exactly, s = C1 + C3 x^2 by TwoSum with the
- * products' low parts, w = x s with its low part; then fast__xsig.  ~45
- * operations and one division per vector.
+ * products' low parts, w = x s with its low part; then fast__xsig.  65
+ * instructions, one division.
  * Measured (every 97th float32 pattern): 3.10 ulp at v4, v3 and base,
  * worst x = -0x1.60582p+0. */
 #  define CACT__FAST_C1H 1.5957692f     /* 0x1.988454p+0: 2 sqrt(2/pi) */
