@@ -11,8 +11,8 @@ sigmoid, silu, swish, tanh, gelu with approximate='tanh') its float32 result
 is within 4 ulp of the exact value where that value is normal; a subnormal
 exact result may come out as itself, 0 of its sign, or anything within
 2**-126.  Special values (NaN, +-inf, -0, huge finite inputs) give the
-accurate tier's results bit for bit.  float64 is within 4 ulp (today the
-accurate kernels run there).  Every other function is cact's own function,
+accurate tier's results bit for bit.  float64 is within 4 ulp (sigmoid and
+silu in plain double; the others run the accurate kernels).  Every other function is cact's own function,
 re-exported: ``cact.fast.relu is cact.relu``.  The table of which is which:
 docs/accuracy.md, "Fast tier".  The default ``cact.<name>`` is unchanged.
 """

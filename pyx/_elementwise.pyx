@@ -1061,8 +1061,8 @@ def fast_sigmoid(x, *, out=None):
     1 / (1 + exp(-x)).
 
     The fast tier (cact.fast): float32 within 4 ulp where the result is normal
-    (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
-    kernel's element function); special values as the accurate tier.
+    (a subnormal result within 2**-126), float64 within 4 ulp (a fast form);
+    special values as the accurate tier.
 
     Parameters
     ----------
@@ -1148,8 +1148,8 @@ def fast_silu(x, *, out=None):
     x * sigmoid(x) (swish with beta = 1).
 
     The fast tier (cact.fast): float32 within 4 ulp where the result is normal
-    (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
-    kernel's element function); special values as the accurate tier.
+    (a subnormal result within 2**-126), float64 within 4 ulp (a fast form);
+    special values as the accurate tier.
 
     Parameters
     ----------
