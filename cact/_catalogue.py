@@ -332,7 +332,7 @@ ELEMENTWISE = (
     Func("tanhshrink", "x - tanh(x)", ulp=(0.504, 0.8), limits=(-INF, INF), family="tanh",
          mpmath="x - mp.tanh(x)",
          numpy="x - np.tanh(x)", torch=("F.tanhshrink(xt)", None),
-         exhaustive=Check("r_tanhshrink")),
+         exhaustive=Check("r_tanhshrink"), fast=Fast()),
     Func("elu", "x where x > 0, else alpha * (exp(x) - 1)",
          params=[Param("alpha", 1.0, "isfinite(alpha)", "must be finite")],
          ulp=(0.505, 0.8), limits=(-1.0, INF), family="exp",

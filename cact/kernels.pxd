@@ -74,6 +74,8 @@ cdef extern from "cact/cact.h" nogil:
     void cact_fast_silu_f64(const double *x, double *y, size_t n)
     void cact_fast_tanh_f32(const float *x, float *y, size_t n)
     void cact_fast_tanh_f64(const double *x, double *y, size_t n)
+    void cact_fast_tanhshrink_f32(const float *x, float *y, size_t n)
+    void cact_fast_tanhshrink_f64(const double *x, double *y, size_t n)
     void cact_fast_gelu_tanh_f32(const float *x, float *y, size_t n)
     void cact_fast_gelu_tanh_f64(const double *x, double *y, size_t n)
 
