@@ -349,35 +349,44 @@ CACT_INLINE T CACT__E(fast_gelu_tanh)(T x)
  * by the shifter 0x1.8p52 plus 1087 (= 1023 + 64), so bits(ks) << 52 is
  * 2^(n + 64) (n + 1087 in [0, 2046]; at t = 753.5 it is 0 and the scale
  * +0, the limit without a select).  Cody-Waite with core/base.h's LN2_HI
- * (42 bits: exact, fused or not) and LN2_LO; e^-r' by the Taylor
- * polynomial of degree 13, |r'| <= ln2/2 (truncation 2^-57.7), Horner with
- * the odd terms' signs flipped (r' = -r).  ~1 ulp; 17 operations.  As in
+ * (42 bits: exact, fused or not) and LN2_LO; e^-r' by a polynomial of
+ * degree 11, |r'| <= ln2/2: mpmath's Chebyshev fit (chebyfit) of e^r,
+ * 2^-58.1, 2^-55.7 with the double coefficients (c0 = c1 = 1); Horner with
+ * the odd terms' signs flipped (r' = -r).  ~1 ulp; 15 operations.  As in
  * float32, e 2^64 keeps x e^-t normal (silu) and the sigmoid tail's
  * subnormal results rounded once, below e^-t's own underflow. */
 #  define CACT__FAST_MAGIC1087 6755399441056831.0 /* 0x1.8p52 + 1087 */
 #  define CACT__FAST_2PM64 5.421010862427522e-20  /* 0x1p-64 */
+#  define CACT__FAST_X2 0.5000000000000019       /* 0x1.0000000000011p-1 */
+#  define CACT__FAST_X3 0.1666666666666668       /* 0x1.555555555555ap-3 */
+#  define CACT__FAST_X4 0.0416666666664881       /* 0x1.555555554f0cfp-5 */
+#  define CACT__FAST_X5 0.008333333333319601     /* 0x1.111111110f225p-7 */
+#  define CACT__FAST_X6 0.0013888888952314775    /* 0x1.6c16c187fbe02p-10 */
+#  define CACT__FAST_X7 0.00019841269890047113   /* 0x1.a01a01b14378fp-13 */
+#  define CACT__FAST_X8 2.4801485482328114e-05   /* 0x1.a01991ac8729ap-16 */
+#  define CACT__FAST_X9 2.7557240918578677e-06   /* 0x1.71ddf5749d0e1p-19 */
+#  define CACT__FAST_X10 2.76326396391815e-07    /* 0x1.28b4057f4a8ebp-22 */
+#  define CACT__FAST_X11 2.5110037606071793e-08  /* 0x1.af631d0061b72p-26 */
 CACT_INLINE double CACT__E(fast__expn64)(double t)
 {
     double ks = CACT__FMA(t, -CACT__LOG2E, CACT__FAST_MAGIC1087), k = ks - CACT__FAST_MAGIC1087;
     double r1 = CACT__FMA(k, CACT__LN2_HI, t); /* exact */
     double r = CACT__FMA(k, CACT__LN2_LO, r1);
-    double q = CACT__FMA(r, -1.0 / 6227020800.0, 1.0 / 479001600.0); /* 1/13!, 1/12! */
-    q = CACT__FMA(q, r, -1.0 / 39916800.0);
-    q = CACT__FMA(q, r, 1.0 / 3628800.0);
-    q = CACT__FMA(q, r, -1.0 / 362880.0);
-    q = CACT__FMA(q, r, 1.0 / 40320.0);
-    q = CACT__FMA(q, r, -1.0 / 5040.0);
-    q = CACT__FMA(q, r, 1.0 / 720.0);
-    q = CACT__FMA(q, r, -1.0 / 120.0);
-    q = CACT__FMA(q, r, 1.0 / 24.0);
-    q = CACT__FMA(q, r, -1.0 / 6.0);
-    q = CACT__FMA(q, r, 0.5);
+    double q = CACT__FMA(r, -CACT__FAST_X11, CACT__FAST_X10);
+    q = CACT__FMA(q, r, -CACT__FAST_X9);
+    q = CACT__FMA(q, r, CACT__FAST_X8);
+    q = CACT__FMA(q, r, -CACT__FAST_X7);
+    q = CACT__FMA(q, r, CACT__FAST_X6);
+    q = CACT__FMA(q, r, -CACT__FAST_X5);
+    q = CACT__FMA(q, r, CACT__FAST_X4);
+    q = CACT__FMA(q, r, -CACT__FAST_X3);
+    q = CACT__FMA(q, r, CACT__FAST_X2);
     q = CACT__FMA(q, r, -1.0);
     return CACT__FMA(q, r, 1.0) * cact__from_bits(cact__bits(ks) << 52);
 }
 
 /* sigmoid(x) = m / (1 + e) 2^-64, e = e^-|x|, m = e 2^64 (x < 0) or 2^64:
- * the float32 scheme with silu's select-free scale.  36 instructions per 8
+ * the float32 scheme with silu's select-free scale.  34 instructions per 8
  * elements at v4, one division.
  * Measured (tools/exhaustive/check.c f64, 10^7 samples, tails included):
  * 2.21 ulp at v4 and v3 (x = -0x1.b9c5bd0c3cd4ep+1), 2.30 at base
@@ -393,7 +402,7 @@ CACT_INLINE T CACT__E(fast_sigmoid)(T x)
 /* silu(x) = xn m / (1 + e) 2^-64 as float32's fast_silu: xn = max(x,
  * -2^64), x >= 2^64 and NaN give x; below x = -1400 +0, the accurate
  * float64 kernel's value there (its -0 ends at -1400; -inf included).
- * 44 instructions per 8 elements at v4, one division.
+ * 42 instructions per 8 elements at v4, one division.
  * Measured (10^7 samples): 3.02 ulp at v4 and v3 (x =
  * -0x1.7c00fc2e229aep+2), 3.06 at base (x = -0x1.55fd01c1f89f8p+3). */
 CACT_INLINE T CACT__E(fast_silu)(T x)
