@@ -7,15 +7,16 @@ along an axis, so that ``import cact.fast as act`` switches a program::
     y = act.silu(x)
 
 Where a function has a faster kernel (the catalogue's ``fast=`` rows:
-sigmoid, silu, swish, tanh, gelu with approximate='tanh') its float32 result
-is within 4 ulp of the exact value where that value is normal; a subnormal
-exact result may come out as itself, 0 of its sign, or anything within
-2**-126.  Special values (NaN, +-inf, -0, huge finite inputs) give the
-accurate tier's results bit for bit.  float64 is within 4 ulp (today the
-accurate kernels run there).  float16 and bfloat16 run the fast float32
-kernel on widened blocks and round once more: within 1 ulp of their dtype
-(a bfloat16 result below 2**-126 within 2**-126), measured on every input
-(docs/accuracy.md, "float16 and bfloat16").  Every other function is cact's own function,
+sigmoid, silu, swish, tanh, tanhshrink, gelu with approximate='tanh') its
+float32 result is within 4 ulp of the exact value where that value is
+normal; a subnormal exact result may come out as itself, 0 of its sign, or
+anything within 2**-126.  Special values (NaN, +-inf, -0, huge finite
+inputs) give the accurate tier's results bit for bit.  float64 is within 4
+ulp (sigmoid and silu in plain double; the others run the accurate
+kernels).  float16 and bfloat16 run the fast float32 kernel on widened
+blocks and round once more: within 1 ulp of their dtype (a bfloat16 result
+below 2**-126 within 2**-126), measured on every input (docs/accuracy.md,
+"float16 and bfloat16").  Every other function is cact's own function,
 re-exported: ``cact.fast.relu is cact.relu``.  The table of which is which:
 docs/accuracy.md, "Fast tier".  The default ``cact.<name>`` is unchanged.
 """

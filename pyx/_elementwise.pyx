@@ -16,7 +16,7 @@ cdef struct Task:
 __all__ = ['identity', 'binary_step', 'relu', 'squared_relu', 'relu6', 'leaky_relu', 'hardtanh', 'hard_sigmoid', 'hard_swish', 'softshrink', 'hardshrink', 'threshold', 'softsign', 'sigmoid', 'log_sigmoid', 'swish', 'silu', 'softplus', 'mish', 'tanh', 'tanhshrink', 'elu', 'celu', 'selu', 'gelu']
 # the fast tier's wrappers, fast_<name> (cact.fast.<name>), of the functions
 # with a fast kernel
-_FAST = ['sigmoid', 'swish', 'silu', 'tanh', 'gelu']
+_FAST = ['sigmoid', 'swish', 'silu', 'tanh', 'tanhshrink', 'gelu']
 
 
 def _isa_name(hardware=False):
@@ -1156,8 +1156,8 @@ def fast_sigmoid(x, *, out=None):
     """1 / (1 + exp(-x)).
 
     The fast tier (cact.fast): float32 within 4 ulp where the result is normal
-    (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
-    kernel's element function); special values as the accurate tier.
+    (a subnormal result within 2**-126), float64 within 4 ulp (a fast form);
+    special values as the accurate tier.
 
     Parameters
     ----------
@@ -1250,8 +1250,8 @@ def fast_silu(x, *, out=None):
     """x * sigmoid(x) (swish with beta = 1).
 
     The fast tier (cact.fast): float32 within 4 ulp where the result is normal
-    (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
-    kernel's element function); special values as the accurate tier.
+    (a subnormal result within 2**-126), float64 within 4 ulp (a fast form);
+    special values as the accurate tier.
 
     Parameters
     ----------
@@ -1319,6 +1319,50 @@ def fast_tanh(x, *, out=None):
     else:
         with nogil:
             parallel_for(_run_fast_tanh, &t, t.op.n, 16384)
+    return result(o, out)
+
+
+cdef void _run_fast_tanhshrink(const void *ctx, size_t lo, size_t hi) noexcept nogil:
+    cdef const Task *t = <const Task *>ctx
+    if t.op.f64:
+        cact_fast_tanhshrink_f64(<const double *>t.op.x + lo, <double *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_F16:
+        cact_fast_tanhshrink_f16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    elif t.op.half == HALF_BF16:
+        cact_fast_tanhshrink_bf16(<const uint16_t *>t.op.x + lo, <uint16_t *>t.op.y + lo, hi - lo)
+    else:
+        cact_fast_tanhshrink_f32(<const float *>t.op.x + lo, <float *>t.op.y + lo, hi - lo)
+
+
+def fast_tanhshrink(x, *, out=None):
+    """x - tanh(x).
+
+    The fast tier (cact.fast): float32 within 4 ulp where the result is normal
+    (a subnormal result within 2**-126), float64 within 4 ulp (the accurate
+    kernel's element function); special values as the accurate tier.
+
+    Parameters
+    ----------
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
+    out : ndarray, optional
+        Where the result goes: x itself (in place) or a writeable C-contiguous
+        array of x's shape and dtype that does not partially overlap x.
+
+    Returns
+    -------
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
+
+    Kernels: cact_fast_tanhshrink_f32/_f64/_f16/_bf16.
+    """
+    cdef Task t
+    cdef cnp.ndarray a = as_input(x, 'tanhshrink', &t.op)
+    cdef cnp.ndarray o = as_output(out, x, a, 'tanhshrink', &t.op)
+    if <Py_ssize_t>t.op.n < NOGIL_MIN:
+        _run_fast_tanhshrink(&t, 0, t.op.n)
+    else:
+        with nogil:
+            parallel_for(_run_fast_tanhshrink, &t, t.op.n, 16384)
     return result(o, out)
 
 
