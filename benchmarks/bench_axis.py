@@ -14,17 +14,21 @@ inputs uniform in [-8, 8], it times
   cact          cact.f(x, axis, out=y)        (preallocated output; out=x runs
                 the same code, but repeated in place the input would drift to
                 a fixed point, which flatters a value-dependent exp)
+  fast          cact.fast.f(x, axis, out=y)   (the fast tier, where f has one)
   numpy         the max-subtracted formulation (allocates):
                 e = exp(x - max); e / sum(e)  and  d - log(sum(exp(d)))
   scipy         scipy.special.softmax / log_softmax (softmax(-x) for softmin)
   torch         torch.softmax / log_softmax(t, dim, out=o), torch.nn.functional
                 .softmin; torch.set_num_threads(1)
+  ort           ONNX Runtime's Softmax / LogSoftmax (the catalogue's ort=): a
+                one-node model of x's shape, io_binding to x and a preallocated
+                y, intra_op_num_threads 1 (cact._bench's machinery)
 
 each peer where importable.  A sample is a timeit loop of at least --min-time
 seconds; the implementations of one case are sampled in interleaved rounds
 (a noisy neighbour slows them alike) and the median of --repeats samples is
-reported as ns per element, with cact's ratio to the fastest peer
-(< 1: cact is faster) and, per dtype and function, axis 0 over axis -1 at
+reported as ns per element, with the ratio of cact and of cact.fast to
+the fastest peer (< 1: cact is faster) and, per dtype and function, axis 0 over axis -1 at
 (1024, 1024): from the tables, and paired (both axes timed back to back in
 each round, the median of the per-round ratios).
 
@@ -55,6 +59,7 @@ if __name__ == "__main__":
         sys.path.insert(0, root)          # a source checkout with an in-place build
 
 import cact  # noqa: E402
+import cact.fast as cact_fast  # noqa: E402
 from cact._catalogue import ALONG_AXIS, AXIS_BY_NAME  # noqa: E402
 from cact._numpy_peers import np_log_softmax, np_maxout, np_softmax  # noqa: E402
 
@@ -66,7 +71,7 @@ OTHER = tuple(a.name for a in ALONG_AXIS if a.kind != "rows")
 MAXOUT_SHAPES = [((4096, 10), -1, 2), ((1024, 1024), -1, 2), ((1024, 1024), -1, 4), ((1024, 1024), 0, 2)]
 PRELU_SHAPES = [((1, 1000), 1), ((4096, 1024), 1), ((64, 64, 56, 56), 1)]
 DTYPES = ("float32", "float64")
-PEERS = ("numpy", "scipy", "torch")
+PEERS = ("numpy", "scipy", "torch", "ort")
 
 
 def _optional(name):
@@ -82,7 +87,7 @@ def _peers(func, ns):
     whose module is missing, or whose condition (peer_if) fails, is left out."""
     a = AXIS_BY_NAME[func]
     impls = {}
-    for col in PEERS:
+    for col in ("numpy", "scipy", "torch"):          # ort: ort_impl
         expr = getattr(a, col)
         if expr is None or (col == "scipy" and ns.get("special") is None) or \
                 (col == "torch" and ns.get("torch") is None):
@@ -94,11 +99,28 @@ def _peers(func, ns):
     return impls
 
 
+def ort_impl(func, x, axis):
+    """{"ort": callable} running the catalogue's ONNX Runtime op of func on
+    x (io_binding, one intra-op thread), or {} where there is none"""
+    from cact._bench import ort_bind, ort_model_session
+    o = AXIS_BY_NAME[func].ort
+    if o is None:
+        return {}
+    attrs = eval(f"dict({o.attrs})", {}, {"axis": axis})
+    sess = ort_model_session(func, o.op, attrs, (), o.domain, o.opset, str(x.dtype), 1, x.shape)
+    y = np.empty_like(x)
+    io = ort_bind(sess, x, y)
+    return {} if io is None else {"ort": lambda: sess.run_with_iobinding(io)}
+
+
 def implementations(func, x, axis):
     """{column: zero-argument callable returning the result}"""
     y = np.empty_like(x)
     f = getattr(cact, func)
     impls = {"cact": lambda: f(x, axis, out=y)}
+    if AXIS_BY_NAME[func].fast:
+        ff = getattr(cact_fast, func)
+        impls["fast"] = lambda: ff(x, axis, out=y)
     special = _optional("scipy.special") and sys.modules.get("scipy.special")
     torch = _optional("torch")
     ns = {"np": np, "np_softmax": np_softmax, "np_log_softmax": np_log_softmax, "x": x, "axis": axis,
@@ -107,6 +129,7 @@ def implementations(func, x, axis):
         t = torch.from_numpy(x)
         ns.update(t=t, o=torch.empty_like(t), dim=axis % x.ndim)
     impls.update(_peers(func, ns))
+    impls.update(ort_impl(func, x, axis))
     return impls
 
 
@@ -191,7 +214,7 @@ def machine():
 
 def versions():
     out = [f"numpy {np.__version__}"]
-    for name in ("scipy", "torch"):
+    for name in ("scipy", "torch", "onnxruntime"):
         mod = _optional(name)
         if mod is not None:
             out.append(f"{name} {mod.__version__}")
@@ -207,13 +230,13 @@ def speed(args):
     rng = np.random.default_rng(0)
     print(f"# cact axis functions: ns per element (median of {args.repeats}), one thread\n")
     print(f"{machine()}; {versions()}\n")
-    cols = ["cact"] + [p for p in PEERS]
+    cols = ["cact", "fast"] + [p for p in PEERS]
     axis_ratio = {}
     for dt in args.dtypes:
         for func in (f for f in args.funcs if f in FUNCS):
             print(f"\n## {func}, {dt}\n")
-            print("| shape | axis | " + " | ".join(cols) + " | cact / best peer |")
-            print("|---|---|" + "---|" * (len(cols) + 1))
+            print("| shape | axis | " + " | ".join(cols) + " | cact / best peer | fast / best peer |")
+            print("|---|---|" + "---|" * (len(cols) + 2))
             for shape, axis in SHAPES:
                 x = rng.uniform(-8, 8, shape).astype(dt)
                 impls = implementations(func, x, axis)
@@ -223,7 +246,8 @@ def speed(args):
                 best = min(peers.values()) if peers else float("nan")
                 mine = t["cact"]
                 cells = [f"{t[c] / n * 1e9:.3g}" if c in t else "-" for c in cols]
-                print(f"| {shape} | {axis} | " + " | ".join(cells) + f" | {mine / best:.2f} |")
+                fast = f"{t['fast'] / best:.2f}" if "fast" in t else "-"
+                print(f"| {shape} | {axis} | " + " | ".join(cells) + f" | {mine / best:.2f} | {fast} |")
                 if shape == (1024, 1024):
                     axis_ratio.setdefault((dt, func), {})[axis] = t["cact"]
                 sys.stdout.flush()
