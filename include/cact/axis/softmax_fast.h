@@ -133,27 +133,44 @@ CACT_INLINE float AX(fexpvm)(float v, float m, int hasfma, int mode, int dm, int
     return cact__axf_exp(zh, zl, lg ? CACT__AXF_MAGIC191 : CACT__AXF_MAGIC127, hasfma);
 }
 
-/* softmax: y_k = e^(v_k - m_k) and s_k += y_k (in double), k < n <= L */
+/* s_k += t_k by Kahan's compensated step, q_k the compensation (the sum
+ * is s - q): float lanes, four operations, where a double lane costs seven
+ * (two conversions and an extraction); relative error 2u + n u^2 for n
+ * terms per lane (Kahan 1965; u = 2^-24: 2^-36 for 3200 terms, the lanes
+ * of a 50257-entry row) */
+CACT_INLINE void AX(fkahan)(float *CACT_RESTRICT s, float *CACT_RESTRICT q,
+                            const float *CACT_RESTRICT t)
+{
+    int k;
+    CACT__AX_NOUNROLL
+    for (k = 0; k < L; k++) {
+        const float u = t[k] - q[k], v = s[k] + u;
+        q[k] = (v - s[k]) - u;
+        s[k] = v;
+    }
+}
+
+/* softmax: y_k = e^(v_k - m_k), summed into the Kahan pairs (s_k, q_k),
+ * k < n <= L */
 CACT_INLINE void AX(feblk)(const T *x, T *y, size_t n, const T *m, int mstep,
-                           double *CACT_RESTRICT s, int neg, int hasfma, int mode, int dm)
+                           float *CACT_RESTRICT s, float *CACT_RESTRICT q, int neg, int hasfma,
+                           int mode, int dm)
 {
     T xt[L], yt[L];
     int k;
     for (k = 0; k < L; k++) xt[k] = (size_t)k < n ? AX(ld)(x[k], neg) : -(T)INFINITY;
     CACT__AX_NOUNROLL
-    for (k = 0; k < L; k++) {
-        yt[k] = AX(fexpvm)(xt[k], m[mstep * k], hasfma, mode, dm, 0);
-        s[k] += (double)yt[k];
-    }
+    for (k = 0; k < L; k++) yt[k] = AX(fexpvm)(xt[k], m[mstep * k], hasfma, mode, dm, 0);
+    AX(fkahan)(s, q, yt);
     for (k = 0; k < L && (size_t)k < n; k++) y[k] = yt[k];
 }
 
 /* log_softmax: y_k = d_k rounded; the entries equal to the max counted in
- * c (their e^d is exactly 1), the others' e^d 2^64 summed in s (double;
- * the caller scales the sum by 2^-64), those below the clamp left out */
+ * c (their e^d is exactly 1), the others' e^d 2^64 summed into (s, q)
+ * (the caller scales the sum by 2^-64), those below the clamp left out */
 CACT_INLINE void AX(flblk)(const T *x, T *y, size_t n, const T *m, int mstep,
-                           double *CACT_RESTRICT s, uint32_t *CACT_RESTRICT c, int neg, int hasfma,
-                           int mode, int dm)
+                           float *CACT_RESTRICT s, float *CACT_RESTRICT q,
+                           uint32_t *CACT_RESTRICT c, int neg, int hasfma, int mode, int dm)
 {
     T xt[L], yt[L], es[L];
     uint32_t on[L];
@@ -169,8 +186,7 @@ CACT_INLINE void AX(flblk)(const T *x, T *y, size_t n, const T *m, int mstep,
         yt[k] = mode == CACT__AX_PINF && one ? 0.0f : xt[k] - mk; /* d, rounded */
         es[k] = skip ? 0.0f : e;
     }
-    CACT__AX_NOUNROLL
-    for (k = 0; k < L; k++) s[k] += (double)es[k];
+    AX(fkahan)(s, q, es);
     CACT__AX_NOUNROLL
     for (k = 0; k < L; k++) c[k] += on[k];
     for (k = 0; k < L && (size_t)k < n; k++) y[k] = yt[k];
@@ -179,32 +195,36 @@ CACT_INLINE void AX(flblk)(const T *x, T *y, size_t n, const T *m, int mstep,
 /* the blocks over a run of n entries, each loop compiled per (mode, dm);
  * the partial block (padded with -inf) takes the clamping loop */
 CACT_INLINE void AX(frun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
-                            double *CACT_RESTRICT s, uint32_t *CACT_RESTRICT c, int lg, int neg,
-                            int hasfma, int mode, int dm)
+                            float *CACT_RESTRICT s, float *CACT_RESTRICT q,
+                            uint32_t *CACT_RESTRICT c, int lg, int neg, int hasfma, int mode,
+                            int dm)
 {
     const int pmode = mode == CACT__AX_TAME ? CACT__AX_GEN : mode;
     size_t i;
     if (lg) {
         for (i = 0; i + L <= n; i += L) AX(flblk)
-        (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, c + mstep * i, neg, hasfma, mode, dm);
+        (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, q + mstep * i, c + mstep * i, neg,
+         hasfma, mode, dm);
         if (i < n) AX(flblk)
-        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, c + mstep * i, neg, hasfma, pmode,
-         dm);
+        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, q + mstep * i, c + mstep * i, neg,
+         hasfma, pmode, dm);
     } else {
-        for (i = 0; i + L <= n; i += L)
-            AX(feblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, neg, hasfma, mode, dm);
+        for (i = 0; i + L <= n; i += L) AX(feblk)
+        (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, q + mstep * i, neg, hasfma, mode, dm);
         if (i < n) AX(feblk)
-        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, neg, hasfma, pmode, dm);
+        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, q + mstep * i, neg, hasfma, pmode,
+         dm);
     }
 }
 
 CACT_INLINE void AX(frun)(const T *x, T *y, size_t n, const T *m, int mstep,
-                          double *CACT_RESTRICT s, uint32_t *CACT_RESTRICT c, int lg, int neg,
-                          int hasfma, int mode, int dm)
+                          float *CACT_RESTRICT s, float *CACT_RESTRICT q,
+                          uint32_t *CACT_RESTRICT c, int lg, int neg, int hasfma, int mode, int dm)
 {
-#  define CACT__AXF_RUN(LG, MODE, DM) AX(frun_k)(x, y, n, m, mstep, s, c, LG, neg, hasfma, MODE, DM)
-#  define CACT__AXF_DMS(LG, MODE)                                             \
-    if (dm == CACT__AXF_VFIRST) CACT__AXF_RUN(LG, MODE, CACT__AXF_VFIRST);    \
+#  define CACT__AXF_RUN(LG, MODE, DM) \
+    AX(frun_k)(x, y, n, m, mstep, s, q, c, LG, neg, hasfma, MODE, DM)
+#  define CACT__AXF_DMS(LG, MODE)                                               \
+    if (dm == CACT__AXF_VFIRST) CACT__AXF_RUN(LG, MODE, CACT__AXF_VFIRST);      \
     else if (dm == CACT__AXF_MFIRST) CACT__AXF_RUN(LG, MODE, CACT__AXF_MFIRST); \
     else CACT__AXF_RUN(LG, MODE, CACT__AXF_TWOSUM)
     if (mode == CACT__AX_PINF) { /* rare: one loop each */
@@ -237,24 +257,24 @@ CACT_INLINE int AX(fmode)(T m, T mn)
 CACT_INLINE void AX(frow)(const T *x, T *y, size_t len, const T *next, int op, int hasfma)
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
-    double s[L], st = 0.0, nt = 0.0, a, b;
-    float ah, al;
+    double st = 0.0, nt = 0.0, a, b;
+    float s[L], q[L], ah, al;
     uint32_t c[L];
     size_t i0;
     int k;
     T mn, m = AX(rowminmax)(x, len, neg, &mn);
     const int mode = AX(fmode)(m, mn), dm = AX(fdmode)(m, mn);
-    for (k = 0; k < L; k++) s[k] = 0.0, c[k] = 0;
+    for (k = 0; k < L; k++) s[k] = q[k] = 0.0f, c[k] = 0;
     for (i0 = 0; i0 < len; i0 += CACT__AX_PFC) { /* steps: see pfetch */
         const size_t nn = len - i0 < CACT__AX_PFC ? len - i0 : CACT__AX_PFC;
         AX(pfetch)(next, i0, nn);
-        AX(frun)(x + i0, y + i0, nn, &m, 0, s, c, lg, neg, hasfma, mode, dm);
+        AX(frun)(x + i0, y + i0, nn, &m, 0, s, q, c, lg, neg, hasfma, mode, dm);
         if (lg && (i0 / CACT__AX_PFC + 1) % (CACT__AX_CNT / CACT__AX_PFC) == 0)
             for (k = 0; k < L; k++) nt += (double)c[k], c[k] = 0;
     }
     for (k = 0; k < L; k++) nt += (double)c[k], c[k] = 0;
-    for (k = 0; k < L; k++) st += s[k];
-    if (lg) st *= 5.421010862427522e-20; /* 2^-64 */
+    for (k = 0; k < L; k++) st += (double)s[k] - (double)q[k]; /* fixed order */
+    if (lg) st *= 5.421010862427522e-20;                        /* 2^-64 */
     AX(finish)(st, 0.0, nt, lg, &a, &b);
     AX(split)(a, &ah, &al);
     if (lg) AX(logrun)(y, len, &ah, &al, 0);
@@ -267,8 +287,8 @@ CACT_INLINE void AX(fcols)(const T *x, T *y, size_t len, size_t inner, int op, i
 {
     const int neg = op == CACT__AX_SOFTMIN, lg = op == CACT__AX_LOG_SOFTMAX;
     T m[CACT__AX_BMAX], mlo[CACT__AX_BMAX];
-    double S[CACT__AX_BMAX], N[CACT__AX_BMAX], A[CACT__AX_BMAX];
-    float ahi[CACT__AX_BMAX], alo[CACT__AX_BMAX];
+    double N[CACT__AX_BMAX], A[CACT__AX_BMAX];
+    float S[CACT__AX_BMAX], Q[CACT__AX_BMAX], ahi[CACT__AX_BMAX], alo[CACT__AX_BMAX];
     uint32_t C[CACT__AX_BMAX];
     size_t j0;
     const size_t w = cact__ax_tilew(inner);
@@ -285,15 +305,16 @@ CACT_INLINE void AX(fcols)(const T *x, T *y, size_t len, size_t inner, int op, i
             dm = dm < 0 || dm == dj ? dj : CACT__AXF_TWOSUM;
         }
         if (pinf) mode = CACT__AX_PINF, dm = CACT__AXF_TWOSUM;
-        for (j = 0; j < nb; j++) S[j] = N[j] = 0.0, C[j] = 0;
+        for (j = 0; j < nb; j++) S[j] = Q[j] = 0.0f, N[j] = 0.0, C[j] = 0;
         for (i = len; i-- > 0;) { /* backwards: see cact__ax_tilew */
-            AX(frun)(xt + i * inner, yt + i * inner, nb, m, 1, S, C, lg, neg, hasfma, mode, dm);
+            AX(frun)(xt + i * inner, yt + i * inner, nb, m, 1, S, Q, C, lg, neg, hasfma, mode, dm);
             if (lg && ((len - i) % CACT__AX_CNT == 0 || i == 0))
                 for (j = 0; j < nb; j++) N[j] += (double)C[j], C[j] = 0;
         }
         for (j = 0; j < nb; j++) {
             double b;
-            AX(finish)(S[j] * (lg ? 5.421010862427522e-20 : 1.0), 0.0, N[j], lg, &A[j], &b);
+            const double sj = (double)S[j] - (double)Q[j];
+            AX(finish)(sj * (lg ? 5.421010862427522e-20 : 1.0), 0.0, N[j], lg, &A[j], &b);
             AX(split)(A[j], &ahi[j], &alo[j]);
         }
         for (i = 0; i < len; i++) {
@@ -341,7 +362,7 @@ CACT_INLINE void AX(fblk)(const T *x, T *y, size_t n, const T *m, int mstep, dou
 }
 
 /* the lanes' Kahan pair (s, c) += t */
-CACT_INLINE void AX(fkahan)(double *CACT_RESTRICT s, double *CACT_RESTRICT c,
+CACT_INLINE void AX(fkahan64)(double *CACT_RESTRICT s, double *CACT_RESTRICT c,
                             const double *CACT_RESTRICT t, int n)
 {
     int k;
@@ -372,7 +393,7 @@ CACT_INLINE void AX(frun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
             AX(fblk)(x + i + 3 * L, y + i + 3 * L, L, m, 0, e3, cnt, lg, neg, hasfma, pinf, tame, dm);
             CACT__AX_NOUNROLL
             for (k = 0; k < L; k++) t[k] = (e0[k] + e1[k]) + (e2[k] + e3[k]);
-            AX(fkahan)(s, c, t, L);
+            AX(fkahan64)(s, c, t, L);
         }
     } else {
         i = 0;
@@ -380,13 +401,13 @@ CACT_INLINE void AX(frun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
     for (; i + L <= n; i += L) {
         AX(fblk)
         (x + i, y + i, L, m + mstep * i, mstep, e0, cnt + mstep * i, lg, neg, hasfma, pinf, tame, dm);
-        AX(fkahan)(s + mstep * i, c + mstep * i, e0, L);
+        AX(fkahan64)(s + mstep * i, c + mstep * i, e0, L);
     }
     if (i < n) {
         AX(fblk)
         (x + i, y + i, n - i, m + mstep * i, mstep, e0, cnt + mstep * i, lg, neg, hasfma, pinf, 0,
          dm);
-        AX(fkahan)(s + mstep * i, c + mstep * i, e0, (int)(n - i)); /* its entries only */
+        AX(fkahan64)(s + mstep * i, c + mstep * i, e0, (int)(n - i)); /* its entries only */
     }
 }
 
