@@ -110,7 +110,8 @@ def ort_impl(func, x, axis):
     sess = ort_model_session(func, o.op, attrs, (), o.domain, o.opset, str(x.dtype), 1, x.shape)
     y = np.empty_like(x)
     io = ort_bind(sess, x, y)
-    return {} if io is None else {"ort": lambda: sess.run_with_iobinding(io)}
+    # the binding holds raw pointers: the callable keeps x and y alive
+    return {} if io is None else {"ort": lambda x=x, y=y: sess.run_with_iobinding(io)}
 
 
 def implementations(func, x, axis):

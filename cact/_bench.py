@@ -249,8 +249,9 @@ def ort_session(kernel, dtype, threads):
 
 
 def ort_bind(sess, x0, y):
-    """(io binding of x0 -> y for sess, namespace) after one trial run, or
-    None where the run fails; time it as sess.run_with_iobinding(io)."""
+    """The io binding of x0 -> y for sess after one trial run, or None where
+    the run fails; time it as sess.run_with_iobinding(io).  The binding holds
+    raw pointers: the caller keeps x0 and y alive as long as it runs it."""
     if sess is None:
         return None
     io = sess.io_binding()
