@@ -202,31 +202,32 @@ CACT_INLINE void AX(frun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
     const int pmode = mode == CACT__AX_TAME ? CACT__AX_GEN : mode;
     size_t i;
     if (lg) {
-        for (i = 0; i + L <= n; i += L) AX(flblk)
-        (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, q + mstep * i, c + mstep * i, neg,
-         hasfma, mode, dm);
-        if (i < n) AX(flblk)
-        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, q + mstep * i, c + mstep * i, neg,
-         hasfma, pmode, dm);
+        for (i = 0; i + L <= n; i += L)
+            AX(flblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, q + mstep * i,
+                      c + mstep * i, neg, hasfma, mode, dm);
+        if (i < n)
+            AX(flblk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, q + mstep * i,
+                      c + mstep * i, neg, hasfma, pmode, dm);
     } else {
-        for (i = 0; i + L <= n; i += L) AX(feblk)
-        (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, q + mstep * i, neg, hasfma, mode, dm);
-        if (i < n) AX(feblk)
-        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, q + mstep * i, neg, hasfma, pmode,
-         dm);
+        for (i = 0; i + L <= n; i += L)
+            AX(feblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, q + mstep * i, neg,
+                      hasfma, mode, dm);
+        if (i < n)
+            AX(feblk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, q + mstep * i, neg,
+                      hasfma, pmode, dm);
     }
 }
 
-CACT_INLINE void AX(frun)(const T *x, T *y, size_t n, const T *m, int mstep,
-                          float *CACT_RESTRICT s, float *CACT_RESTRICT q,
-                          uint32_t *CACT_RESTRICT c, int lg, int neg, int hasfma, int mode, int dm)
+CACT_INLINE void AX(frun)(const T *x, T *y, size_t n, const T *m, int mstep, float *CACT_RESTRICT s,
+                          float *CACT_RESTRICT q, uint32_t *CACT_RESTRICT c, int lg, int neg,
+                          int hasfma, int mode, int dm)
 {
 #  define CACT__AXF_RUN(LG, MODE, DM) \
-    AX(frun_k)(x, y, n, m, mstep, s, q, c, LG, neg, hasfma, MODE, DM)
-#  define CACT__AXF_DMS(LG, MODE)                                               \
-    if (dm == CACT__AXF_VFIRST) CACT__AXF_RUN(LG, MODE, CACT__AXF_VFIRST);      \
-    else if (dm == CACT__AXF_MFIRST) CACT__AXF_RUN(LG, MODE, CACT__AXF_MFIRST); \
-    else CACT__AXF_RUN(LG, MODE, CACT__AXF_TWOSUM)
+      AX(frun_k)(x, y, n, m, mstep, s, q, c, LG, neg, hasfma, MODE, DM)
+#  define CACT__AXF_DMS(LG, MODE)                                                 \
+      if (dm == CACT__AXF_VFIRST) CACT__AXF_RUN(LG, MODE, CACT__AXF_VFIRST);      \
+      else if (dm == CACT__AXF_MFIRST) CACT__AXF_RUN(LG, MODE, CACT__AXF_MFIRST); \
+      else CACT__AXF_RUN(LG, MODE, CACT__AXF_TWOSUM)
     if (mode == CACT__AX_PINF) { /* rare: one loop each */
         if (lg) CACT__AXF_RUN(1, CACT__AX_PINF, CACT__AXF_TWOSUM);
         else CACT__AXF_RUN(0, CACT__AX_PINF, CACT__AXF_TWOSUM);
@@ -274,7 +275,7 @@ CACT_INLINE void AX(frow)(const T *x, T *y, size_t len, const T *next, int op, i
     }
     for (k = 0; k < L; k++) nt += (double)c[k], c[k] = 0;
     for (k = 0; k < L; k++) st += (double)s[k] - (double)q[k]; /* fixed order */
-    if (lg) st *= 5.421010862427522e-20;                        /* 2^-64 */
+    if (lg) st *= 5.421010862427522e-20;                       /* 2^-64 */
     AX(finish)(st, 0.0, nt, lg, &a, &b);
     AX(split)(a, &ah, &al);
     if (lg) AX(logrun)(y, len, &ah, &al, 0);
@@ -331,9 +332,9 @@ CACT_INLINE void AX(fcols)(const T *x, T *y, size_t len, size_t inner, int op, i
  * pair), y_k = e_k (softmax) or d_k rounded (log_softmax: the entries equal
  * to the max counted in cnt, the others summed); the block's terms are
  * returned in e (0 past n) for the caller's pairwise sum */
-CACT_INLINE void AX(fblk)(const T *x, T *y, size_t n, const T *m, int mstep, double *CACT_RESTRICT e,
-                          double *CACT_RESTRICT cnt, int lg, int neg, int hasfma, int pinf,
-                          int tame, int dm)
+CACT_INLINE void AX(fblk)(const T *x, T *y, size_t n, const T *m, int mstep,
+                          double *CACT_RESTRICT e, double *CACT_RESTRICT cnt, int lg, int neg,
+                          int hasfma, int pinf, int tame, int dm)
 {
     T xt[L], yt[L];
     int k;
@@ -363,7 +364,7 @@ CACT_INLINE void AX(fblk)(const T *x, T *y, size_t n, const T *m, int mstep, dou
 
 /* the lanes' Kahan pair (s, c) += t */
 CACT_INLINE void AX(fkahan64)(double *CACT_RESTRICT s, double *CACT_RESTRICT c,
-                            const double *CACT_RESTRICT t, int n)
+                              const double *CACT_RESTRICT t, int n)
 {
     int k;
     CACT__AX_NOUNROLL
@@ -389,8 +390,10 @@ CACT_INLINE void AX(frun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
         for (i = 0; i + 4 * L <= n; i += 4 * L) {
             AX(fblk)(x + i, y + i, L, m, 0, e0, cnt, lg, neg, hasfma, pinf, tame, dm);
             AX(fblk)(x + i + L, y + i + L, L, m, 0, e1, cnt, lg, neg, hasfma, pinf, tame, dm);
-            AX(fblk)(x + i + 2 * L, y + i + 2 * L, L, m, 0, e2, cnt, lg, neg, hasfma, pinf, tame, dm);
-            AX(fblk)(x + i + 3 * L, y + i + 3 * L, L, m, 0, e3, cnt, lg, neg, hasfma, pinf, tame, dm);
+            AX(fblk)(x + i + 2 * L, y + i + 2 * L, L, m, 0, e2, cnt, lg, neg, hasfma, pinf, tame,
+                     dm);
+            AX(fblk)(x + i + 3 * L, y + i + 3 * L, L, m, 0, e3, cnt, lg, neg, hasfma, pinf, tame,
+                     dm);
             CACT__AX_NOUNROLL
             for (k = 0; k < L; k++) t[k] = (e0[k] + e1[k]) + (e2[k] + e3[k]);
             AX(fkahan64)(s, c, t, L);
@@ -399,14 +402,13 @@ CACT_INLINE void AX(frun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
         i = 0;
     }
     for (; i + L <= n; i += L) {
-        AX(fblk)
-        (x + i, y + i, L, m + mstep * i, mstep, e0, cnt + mstep * i, lg, neg, hasfma, pinf, tame, dm);
+        AX(fblk)(x + i, y + i, L, m + mstep * i, mstep, e0, cnt + mstep * i, lg, neg, hasfma, pinf,
+                 tame, dm);
         AX(fkahan64)(s + mstep * i, c + mstep * i, e0, L);
     }
     if (i < n) {
-        AX(fblk)
-        (x + i, y + i, n - i, m + mstep * i, mstep, e0, cnt + mstep * i, lg, neg, hasfma, pinf, 0,
-         dm);
+        AX(fblk)(x + i, y + i, n - i, m + mstep * i, mstep, e0, cnt + mstep * i, lg, neg, hasfma,
+                 pinf, 0, dm);
         AX(fkahan64)(s + mstep * i, c + mstep * i, e0, (int)(n - i)); /* its entries only */
     }
 }
@@ -417,11 +419,11 @@ CACT_INLINE void AX(frun)(const T *x, T *y, size_t n, const T *m, int mstep,
                           int tame, int dm)
 {
 #  define CACT__AXF_RUN(LG, P, TM, DM) \
-    AX(frun_k)(x, y, n, m, mstep, s, c, cnt, LG, neg, hasfma, P, TM, DM)
-#  define CACT__AXF_DMS(LG, TM)                                                  \
-    if (dm == CACT__AXF_VFIRST) CACT__AXF_RUN(LG, 0, TM, CACT__AXF_VFIRST);      \
-    else if (dm == CACT__AXF_MFIRST) CACT__AXF_RUN(LG, 0, TM, CACT__AXF_MFIRST); \
-    else CACT__AXF_RUN(LG, 0, TM, CACT__AXF_TWOSUM)
+      AX(frun_k)(x, y, n, m, mstep, s, c, cnt, LG, neg, hasfma, P, TM, DM)
+#  define CACT__AXF_DMS(LG, TM)                                                    \
+      if (dm == CACT__AXF_VFIRST) CACT__AXF_RUN(LG, 0, TM, CACT__AXF_VFIRST);      \
+      else if (dm == CACT__AXF_MFIRST) CACT__AXF_RUN(LG, 0, TM, CACT__AXF_MFIRST); \
+      else CACT__AXF_RUN(LG, 0, TM, CACT__AXF_TWOSUM)
     if (pinf) {
         if (lg) CACT__AXF_RUN(1, 1, 0, CACT__AXF_TWOSUM);
         else CACT__AXF_RUN(0, 1, 0, CACT__AXF_TWOSUM);
@@ -504,8 +506,8 @@ CACT_INLINE void AX(fcols)(const T *x, T *y, size_t len, size_t inner, int op, i
         if (pinf) dm = CACT__AXF_TWOSUM;
         for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
         for (i = len; i-- > 0;) /* backwards: see cact__ax_tilew */
-            AX(frun)
-        (xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf, tame && !pinf, dm);
+            AX(frun)(xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf,
+                     tame && !pinf, dm);
         for (j = 0; j < nb; j++) AX(finish)(S[j], C[j], N[j], lg, &A[j], &B[j]);
         for (i = 0; i < len; i++) AX(fout)(yt + i * inner, nb, A, B, 1, lg, hasfma);
     }
@@ -529,8 +531,9 @@ CACT_INLINE void AX(fast_softmax_body)(const T *x, T *y, size_t outer, size_t le
 #endif
         AX(rows_short)(x, y, outer, len, op, D, Dlo, hasfma);
     } else if (inner == 1) {
-        for (o = 0; o < outer; o++) AX(frow)
-        (x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op, hasfma);
+        for (o = 0; o < outer; o++)
+            AX(frow)(x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op,
+                     hasfma);
     } else {
         for (o = 0; o < outer; o++)
             AX(fcols)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);
