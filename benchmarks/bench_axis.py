@@ -5,6 +5,7 @@
     python benchmarks/bench_axis.py --quick         # fewer repeats
     python benchmarks/bench_axis.py --accuracy      # max ulp error, cact and peers
     python benchmarks/bench_axis.py --threads 2     # cact on 1 thread against 2
+    python benchmarks/bench_axis.py --shapes 64x50257,1024x1024 --stat min   # some shapes; min of samples
 
 Speed: for the usual shapes -- (1, 10), (1, 1000), (4096, 10) (many
 short rows: classifier heads), (64, 50257) (vocabulary-sized rows),
@@ -14,17 +15,21 @@ inputs uniform in [-8, 8], it times
   cact          cact.f(x, axis, out=y)        (preallocated output; out=x runs
                 the same code, but repeated in place the input would drift to
                 a fixed point, which flatters a value-dependent exp)
+  fast          cact.fast.f(x, axis, out=y)   (the fast tier, where f has one)
   numpy         the max-subtracted formulation (allocates):
                 e = exp(x - max); e / sum(e)  and  d - log(sum(exp(d)))
   scipy         scipy.special.softmax / log_softmax (softmax(-x) for softmin)
   torch         torch.softmax / log_softmax(t, dim, out=o), torch.nn.functional
                 .softmin; torch.set_num_threads(1)
+  ort           ONNX Runtime's Softmax / LogSoftmax (the catalogue's ort=): a
+                one-node model of x's shape, io_binding to x and a preallocated
+                y, intra_op_num_threads 1 (cact._bench's machinery)
 
 each peer where importable.  A sample is a timeit loop of at least --min-time
 seconds; the implementations of one case are sampled in interleaved rounds
 (a noisy neighbour slows them alike) and the median of --repeats samples is
-reported as ns per element, with cact's ratio to the fastest peer
-(< 1: cact is faster) and, per dtype and function, axis 0 over axis -1 at
+reported as ns per element, with the ratio of cact and of cact.fast to
+the fastest peer (< 1: cact is faster) and, per dtype and function, axis 0 over axis -1 at
 (1024, 1024): from the tables, and paired (both axes timed back to back in
 each round, the median of the per-round ratios).
 
@@ -55,6 +60,7 @@ if __name__ == "__main__":
         sys.path.insert(0, root)          # a source checkout with an in-place build
 
 import cact  # noqa: E402
+import cact.fast as cact_fast  # noqa: E402
 from cact._catalogue import ALONG_AXIS, AXIS_BY_NAME  # noqa: E402
 from cact._numpy_peers import np_log_softmax, np_maxout, np_softmax  # noqa: E402
 
@@ -66,7 +72,7 @@ OTHER = tuple(a.name for a in ALONG_AXIS if a.kind != "rows")
 MAXOUT_SHAPES = [((4096, 10), -1, 2), ((1024, 1024), -1, 2), ((1024, 1024), -1, 4), ((1024, 1024), 0, 2)]
 PRELU_SHAPES = [((1, 1000), 1), ((4096, 1024), 1), ((64, 64, 56, 56), 1)]
 DTYPES = ("float32", "float64")
-PEERS = ("numpy", "scipy", "torch")
+PEERS = ("numpy", "scipy", "torch", "ort")
 
 
 def _optional(name):
@@ -82,7 +88,7 @@ def _peers(func, ns):
     whose module is missing, or whose condition (peer_if) fails, is left out."""
     a = AXIS_BY_NAME[func]
     impls = {}
-    for col in PEERS:
+    for col in ("numpy", "scipy", "torch"):          # ort: ort_impl
         expr = getattr(a, col)
         if expr is None or (col == "scipy" and ns.get("special") is None) or \
                 (col == "torch" and ns.get("torch") is None):
@@ -94,11 +100,29 @@ def _peers(func, ns):
     return impls
 
 
+def ort_impl(func, x, axis):
+    """{"ort": callable} running the catalogue's ONNX Runtime op of func on
+    x (io_binding, one intra-op thread), or {} where there is none"""
+    from cact._bench import ort_bind, ort_model_session
+    o = AXIS_BY_NAME[func].ort
+    if o is None:
+        return {}
+    attrs = eval(f"dict({o.attrs})", {}, {"axis": axis})
+    sess = ort_model_session(func, o.op, attrs, (), o.domain, o.opset, str(x.dtype), 1, x.shape)
+    y = np.empty_like(x)
+    io = ort_bind(sess, x, y)
+    # the binding holds raw pointers: the callable keeps x and y alive
+    return {} if io is None else {"ort": lambda x=x, y=y: sess.run_with_iobinding(io)}
+
+
 def implementations(func, x, axis):
     """{column: zero-argument callable returning the result}"""
     y = np.empty_like(x)
     f = getattr(cact, func)
     impls = {"cact": lambda: f(x, axis, out=y)}
+    if AXIS_BY_NAME[func].fast:
+        ff = getattr(cact_fast, func)
+        impls["fast"] = lambda: ff(x, axis, out=y)
     special = _optional("scipy.special") and sys.modules.get("scipy.special")
     torch = _optional("torch")
     ns = {"np": np, "np_softmax": np_softmax, "np_log_softmax": np_log_softmax, "x": x, "axis": axis,
@@ -107,6 +131,7 @@ def implementations(func, x, axis):
         t = torch.from_numpy(x)
         ns.update(t=t, o=torch.empty_like(t), dim=axis % x.ndim)
     impls.update(_peers(func, ns))
+    impls.update(ort_impl(func, x, axis))
     return impls
 
 
@@ -154,7 +179,10 @@ def speed_other(args, rng):
                 sys.stdout.flush()
 
 
-def time_case(impls, repeats, min_time):
+STAT = {"median": np.median, "min": np.min}
+
+
+def time_case(impls, repeats, min_time, stat="median"):
     loops = {}
     for name, fn in impls.items():
         fn()                                                   # warm up
@@ -169,7 +197,7 @@ def time_case(impls, repeats, min_time):
     for _ in range(repeats):                                   # interleaved rounds
         for name, fn in impls.items():
             samples[name].append(timeit.timeit(fn, number=loops[name]) / loops[name])
-    return {name: float(np.median(v)) for name, v in samples.items()}
+    return {name: float(STAT[stat](v)) for name, v in samples.items()}
 
 
 def machine():
@@ -191,7 +219,7 @@ def machine():
 
 def versions():
     out = [f"numpy {np.__version__}"]
-    for name in ("scipy", "torch"):
+    for name in ("scipy", "torch", "onnxruntime"):
         mod = _optional(name)
         if mod is not None:
             out.append(f"{name} {mod.__version__}")
@@ -205,25 +233,28 @@ def speed(args):
     cact.set_num_threads(1) if hasattr(cact, "set_num_threads") else None
     _optional("scipy.special")
     rng = np.random.default_rng(0)
-    print(f"# cact axis functions: ns per element (median of {args.repeats}), one thread\n")
+    print(f"# cact axis functions: ns per element ({args.stat} of {args.repeats}), one thread\n")
     print(f"{machine()}; {versions()}\n")
-    cols = ["cact"] + [p for p in PEERS]
+    cols = ["cact", "fast"] + [p for p in PEERS]
     axis_ratio = {}
     for dt in args.dtypes:
         for func in (f for f in args.funcs if f in FUNCS):
             print(f"\n## {func}, {dt}\n")
-            print("| shape | axis | " + " | ".join(cols) + " | cact / best peer |")
-            print("|---|---|" + "---|" * (len(cols) + 1))
+            print("| shape | axis | " + " | ".join(cols) + " | cact / best peer | fast / best peer |")
+            print("|---|---|" + "---|" * (len(cols) + 2))
             for shape, axis in SHAPES:
+                if args.shapes and "x".join(map(str, shape)) not in args.shapes:
+                    continue
                 x = rng.uniform(-8, 8, shape).astype(dt)
                 impls = implementations(func, x, axis)
-                t = time_case(impls, args.repeats, args.min_time)
+                t = time_case(impls, args.repeats, args.min_time, args.stat)
                 n = x.size
                 peers = {k: v for k, v in t.items() if k in PEERS}
                 best = min(peers.values()) if peers else float("nan")
                 mine = t["cact"]
                 cells = [f"{t[c] / n * 1e9:.3g}" if c in t else "-" for c in cols]
-                print(f"| {shape} | {axis} | " + " | ".join(cells) + f" | {mine / best:.2f} |")
+                fast = f"{t['fast'] / best:.2f}" if "fast" in t else "-"
+                print(f"| {shape} | {axis} | " + " | ".join(cells) + f" | {mine / best:.2f} | {fast} |")
                 if shape == (1024, 1024):
                     axis_ratio.setdefault((dt, func), {})[axis] = t["cact"]
                 sys.stdout.flush()
@@ -264,11 +295,23 @@ SWEEP = {"float32": (1e-6, 1.0, 20.0, 60.0, 110.0, 1e4, 1e30),
          "float64": (1e-12, 1.0, 30.0, 350.0, 745.0, 1e5, 1e30)}
 
 
-def sweep(func, dt, reference, ulp_error):
-    """cact's max error over rows of 1, 2, 3, 10, 1000 and 65536 entries
-    (the last drawn from 3000 distinct values), every spread of SWEEP, as
-    rows (axis -1) and as columns (axis 0) of a block of 64 columns (the
-    rows repeated: float64 softmax takes its reference-max kernel there)"""
+def fast_rule(err, y, hi, lo):
+    """err with the fast tier's float32 rule where the exact value hi + lo
+    is subnormal (below 2**-126): there |y - exact| in units of 2**-126"""
+    if y.dtype != np.float32:
+        return err
+    sub = np.abs(hi) < 2.0 ** -126
+    d = np.abs(y.astype(np.float64) - hi - lo) / 2.0 ** -126
+    return np.where(sub, np.minimum(err, d), err)
+
+
+def sweep(func, dt, reference, ulp_error, module=cact):
+    """the max error of `module`'s func (cact or cact.fast; the fast tier's
+    rule for subnormal float32 results) over rows of 1, 2, 3, 10, 1000 and
+    65536 entries (the last drawn from 3000 distinct values), every spread
+    of SWEEP, as rows (axis -1) and as columns (axis 0) of a block of 64
+    columns (the rows repeated: float64 softmax takes its reference-max
+    kernel there)"""
     rng = np.random.default_rng(2)
     worst = (0.0, None)
     for n in (1, 2, 3, 10, 1000, 65536):
@@ -279,11 +322,14 @@ def sweep(func, dt, reference, ulp_error):
             else:
                 x = (rng.uniform(-1, 1, (4, n)) * spread).astype(dt)
             ref = reference(x, func)
-            f = getattr(cact, func)
+            f = getattr(module, func)
             k = -(-64 // len(x))
             cols = f(np.ascontiguousarray(np.tile(x.T, (1, k))), axis=0).T
             for axis, y, r in ((-1, f(x), ref), (0, cols, [np.tile(h, (k, 1)) for h in ref])):
-                e = float(ulp_error(y, *r).max())
+                e = ulp_error(y, *r)
+                if module is not cact:
+                    e = fast_rule(e, y, *r)
+                e = float(e.max())
                 if e > worst[0]:
                     worst = (e, f"n={n}, spread={spread:g}, axis={axis}")
     return worst
@@ -294,31 +340,47 @@ def accuracy(args):
     torch = _optional("torch")
     special = _optional("scipy.special") and sys.modules.get("scipy.special")
     print("# cact's max error in ulps against mpmath, rows of 1, 2, 3, 10, 1000, 65536 entries\n")
-    print(f"spreads {SWEEP}, as rows and as columns\n")
-    print("| function | dtype | max ulp | where |")
-    print("|---|---|---|---|")
+    print(f"spreads {SWEEP}, as rows and as columns; cact.fast: float32 results below 2**-126 "
+          "measured in units of 2**-126 (the fast tier's rule)\n")
+    print("| function | dtype | cact max ulp | where | cact.fast max ulp | where |")
+    print("|---|---|---|---|---|---|")
+    refs = {}
+
+    def reference(x, func):                 # both tiers' sweeps draw the same rows
+        key = (func, x.dtype.str, x.shape, x.tobytes())
+        if key not in refs:
+            refs[key] = axis_reference(x, func)
+        return refs[key]
+
     for func in (f for f in args.funcs if f in FUNCS):
         for dt in args.dtypes:
-            e, where = sweep(func, dt, axis_reference, ulp_error)
-            print(f"| {func} | {dt} | {e:.3g} | {where} |")
+            refs.clear()
+            e, where = sweep(func, dt, reference, ulp_error)
+            cells = [f"{e:.3g}", where]
+            if AXIS_BY_NAME[func].fast:
+                cells += [f"{v:.3g}" if isinstance(v, float) else str(v)
+                          for v in sweep(func, dt, reference, ulp_error, cact_fast)]
+            else:
+                cells += ["-", "-"]
+            print(f"| {func} | {dt} | " + " | ".join(cells) + " |")
             sys.stdout.flush()
     rng = np.random.default_rng(1)
     print("\n# max error in ulps against mpmath, cact and peers, rows of 1000 entries (4 rows per spread)\n")
-    print("| function | dtype | spread | cact | numpy | scipy | torch |")
-    print("|---|---|---|---|---|---|---|")
+    print("| function | dtype | spread | cact | cact.fast | numpy | scipy | torch |")
+    print("|---|---|---|---|---|---|---|---|")
     for func in ("softmax", "log_softmax"):
         for dt, spreads in (("float32", (1.0, 30.0, 90.0)), ("float64", (1.0, 30.0, 700.0))):
             for spread in spreads:
                 x = (rng.uniform(-1, 1, (4, 1000)) * spread).astype(dt)
                 ref = axis_reference(x, func)
-                res = {"cact": getattr(cact, func)(x),
+                res = {"cact": getattr(cact, func)(x), "cact.fast": getattr(cact_fast, func)(x),
                        "numpy": (np_softmax if func == "softmax" else np_log_softmax)(x, -1)}
                 if special is not None:
                     res["scipy"] = getattr(special, func)(x, axis=-1)
                 if torch is not None:
                     res["torch"] = getattr(torch, func)(torch.from_numpy(x), -1).numpy()
                 cells = [f"{ulp_error(res[k], *ref).max():.3g}" if k in res else "-"
-                         for k in ("cact", "numpy", "scipy", "torch")]
+                         for k in ("cact", "cact.fast", "numpy", "scipy", "torch")]
                 print(f"| {func} | {dt} | {spread:g} | " + " | ".join(cells) + " |")
 
 
@@ -374,7 +436,13 @@ def main():
     ap.add_argument("--funcs", default=",".join(FUNCS + OTHER),
                     help="comma-separated (maxout and prelu: speed only)")
     ap.add_argument("--dtypes", default=",".join(DTYPES))
+    ap.add_argument("--shapes", default="",
+                    help="comma-separated shapes of the speed tables to run, e.g. 64x50257,1024x1024 (default all)")
+    ap.add_argument("--stat", choices=sorted(STAT), default="median",
+                    help="per implementation, the median or the min of its samples (min: on a loaded machine, "
+                         "the least disturbed sample)")
     args = ap.parse_args()
+    args.shapes = [s for s in args.shapes.split(",") if s]
     args.funcs = args.funcs.split(",")
     args.dtypes = args.dtypes.split(",")
     if args.quick:

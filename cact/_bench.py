@@ -224,59 +224,77 @@ def _ort_node(kernel, kw):
 _ORT_SESSIONS = {}
 
 
-def ort_session(kernel, dtype, threads):
+def ort_model_session(name, op, attrs, consts, domain, opset, dtype, threads, dims=("n",)):
+    """An ONNX Runtime session of the one-node model y = op(x, *consts)
+    (attributes attrs, x and y of shape dims: names or sizes), on the CPU
+    with `threads` intra-op threads; None without onnxruntime or where the
+    op has no kernel for dtype.  Cached by its arguments."""
     try:
         import onnxruntime as ort
         from onnx import TensorProto, helper
     except ImportError:
         return None
-    key = (kernel, dtype, threads)
+    key = (name, op, tuple(sorted(attrs.items())), tuple(consts), domain, opset, dtype, threads, tuple(dims))
     if key in _ORT_SESSIONS:
         return _ORT_SESSIONS[key]
-    _, kw = call_args(kernel)
-    spec = _ort_node(kernel, kw)
-    sess = None
-    if spec is not None:
-        op, attrs, consts, domain, opset = spec
-        et = TensorProto.FLOAT if dtype == "float32" else TensorProto.DOUBLE
-        inputs = ["x"] + [f"c{i}" for i in range(len(consts))]
-        inits = [helper.make_tensor(f"c{i}", et, [], [v]) for i, v in enumerate(consts)]
-        node = helper.make_node(op, inputs, ["y"], domain=domain, **attrs)
-        graph = helper.make_graph([node], kernel, [helper.make_tensor_value_info("x", et, ["n"])],
-                                  [helper.make_tensor_value_info("y", et, ["n"])], initializer=inits)
-        imports = [helper.make_opsetid("", max(opset, 13) if domain else opset)]
-        if domain:
-            imports.append(helper.make_opsetid(domain, opset))
-        model = helper.make_model(graph, opset_imports=imports)
-        model.ir_version = min(model.ir_version, 10)
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = threads
-        so.inter_op_num_threads = 1
-        so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        so.log_severity_level = 3
-        try:
-            sess = ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
-        except Exception:         # op without a kernel for this dtype (e.g. float64)
-            sess = None
+    et = TensorProto.FLOAT if dtype == "float32" else TensorProto.DOUBLE
+    inputs = ["x"] + [f"c{i}" for i in range(len(consts))]
+    inits = [helper.make_tensor(f"c{i}", et, [], [v]) for i, v in enumerate(consts)]
+    node = helper.make_node(op, inputs, ["y"], domain=domain, **attrs)
+    graph = helper.make_graph([node], name, [helper.make_tensor_value_info("x", et, list(dims))],
+                              [helper.make_tensor_value_info("y", et, list(dims))], initializer=inits)
+    imports = [helper.make_opsetid("", max(opset, 13) if domain else opset)]
+    if domain:
+        imports.append(helper.make_opsetid(domain, opset))
+    model = helper.make_model(graph, opset_imports=imports)
+    model.ir_version = min(model.ir_version, 10)
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    so.log_severity_level = 3
+    try:
+        sess = ort.InferenceSession(model.SerializeToString(), so, providers=["CPUExecutionProvider"])
+    except Exception:         # op without a kernel for this dtype (e.g. float64)
+        sess = None
     _ORT_SESSIONS[key] = sess
     return sess
+
+
+def ort_session(kernel, dtype, threads):
+    _, kw = call_args(kernel)
+    spec = _ort_node(kernel, kw)
+    if spec is None:
+        return None
+    op, attrs, consts, domain, opset = spec
+    return ort_model_session(kernel, op, attrs, consts, domain, opset, dtype, threads)
+
+
+def ort_bind(sess, x0, y):
+    """The io binding of x0 -> y for sess after one trial run, or None where
+    the run fails; time it as sess.run_with_iobinding(io).  The binding holds
+    raw pointers: the caller keeps x0 and y alive as long as it runs it."""
+    if sess is None:
+        return None
+    io = sess.io_binding()
+    io.bind_input("x", "cpu", 0, x0.dtype, list(x0.shape), x0.ctypes.data)
+    io.bind_output("y", "cpu", 0, y.dtype, list(y.shape), y.ctypes.data)
+    try:
+        sess.run_with_iobinding(io)
+    except Exception:
+        return None
+    return io
 
 
 def ort_impls(kernel, x0, threads=1):
     if x0.dtype.itemsize == 2:          # the float32 / float64 sessions only
         return []
     sess = ort_session(kernel, str(x0.dtype), threads)
-    if sess is None:
-        return []
     y = np.empty_like(x0)
-    io = sess.io_binding()
-    io.bind_input("x", "cpu", 0, x0.dtype, list(x0.shape), x0.ctypes.data)
-    io.bind_output("y", "cpu", 0, y.dtype, list(y.shape), y.ctypes.data)
-    ns = {"sess": sess, "io": io, "x": x0, "y": y}
-    try:
-        sess.run_with_iobinding(io)
-    except Exception:
+    io = ort_bind(sess, x0, y)
+    if io is None:
         return []
+    ns = {"sess": sess, "io": io, "x": x0, "y": y}
     return [Impl("ort", "sess.run_with_iobinding(io)", ns, result="y")]
 
 

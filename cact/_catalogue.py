@@ -403,19 +403,24 @@ class AxisFunc:
     numpy, scipy, torch
            the benchmark's peers (benchmarks/bench_axis.py): expressions in
            x, axis and the names that benchmark binds (see there)
+    ort    the ONNX Runtime peer (``Onnx``; its attributes over ``axis``) or None
     peer_if {peer: condition} where a peer applies only in some cases
+    fast   the fast tier (``Fast``): cact_fast_<name>_f32/_f64 and
+           cact.fast.<name> (include/cact/axis/softmax_fast.h), or None
+           (cact.fast re-exports cact.<name>)
     """
     __slots__ = ("name", "kind", "dim", "formula", "what", "params", "ulp", "grain", "doc",
-                 "numpy", "scipy", "torch", "peer_if")
+                 "numpy", "scipy", "torch", "ort", "peer_if", "fast")
 
     def __init__(self, name, kind, formula, *, what, ulp, params, doc=None, grain=COMPUTE,
-                 numpy, scipy=None, torch=None, peer_if=None):
+                 numpy, scipy=None, torch=None, ort=None, peer_if=None, fast=None):
         self.name, self.kind, self.formula, self.what, self.ulp = name, kind, formula, what, ulp
         self.dim = "channels" if kind == "weight" else "len"
         self.params = tuple(params)
         self.grain = grain
         self.doc = doc or {}          # the rows kind's docstring fields: allinf, inf, limit
         self.numpy, self.scipy, self.torch, self.peer_if = numpy, scipy, torch, dict(peer_if or {})
+        self.ort, self.fast = ort, fast
 
     def c_extra(self, t):
         """The C parameters after (x, y, outer, <dim>, inner), {t} the element type."""
@@ -448,7 +453,8 @@ ALONG_AXIS = (
              params=[AXIS_PARAM], ulp=(2, 4),
              doc=dict(allinf="-inf", inf="+inf", limit="(1/k on each of the k entries at +inf, 0 elsewhere)"),
              numpy="np_softmax(x, axis)", scipy="special.softmax(x, axis=axis)",
-             torch="torch.softmax(t, dim, out=o)"),
+             torch="torch.softmax(t, dim, out=o)", ort=Onnx("Softmax", 13, "axis=axis"),
+             fast=Fast(ulp=(4, 8), f64="fast")),
     AxisFunc("log_softmax", "rows", "x - max - log(sum(exp(x - max))) along axis",
              what=("x - max - log(sum(exp(x - max))) along axis, the log of softmax.  The\n"
                    "largest entry keeps full precision when its result is tiny:\n"
@@ -456,13 +462,15 @@ ALONG_AXIS = (
              params=[AXIS_PARAM], ulp=(2, 4),
              doc=dict(allinf="-inf", inf="+inf", limit="(-log(k) on each of the k entries at +inf, -inf elsewhere)"),
              numpy="np_log_softmax(x, axis)", scipy="special.log_softmax(x, axis=axis)",
-             torch="torch.log_softmax(t, dim, out=o)"),
+             torch="torch.log_softmax(t, dim, out=o)", ort=Onnx("LogSoftmax", 13, "axis=axis"),
+             fast=Fast(ulp=(4, 8), f64="fast")),
     AxisFunc("softmin", "rows", "softmax(-x) along axis",
              what="softmax(-x): exp(min - x) / sum(exp(min - x)) along axis.",
              params=[AXIS_PARAM], ulp=(2, 4),
              doc=dict(allinf="+inf", inf="-inf", limit="(1/k on each of the k entries at -inf, 0 elsewhere)"),
              numpy="np_softmax(-x, axis)", scipy="special.softmax(-x, axis=axis)",
-             torch="torch.nn.functional.softmin(t, dim)"),
+             torch="torch.nn.functional.softmin(t, dim)",
+             fast=Fast(ulp=(4, 8), f64="fast")),
     AxisFunc("maxout", "pieces", "max of every run of pieces consecutive entries along axis",
              what=("The max of every run of `pieces` consecutive entries along axis: the\n"
                    "result has x's shape with that axis divided by pieces.  NaN propagates\n"

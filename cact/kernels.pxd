@@ -171,6 +171,18 @@ cdef extern from "cact/cact.h" nogil:
     void cact_prelu_f64(const double *x, double *y, size_t outer, size_t channels, size_t inner, const double *w)
     int cact_prelu_f16(const uint16_t *x, uint16_t *y, size_t outer, size_t channels, size_t inner, const uint16_t *w)
     int cact_prelu_bf16(const uint16_t *x, uint16_t *y, size_t outer, size_t channels, size_t inner, const uint16_t *w)
+    void cact_fast_softmax_f32(const float *x, float *y, size_t outer, size_t len, size_t inner)
+    void cact_fast_softmax_f64(const double *x, double *y, size_t outer, size_t len, size_t inner)
+    int cact_fast_softmax_f16(const uint16_t *x, uint16_t *y, size_t outer, size_t len, size_t inner)
+    int cact_fast_softmax_bf16(const uint16_t *x, uint16_t *y, size_t outer, size_t len, size_t inner)
+    void cact_fast_log_softmax_f32(const float *x, float *y, size_t outer, size_t len, size_t inner)
+    void cact_fast_log_softmax_f64(const double *x, double *y, size_t outer, size_t len, size_t inner)
+    int cact_fast_log_softmax_f16(const uint16_t *x, uint16_t *y, size_t outer, size_t len, size_t inner)
+    int cact_fast_log_softmax_bf16(const uint16_t *x, uint16_t *y, size_t outer, size_t len, size_t inner)
+    void cact_fast_softmin_f32(const float *x, float *y, size_t outer, size_t len, size_t inner)
+    void cact_fast_softmin_f64(const double *x, double *y, size_t outer, size_t len, size_t inner)
+    int cact_fast_softmin_f16(const uint16_t *x, uint16_t *y, size_t outer, size_t len, size_t inner)
+    int cact_fast_softmin_bf16(const uint16_t *x, uint16_t *y, size_t outer, size_t len, size_t inner)
 
     # the backward kernels (cact/grad.h): dx[i] = dy[i] f'(x[i]); dx may be dy or x
     void cact_identity_grad_f32(const float *dy, const float *x, float *dx, size_t n)

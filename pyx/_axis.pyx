@@ -24,6 +24,9 @@ cdef enum:
     SOFTMAX = 0
     LOG_SOFTMAX = 1
     SOFTMIN = 2
+    FAST_SOFTMAX = 3
+    FAST_LOG_SOFTMAX = 4
+    FAST_SOFTMIN = 5
 
 
 cdef inline int _run_rows(const Operands *op, const AxisView *v, int which) noexcept nogil:
@@ -33,29 +36,53 @@ cdef inline int _run_rows(const Operands *op, const AxisView *v, int which) noex
             cact_softmax_f64(<const double *>op.x, <double *>op.y, v.outer, v.len, v.inner)
         elif which == LOG_SOFTMAX:
             cact_log_softmax_f64(<const double *>op.x, <double *>op.y, v.outer, v.len, v.inner)
-        else:
+        elif which == SOFTMIN:
             cact_softmin_f64(<const double *>op.x, <double *>op.y, v.outer, v.len, v.inner)
+        elif which == FAST_SOFTMAX:
+            cact_fast_softmax_f64(<const double *>op.x, <double *>op.y, v.outer, v.len, v.inner)
+        elif which == FAST_LOG_SOFTMAX:
+            cact_fast_log_softmax_f64(<const double *>op.x, <double *>op.y, v.outer, v.len, v.inner)
+        else:
+            cact_fast_softmin_f64(<const double *>op.x, <double *>op.y, v.outer, v.len, v.inner)
     elif op.half == HALF_F16:
         if which == SOFTMAX:
             return cact_softmax_f16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
         elif which == LOG_SOFTMAX:
             return cact_log_softmax_f16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
-        else:
+        elif which == SOFTMIN:
             return cact_softmin_f16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
+        elif which == FAST_SOFTMAX:
+            return cact_fast_softmax_f16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
+        elif which == FAST_LOG_SOFTMAX:
+            return cact_fast_log_softmax_f16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
+        else:
+            return cact_fast_softmin_f16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
     elif op.half == HALF_BF16:
         if which == SOFTMAX:
             return cact_softmax_bf16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
         elif which == LOG_SOFTMAX:
             return cact_log_softmax_bf16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
-        else:
+        elif which == SOFTMIN:
             return cact_softmin_bf16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
+        elif which == FAST_SOFTMAX:
+            return cact_fast_softmax_bf16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
+        elif which == FAST_LOG_SOFTMAX:
+            return cact_fast_log_softmax_bf16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
+        else:
+            return cact_fast_softmin_bf16(<const uint16_t *>op.x, <uint16_t *>op.y, v.outer, v.len, v.inner)
     else:
         if which == SOFTMAX:
             cact_softmax_f32(<const float *>op.x, <float *>op.y, v.outer, v.len, v.inner)
         elif which == LOG_SOFTMAX:
             cact_log_softmax_f32(<const float *>op.x, <float *>op.y, v.outer, v.len, v.inner)
-        else:
+        elif which == SOFTMIN:
             cact_softmin_f32(<const float *>op.x, <float *>op.y, v.outer, v.len, v.inner)
+        elif which == FAST_SOFTMAX:
+            cact_fast_softmax_f32(<const float *>op.x, <float *>op.y, v.outer, v.len, v.inner)
+        elif which == FAST_LOG_SOFTMAX:
+            cact_fast_log_softmax_f32(<const float *>op.x, <float *>op.y, v.outer, v.len, v.inner)
+        else:
+            cact_fast_softmin_f32(<const float *>op.x, <float *>op.y, v.outer, v.len, v.inner)
     return 0
 
 
@@ -143,8 +170,8 @@ def softmax(x, axis=-1, *, out=None):
     two-term difference. float32 rows of 32 entries or more, and every axis
     but the last, work in float lanes (e^d from a float-pair exp, the sum in
     double); shorter float32 rows work in double; float64 takes e^d of the
-    exact difference and sums with compensation, within 2 ulp (float32) and 4 ulp (float64)
-    of the exact result, subnormal results included.  A NaN anywhere in a row
+    exact difference and sums with compensation, within 2 ulp (float32) and
+    4 ulp (float64) of the exact result, subnormal results included.  A NaN anywhere in a row
     gives a NaN row; a row of all -inf gives NaN (0/0); +inf entries give
     the limit (1/k on each of the k entries at +inf, 0 elsewhere) (NumPy, SciPy and PyTorch give NaN there).  An empty axis
     gives an empty result (scipy.special raises ValueError).  float16 and
@@ -180,8 +207,8 @@ def log_softmax(x, axis=-1, *, out=None):
     two-term difference. float32 rows of 32 entries or more, and every axis
     but the last, work in float lanes (e^d from a float-pair exp, the sum in
     double); shorter float32 rows work in double; float64 takes e^d of the
-    exact difference and sums with compensation, within 2 ulp (float32) and 4 ulp (float64)
-    of the exact result, subnormal results included.  A NaN anywhere in a row
+    exact difference and sums with compensation, within 2 ulp (float32) and
+    4 ulp (float64) of the exact result, subnormal results included.  A NaN anywhere in a row
     gives a NaN row; a row of all -inf gives NaN (0/0); +inf entries give
     the limit (-log(k) on each of the k entries at +inf, -inf elsewhere) (NumPy, SciPy and PyTorch give NaN there).  An empty axis
     gives an empty result (scipy.special raises ValueError).  float16 and
@@ -215,8 +242,8 @@ def softmin(x, axis=-1, *, out=None):
     two-term difference. float32 rows of 32 entries or more, and every axis
     but the last, work in float lanes (e^d from a float-pair exp, the sum in
     double); shorter float32 rows work in double; float64 takes e^d of the
-    exact difference and sums with compensation, within 2 ulp (float32) and 4 ulp (float64)
-    of the exact result, subnormal results included.  A NaN anywhere in a row
+    exact difference and sums with compensation, within 2 ulp (float32) and
+    4 ulp (float64) of the exact result, subnormal results included.  A NaN anywhere in a row
     gives a NaN row; a row of all +inf gives NaN (0/0); -inf entries give
     the limit (1/k on each of the k entries at -inf, 0 elsewhere) (NumPy, SciPy and PyTorch give NaN there).  An empty axis
     gives an empty result (scipy.special raises ValueError).  float16 and
@@ -226,6 +253,110 @@ def softmin(x, axis=-1, *, out=None):
     Kernels: cact_softmin_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
     """
     return _rows_family(x, axis, out, "softmin", SOFTMIN)
+
+
+def fast_softmax(x, axis=-1, *, out=None):
+    """exp(x - max) / sum(exp(x - max)) along axis: entries in [0, 1] summing to 1.
+
+    Parameters
+    ----------
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
+    axis : int, default -1
+        The axis along which the rows run (any axis; negative counts from
+        the end).  A 0-d x is a row of one entry.
+    out : ndarray, optional
+        Where the result goes: x itself (in place) or a writeable C-contiguous
+        array of x's shape and dtype that does not partially overlap x.
+
+    Returns
+    -------
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
+
+    The fast tier (cact.fast): the row max is subtracted exactly (an exact
+    two-term difference), with a cheaper exponential and sum than
+    cact.softmax's: within 4 ulp (float32, where the exact result is
+    normal; a subnormal one may come out as itself, 0, or anything within
+    2**-126) and 8 ulp (float64) of the exact result.  A NaN anywhere in a row
+    gives a NaN row; a row of all -inf gives NaN (0/0); +inf entries give
+    the limit (1/k on each of the k entries at +inf, 0 elsewhere) (NumPy, SciPy and PyTorch give NaN there).  An empty axis
+    gives an empty result (scipy.special raises ValueError).  float16 and
+    bfloat16 rows are computed in float32 (widened exactly) and rounded once
+    more, within 1 ulp of the storage type.
+
+    Kernels: cact_fast_softmax_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
+    """
+    return _rows_family(x, axis, out, "softmax", FAST_SOFTMAX)
+
+
+def fast_log_softmax(x, axis=-1, *, out=None):
+    """x - max - log(sum(exp(x - max))) along axis, the log of softmax.  The
+    largest entry keeps full precision when its result is tiny:
+    log_softmax([0, -30])[0] = -log1p(e**-30) = -9.36e-14, not 0.
+
+    Parameters
+    ----------
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
+    axis : int, default -1
+        The axis along which the rows run (any axis; negative counts from
+        the end).  A 0-d x is a row of one entry.
+    out : ndarray, optional
+        Where the result goes: x itself (in place) or a writeable C-contiguous
+        array of x's shape and dtype that does not partially overlap x.
+
+    Returns
+    -------
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
+
+    The fast tier (cact.fast): the row max is subtracted exactly (an exact
+    two-term difference), with a cheaper exponential and sum than
+    cact.log_softmax's: within 4 ulp (float32, where the exact result is
+    normal; a subnormal one may come out as itself, 0, or anything within
+    2**-126) and 8 ulp (float64) of the exact result.  A NaN anywhere in a row
+    gives a NaN row; a row of all -inf gives NaN (0/0); +inf entries give
+    the limit (-log(k) on each of the k entries at +inf, -inf elsewhere) (NumPy, SciPy and PyTorch give NaN there).  An empty axis
+    gives an empty result (scipy.special raises ValueError).  float16 and
+    bfloat16 rows are computed in float32 (widened exactly) and rounded once
+    more, within 1 ulp of the storage type.
+
+    Kernels: cact_fast_log_softmax_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
+    """
+    return _rows_family(x, axis, out, "log_softmax", FAST_LOG_SOFTMAX)
+
+
+def fast_softmin(x, axis=-1, *, out=None):
+    """softmax(-x): exp(min - x) / sum(exp(min - x)) along axis.
+
+    Parameters
+    ----------
+    x : array_like, float32, float64, float16 or bfloat16 (bool and integer x: float64)
+    axis : int, default -1
+        The axis along which the rows run (any axis; negative counts from
+        the end).  A 0-d x is a row of one entry.
+    out : ndarray, optional
+        Where the result goes: x itself (in place) or a writeable C-contiguous
+        array of x's shape and dtype that does not partially overlap x.
+
+    Returns
+    -------
+    ndarray of x's shape and dtype (out, if given); a numpy scalar
+    for a 0-d result without out, as numpy's ufuncs return.
+
+    The fast tier (cact.fast): the row max is subtracted exactly (an exact
+    two-term difference), with a cheaper exponential and sum than
+    cact.softmin's: within 4 ulp (float32, where the exact result is
+    normal; a subnormal one may come out as itself, 0, or anything within
+    2**-126) and 8 ulp (float64) of the exact result.  A NaN anywhere in a row
+    gives a NaN row; a row of all +inf gives NaN (0/0); -inf entries give
+    the limit (1/k on each of the k entries at -inf, 0 elsewhere) (NumPy, SciPy and PyTorch give NaN there).  An empty axis
+    gives an empty result (scipy.special raises ValueError).  float16 and
+    bfloat16 rows are computed in float32 (widened exactly) and rounded once
+    more, within 1 ulp of the storage type.
+
+    Kernels: cact_fast_softmin_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
+    """
+    return _rows_family(x, axis, out, "softmin", FAST_SOFTMIN)
 
 
 def maxout(x, pieces, axis=-1, *, out=None):

@@ -155,10 +155,11 @@ def kernel_decl(kernel, params, sfx):
     return f"void cact_{kernel}_{sfx}(const {t} *x, {t} *y, size_t n{extra})"
 
 
-def axis_decl(a, sfx):
+def axis_decl(a, sfx, pre=""):
     t = CTYPES[sfx]
     ret = "int" if sfx in HALF else "void"     # the half kernels may fail to allocate scratch
-    return f"{ret} cact_{a.name}_{sfx}(const {t} *x, {t} *y, size_t outer, size_t {a.dim}, size_t inner{a.c_extra(t)})"
+    return (f"{ret} cact_{pre}{a.name}_{sfx}(const {t} *x, {t} *y, size_t outer, size_t {a.dim}, "
+            f"size_t inner{a.c_extra(t)})")
 
 
 def gen_pxd(cat):
@@ -197,6 +198,10 @@ def gen_pxd(cat):
     for a in cat.ALONG_AXIS:          # along an axis: cact/axis.h
         for sfx in ("f32", "f64", *HALF):
             lines.append("    " + axis_decl(a, sfx))
+    for a in cat.ALONG_AXIS:          # ... and their fast tier
+        if a.fast:
+            for sfx in ("f32", "f64", *HALF):
+                lines.append("    " + axis_decl(a, sfx, "fast_"))
     return "\n".join(lines) + "\n"
 
 
@@ -480,16 +485,22 @@ ROWS_DOC = '''\
     ndarray of x's shape and dtype (out, if given); a numpy scalar
     for a 0-d result without out, as numpy's ufuncs return.
 
-    {method}, within {ulp32} ulp (float32) and {ulp64} ulp (float64)
-    of the exact result, subnormal results included.  A NaN anywhere in a row
+    {how}  A NaN anywhere in a row
     gives a NaN row; a row of all {allinf} gives NaN (0/0); {inf} entries give
     the limit {limit} (NumPy, SciPy and PyTorch give NaN there).  An empty axis
     gives an empty result (scipy.special raises ValueError).  float16 and
     bfloat16 rows are computed in float32 (widened exactly) and rounded once
     more, within 1 ulp of the storage type.
 
-    Kernels: cact_{name}_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
+    Kernels: cact_{kernel}_f32 / _f64 / _f16 / _bf16 (cact/axis.h).
     '''
+
+ROWS_HOW_FAST = """\
+The fast tier (cact.fast): the row max is subtracted exactly (an exact
+    two-term difference), with a cheaper exponential and sum than
+    cact.{name}'s: within {ulp32} ulp (float32, where the exact result is
+    normal; a subnormal one may come out as itself, 0, or anything within
+    2**-126) and {ulp64} ulp (float64) of the exact result."""
 
 PIECES = '''
 
@@ -655,33 +666,44 @@ def gen_axis_pyx(cat):
         grains = {cat.grain_elements(a.grain, 1) for a in rows}
         assert len(grains) == 1, "the rows functions share one grain"
         L = ["", "", "cdef enum:"]
-        L += [f"    {a.name.upper()} = {i}" for i, a in enumerate(rows)]
+        # the kernels of the rows kind: each function's, then the fast tier's
+        kernels = [a.name for a in rows] + ["fast_" + a.name for a in rows if a.fast]
+        L += [f"    {k.upper()} = {i}" for i, k in enumerate(kernels)]
         L += ["", "", "cdef inline int _run_rows(const Operands *op, const AxisView *v, int which) noexcept nogil:",
               "    # 0, or -1 where a half kernel could not allocate its scratch"]
         for sfx in ("f64", *HALF, "f32"):
             t = CTYPES[sfx]
             L.append("    if op.f64:" if sfx == "f64" else f"    elif op.half == {HALF[sfx]}:" if sfx in HALF
                      else "    else:")
-            for i, a in enumerate(rows):
-                c = f"cact_{a.name}_{sfx}(<const {t} *>op.x, <{t} *>op.y, v.outer, v.len, v.inner)"
+            for i, k in enumerate(kernels):
+                c = f"cact_{k}_{sfx}(<const {t} *>op.x, <{t} *>op.y, v.outer, v.len, v.inner)"
                 if sfx in HALF:
                     c = "return " + c
-                if len(rows) == 1:
+                if len(kernels) == 1:
                     L.append(f"        {c}")
                     continue
-                kw = "if" if i == 0 else "elif" if i < len(rows) - 1 else "else"
-                L.append(f"        {kw} which == {a.name.upper()}:" if kw != "else" else "        else:")
+                kw = "if" if i == 0 else "elif" if i < len(kernels) - 1 else "else"
+                L.append(f"        {kw} which == {k.upper()}:" if kw != "else" else "        else:")
                 L.append(f"            {c}")
         L.append("    return 0")
         out.append("\n".join(L) + "\n")
         out.append(ROWS_COMMON.format(grain=grains.pop()))
-        for a in rows:
-            ax = _axis_param(a, "axis")
-            doc = ROWS_DOC.format(what=_indent_what(a.what), name=a.name,
-                                  method="\n    ".join(textwrap.wrap(cat.ROWS_METHOD, 72)),
-                                  ulp32=a.ulp[0], ulp64=a.ulp[1], **a.doc)
-            out.append(f'\n\ndef {a.name}(x, axis={ax.default!r}, *, out=None):\n    """{doc}"""\n'
-                       f'    return _rows_family(x, axis, out, "{a.name}", {a.name.upper()})\n')
+        for fast in (False, True):
+            for a in rows:
+                if fast and not a.fast:
+                    continue
+                ax = _axis_param(a, "axis")
+                k = ("fast_" if fast else "") + a.name
+                ulp = a.fast.ulp if fast else a.ulp
+                if fast:
+                    how = ROWS_HOW_FAST.format(name=a.name, ulp32=ulp[0], ulp64=ulp[1])
+                else:
+                    how = "\n    ".join(textwrap.wrap(
+                        f"{cat.ROWS_METHOD}, within {ulp[0]} ulp (float32) and {ulp[1]} ulp (float64) of the "
+                        "exact result, subnormal results included.", 72))
+                doc = ROWS_DOC.format(what=_indent_what(a.what), how=how, kernel=k, **a.doc)
+                out.append(f'\n\ndef {k}(x, axis={ax.default!r}, *, out=None):\n    """{doc}"""\n'
+                           f'    return _rows_family(x, axis, out, "{a.name}", {k.upper()})\n')
     for a in funcs:
         if a.kind == "pieces":
             p = a.params[0]
@@ -910,7 +932,11 @@ def gen_fast_table(cat):
             else:
                 L.append(f"| {_md(label)} | `cact.{f.name}` re-exported | {f.ulp[0]} ulp | {f.ulp[1]} ulp |")
     for a in cat.ALONG_AXIS:
-        L.append(f"| {a.name} | `cact.{a.name}` re-exported | {a.ulp[0]} ulp | {a.ulp[1]} ulp |")
+        if a.fast:
+            L.append(f"| {a.name} | `cact_fast_{a.name}_f32/_f64` | {a.fast.ulp[0]} ulp (normal results) | "
+                     f"{a.fast.ulp[1]} ulp asserted; its own fast form |")
+        else:
+            L.append(f"| {a.name} | `cact.{a.name}` re-exported | {a.ulp[0]} ulp | {a.ulp[1]} ulp |")
     return "\n".join(L)
 
 

@@ -91,6 +91,12 @@ CACT__AXIS_DECL(maxout, float, f32, CACT__ID(, size_t pieces))
 CACT__AXIS_DECL(maxout, double, f64, CACT__ID(, size_t pieces))
 CACT__AXIS_DECL(prelu, float, f32, CACT__ID(, const float *w))
 CACT__AXIS_DECL(prelu, double, f64, CACT__ID(, const double *w))
+CACT__AXIS_DECL(fast_softmax, float, f32, )
+CACT__AXIS_DECL(fast_softmax, double, f64, )
+CACT__AXIS_DECL(fast_log_softmax, float, f32, )
+CACT__AXIS_DECL(fast_log_softmax, double, f64, )
+CACT__AXIS_DECL(fast_softmin, float, f32, )
+CACT__AXIS_DECL(fast_softmin, double, f64, )
 #undef CACT__AXIS_DECL
 /* float16 / bfloat16 along an axis: 0, or -1 (nothing written) when the
  * float32 scratch of a long row cannot be allocated (cact/axis/half.h) */
@@ -101,6 +107,9 @@ CACT__AXIS_DECL(prelu, double, f64, CACT__ID(, const double *w))
                                       size_t inner);                                            \
     CACT_API int cact_softmin_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,     \
                                   size_t inner);                                                \
+    CACT_API int cact_fast_softmax_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len, size_t inner); \
+    CACT_API int cact_fast_log_softmax_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len, size_t inner); \
+    CACT_API int cact_fast_softmin_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len, size_t inner); \
     CACT_API int cact_maxout_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,      \
                                  size_t inner, size_t pieces);                                  \
     CACT_API int cact_prelu_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t channels,  \

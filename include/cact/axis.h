@@ -102,6 +102,7 @@
 #define CACT__BITS 32
 #include "axis/common.h"
 #include "axis/softmax.h"
+#include "axis/softmax_fast.h"
 #include "axis/maxout.h"
 #include "axis/prelu.h"
 #undef AX
@@ -115,6 +116,7 @@
 #define CACT__BITS 64
 #include "axis/common.h"
 #include "axis/softmax.h"
+#include "axis/softmax_fast.h"
 #include "axis/maxout.h"
 #include "axis/prelu.h"
 #undef AX
@@ -130,6 +132,10 @@
 CACT__AXIS_BOTH(softmax, (), (), (), cact__ax_softmax_body, (, CACT__AX_SOFTMAX))
 CACT__AXIS_BOTH(log_softmax, (), (), (), cact__ax_softmax_body, (, CACT__AX_LOG_SOFTMAX))
 CACT__AXIS_BOTH(softmin, (), (), (), cact__ax_softmax_body, (, CACT__AX_SOFTMIN))
+/* the fast tier (axis/softmax_fast.h) */
+CACT__AXIS_BOTH(fast_softmax, (), (), (), cact__ax_fast_softmax_body, (, CACT__AX_SOFTMAX))
+CACT__AXIS_BOTH(fast_log_softmax, (), (), (), cact__ax_fast_softmax_body, (, CACT__AX_LOG_SOFTMAX))
+CACT__AXIS_BOTH(fast_softmin, (), (), (), cact__ax_fast_softmax_body, (, CACT__AX_SOFTMIN))
 CACT__AXIS_BOTH(maxout, (, size_t pieces), (, size_t pieces), (, pieces), cact__ax_maxout_body,
                 (, pieces))
 CACT__AXIS_BOTH(prelu, (, const float *w), (, const double *w), (, w), cact__ax_prelu_body, (, w))

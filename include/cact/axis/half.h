@@ -163,6 +163,9 @@ static CACT_UNUSED int cact__ax_half_prelu(void (*widen)(const uint16_t *, float
 CACT__AXIS_HALF_ROWS(softmax)
 CACT__AXIS_HALF_ROWS(log_softmax)
 CACT__AXIS_HALF_ROWS(softmin)
+CACT__AXIS_HALF_ROWS(fast_softmax)
+CACT__AXIS_HALF_ROWS(fast_log_softmax)
+CACT__AXIS_HALF_ROWS(fast_softmin)
 CACT__AXIS_HALF_OTHERS(f16)
 CACT__AXIS_HALF_OTHERS(bf16)
 
