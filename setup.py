@@ -123,8 +123,29 @@ extensions = [extension("cact._parallel", "pyx/_parallel.pyx"),   # the thread p
               extension("cact._elementwise", "pyx/_elementwise.pyx"),
               extension("cact._axis", "pyx/_axis.pyx")]
 
+
+
+def current_c(ext):
+    """The extension with its existing generated C file as the source when
+    that file is newer than every Cython input (the .pyx, pyx/*.pxi, the
+    .pxd files), else None.  cythonize regenerates any C file that another
+    Cython version wrote, so the first in-place build after a pip install
+    (whose isolated build env has its own Cython) would regenerate and
+    recompile everything although nothing changed."""
+    pyx = ext.sources[0]
+    c = os.path.splitext(pyx)[0] + ".c"
+    inputs = [pyx] + glob.glob(os.path.join(ROOT, "pyx", "*.pxi")) + glob.glob(os.path.join(ROOT, "pyx", "*.pxd")) \
+        + glob.glob(os.path.join(ROOT, "cact", "*.pxd"))
+    if os.path.exists(c) and os.path.getmtime(c) >= max(os.path.getmtime(f) for f in inputs):
+        ext.sources = [c]
+        return ext
+    return None
+
+
+ready = [current_c(e) for e in extensions]
 setup(
-    ext_modules=cythonize(extensions, include_path=[ROOT, os.path.join(ROOT, "pyx")],
-                          compiler_directives={"language_level": "3"}),
+    ext_modules=[r for r in ready if r] +
+    cythonize([e for e, r in zip(extensions, ready) if not r], include_path=[ROOT, os.path.join(ROOT, "pyx")],
+              compiler_directives={"language_level": "3"}),
     cmdclass={"build_py": build_py_with_headers, "build_ext": build_ext_with_library},
 )
