@@ -83,6 +83,22 @@ def extension(name, source):
 LIB_SOURCE = os.path.join("src", "cact.c")
 
 
+def _seed_build_lib(cmd):
+    """An in-place build compiles into build_lib and copies to the source
+    tree, judging what is current by build_lib's files: after `pip install
+    -e` (built elsewhere) every module would compile again.  A module whose
+    copy in the source tree is newer than its sources and dependencies is
+    copied into build_lib first, so it counts as built."""
+    for ext in cmd.extensions:
+        fn = cmd.get_ext_filename(ext.name)
+        tree, lib = os.path.join(ROOT, fn), os.path.join(cmd.build_lib, fn)
+        inputs = [os.path.join(ROOT, f) for f in list(ext.sources) + list(ext.depends)]
+        if os.path.exists(tree) and not os.path.exists(lib) and all(os.path.exists(f) for f in inputs) and \
+                os.path.getmtime(tree) >= max(os.path.getmtime(f) for f in inputs):
+            os.makedirs(os.path.dirname(lib), exist_ok=True)
+            shutil.copy2(tree, lib)
+
+
 class build_ext_with_library(build_ext):
     """build_ext, then the static library: src/cact.c (CACT_IMPLEMENTATION)
     compiled with the extensions' flags into cact/lib/libcact.a of the built
@@ -91,6 +107,8 @@ class build_ext_with_library(build_ext):
 
     def run(self):
         in_place = bool(self.inplace or getattr(self, "editable_mode", False))
+        if in_place:
+            _seed_build_lib(self)
         super().run()
         if sanitize_args():
             return   # the sanitizer build (.ci/sanitize) tests the extension, not the library
