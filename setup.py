@@ -83,6 +83,22 @@ def extension(name, source):
 LIB_SOURCE = os.path.join("src", "cact.c")
 
 
+def _seed_build_lib(cmd):
+    """An in-place build compiles into build_lib and copies to the source
+    tree, judging what is current by build_lib's files: after `pip install
+    -e` (built elsewhere) every module would compile again.  A module whose
+    copy in the source tree is newer than its sources and dependencies is
+    copied into build_lib first, so it counts as built."""
+    for ext in cmd.extensions:
+        fn = cmd.get_ext_filename(ext.name)
+        tree, lib = os.path.join(ROOT, fn), os.path.join(cmd.build_lib, fn)
+        inputs = [os.path.join(ROOT, f) for f in list(ext.sources) + list(ext.depends)]
+        if os.path.exists(tree) and not os.path.exists(lib) and all(os.path.exists(f) for f in inputs) and \
+                os.path.getmtime(tree) >= max(os.path.getmtime(f) for f in inputs):
+            os.makedirs(os.path.dirname(lib), exist_ok=True)
+            shutil.copy2(tree, lib)
+
+
 class build_ext_with_library(build_ext):
     """build_ext, then the static library: src/cact.c (CACT_IMPLEMENTATION)
     compiled with the extensions' flags into cact/lib/libcact.a of the built
@@ -91,6 +107,8 @@ class build_ext_with_library(build_ext):
 
     def run(self):
         in_place = bool(self.inplace or getattr(self, "editable_mode", False))
+        if in_place:
+            _seed_build_lib(self)
         super().run()
         if sanitize_args():
             return   # the sanitizer build (.ci/sanitize) tests the extension, not the library
@@ -124,8 +142,29 @@ extensions = [extension("cact._parallel", "pyx/_parallel.pyx"),   # the thread p
               extension("cact._axis", "pyx/_axis.pyx"),
               extension("cact._grad", "pyx/_grad.pyx")]      # the backward kernels
 
+
+
+def current_c(ext):
+    """The extension with its existing generated C file as the source when
+    that file is newer than every Cython input (the .pyx, pyx/*.pxi, the
+    .pxd files), else None.  cythonize regenerates any C file that another
+    Cython version wrote, so the first in-place build after a pip install
+    (whose isolated build env has its own Cython) would regenerate and
+    recompile everything although nothing changed."""
+    pyx = ext.sources[0]
+    c = os.path.splitext(pyx)[0] + ".c"
+    inputs = [pyx] + glob.glob(os.path.join(ROOT, "pyx", "*.pxi")) + glob.glob(os.path.join(ROOT, "pyx", "*.pxd")) \
+        + glob.glob(os.path.join(ROOT, "cact", "*.pxd"))
+    if os.path.exists(c) and os.path.getmtime(c) >= max(os.path.getmtime(f) for f in inputs):
+        ext.sources = [c]
+        return ext
+    return None
+
+
+ready = [current_c(e) for e in extensions]
 setup(
-    ext_modules=cythonize(extensions, include_path=[ROOT, os.path.join(ROOT, "pyx")],
-                          compiler_directives={"language_level": "3"}),
+    ext_modules=[r for r in ready if r] +
+    cythonize([e for e, r in zip(extensions, ready) if not r], include_path=[ROOT, os.path.join(ROOT, "pyx")],
+              compiler_directives={"language_level": "3"}),
     cmdclass={"build_py": build_py_with_headers, "build_ext": build_ext_with_library},
 )
