@@ -5,7 +5,7 @@
 #   make build        rebuild in place what changed (the extension modules, the static library)
 #   make test         build, then the everyday tests over the cores (pytest-xdist; not the slow ones)
 #   make test-all     build, then every test: also those marked slow (C builds, sanitizers, sweeps); CI
-#   make lint         ruff, the generated files up to date, clang-format (when installed)
+#   make lint         ruff, the generated files up to date, clang-format 14 (when installed)
 #   make format       apply ruff's fixes and clang-format to the sources
 #   make docs         regenerate the generated files and the tables in README.md and docs/
 #   make bench        the speed benchmark against the installed peers
@@ -46,6 +46,8 @@ lint:
 	$(PYTHON) -m ruff check .
 	$(PYTHON) tools/generate.py --check
 	@if command -v $(CLANG_FORMAT) >/dev/null 2>&1; then \
+	    $(CLANG_FORMAT) --version | grep -q "version 14\." || \
+	        { echo "lint: the sources are formatted by clang-format 14 (pip install clang-format==14.0.6)"; exit 1; }; \
 	    echo "$(CLANG_FORMAT) --dry-run --Werror ($(words $(C_SOURCES)) files)"; \
 	    $(CLANG_FORMAT) --dry-run --Werror $(C_SOURCES); \
 	else \

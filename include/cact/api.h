@@ -62,25 +62,24 @@ CACT_API int cact_isa_reset(void);             /* re-read $CACT_ISA; the new lev
 CACT_API const char *cact_isa_name(int level); /* e.g. "x86-64-v3 (AVX2+FMA)" */
 
 /* the elementwise kernels: one row of cact/functions.inc each */
-#define CACT_ELEMENTWISE(name, loop, PDECL, PARGS)                                                \
-    CACT_API void cact_##name##_f32(const float *x, float *y, size_t n CACT__ID PDECL);           \
-    CACT_API void cact_##name##_f64(const double *x, double *y, size_t n CACT__ID PDECL);         \
-    CACT_API void cact_##name##_f16(const cact_f16_t *x, cact_f16_t *y, size_t n CACT__ID PDECL); \
-    CACT_API void cact_##name##_bf16(const cact_bf16_t *x, cact_bf16_t *y, size_t n CACT__ID PDECL);
+#define CACT_ELEMENTWISE(name, loop, PDECL, PARGS)                                              \
+  CACT_API void cact_##name##_f32(const float *x, float *y, size_t n CACT__ID PDECL);           \
+  CACT_API void cact_##name##_f64(const double *x, double *y, size_t n CACT__ID PDECL);         \
+  CACT_API void cact_##name##_f16(const cact_f16_t *x, cact_f16_t *y, size_t n CACT__ID PDECL); \
+  CACT_API void cact_##name##_bf16(const cact_bf16_t *x, cact_bf16_t *y, size_t n CACT__ID PDECL);
 #include "functions.inc"
 
 /* the backward kernels, dx = dy f'(x): one row of cact/grad.inc each */
-#define CACT_GRAD(name, PDECL, PARGS)                                                   \
-    CACT_API void cact_##name##_grad_f32(const float *dy, const float *x, float *dx,    \
-                                         size_t n CACT__ID PDECL);                      \
-    CACT_API void cact_##name##_grad_f64(const double *dy, const double *x, double *dx, \
-                                         size_t n CACT__ID PDECL);
+#define CACT_GRAD(name, PDECL, PARGS)                                                 \
+  CACT_API void cact_##name##_grad_f32(const float *dy, const float *x, float *dx,    \
+                                       size_t n CACT__ID PDECL);                      \
+  CACT_API void cact_##name##_grad_f64(const double *dy, const double *x, double *dx, \
+                                       size_t n CACT__ID PDECL);
 #include "grad.inc"
 
 /* the kernels along an axis (cact/axis.h) */
-#define CACT__AXIS_DECL(name, T, sfx, PDECL)                                      \
-    CACT_API void cact_##name##_##sfx(const T *x, T *y, size_t outer, size_t len, \
-                                      size_t inner PDECL);
+#define CACT__AXIS_DECL(name, T, sfx, PDECL) \
+  CACT_API void cact_##name##_##sfx(const T *x, T *y, size_t outer, size_t len, size_t inner PDECL);
 CACT__AXIS_DECL(softmax, float, f32, )
 CACT__AXIS_DECL(softmax, double, f64, )
 CACT__AXIS_DECL(log_softmax, float, f32, )
@@ -100,36 +99,39 @@ CACT__AXIS_DECL(fast_softmin, double, f64, )
 #undef CACT__AXIS_DECL
 /* float16 / bfloat16 along an axis: 0, or -1 (nothing written) when the
  * float32 scratch of a long row cannot be allocated (cact/axis/half.h) */
-#define CACT__AXIS_HALF_DECL(h)                                                                 \
-    CACT_API int cact_softmax_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,     \
-                                  size_t inner);                                                \
-    CACT_API int cact_log_softmax_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len, \
-                                      size_t inner);                                            \
-    CACT_API int cact_softmin_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,     \
-                                  size_t inner);                                                \
-    CACT_API int cact_fast_softmax_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len, size_t inner); \
-    CACT_API int cact_fast_log_softmax_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len, size_t inner); \
-    CACT_API int cact_fast_softmin_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len, size_t inner); \
-    CACT_API int cact_maxout_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,      \
-                                 size_t inner, size_t pieces);                                  \
-    CACT_API int cact_prelu_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t channels,  \
-                                size_t inner, const uint16_t *w);
+#define CACT__AXIS_HALF_DECL(h)                                                                    \
+  CACT_API int cact_softmax_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,          \
+                                size_t inner);                                                     \
+  CACT_API int cact_log_softmax_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,      \
+                                    size_t inner);                                                 \
+  CACT_API int cact_softmin_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,          \
+                                size_t inner);                                                     \
+  CACT_API int cact_fast_softmax_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,     \
+                                     size_t inner);                                                \
+  CACT_API int cact_fast_log_softmax_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len, \
+                                         size_t inner);                                            \
+  CACT_API int cact_fast_softmin_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,     \
+                                     size_t inner);                                                \
+  CACT_API int cact_maxout_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,           \
+                               size_t inner, size_t pieces);                                       \
+  CACT_API int cact_prelu_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t channels,       \
+                              size_t inner, const uint16_t *w);
 CACT__AXIS_HALF_DECL(f16)
 CACT__AXIS_HALF_DECL(bf16)
 #undef CACT__AXIS_HALF_DECL
 
 /* the backward kernels along an axis (cact/axis_grad.h) */
-#define CACT__AXIS_GRAD_DECL(T, sfx)                                                               \
-    CACT_API void cact_softmax_grad_##sfx(const T *dy, const T *y, T *dx, size_t outer,            \
-                                          size_t len, size_t inner);                               \
-    CACT_API void cact_log_softmax_grad_##sfx(const T *dy, const T *y, T *dx, size_t outer,        \
-                                              size_t len, size_t inner);                           \
-    CACT_API void cact_softmin_grad_##sfx(const T *dy, const T *y, T *dx, size_t outer,            \
-                                          size_t len, size_t inner);                               \
-    CACT_API void cact_maxout_grad_##sfx(const T *dy, const T *x, T *dx, size_t outer, size_t len, \
-                                         size_t inner, size_t pieces);                             \
-    CACT_API void cact_prelu_grad_##sfx(const T *dy, const T *x, T *dx, T *dw, size_t outer,       \
-                                        size_t channels, size_t inner, const T *w);
+#define CACT__AXIS_GRAD_DECL(T, sfx)                                                              \
+  CACT_API void cact_softmax_grad_##sfx(const T *dy, const T *y, T *dx, size_t outer, size_t len, \
+                                        size_t inner);                                            \
+  CACT_API void cact_log_softmax_grad_##sfx(const T *dy, const T *y, T *dx, size_t outer,         \
+                                            size_t len, size_t inner);                            \
+  CACT_API void cact_softmin_grad_##sfx(const T *dy, const T *y, T *dx, size_t outer, size_t len, \
+                                        size_t inner);                                            \
+  CACT_API void cact_maxout_grad_##sfx(const T *dy, const T *x, T *dx, size_t outer, size_t len,  \
+                                       size_t inner, size_t pieces);                              \
+  CACT_API void cact_prelu_grad_##sfx(const T *dy, const T *x, T *dx, T *dw, size_t outer,        \
+                                      size_t channels, size_t inner, const T *w);
 CACT__AXIS_GRAD_DECL(float, f32)
 CACT__AXIS_GRAD_DECL(double, f64)
 #undef CACT__AXIS_GRAD_DECL

@@ -90,28 +90,28 @@
 #undef CACT__AGATTR
 
 #if CACT_DISPATCH
-#  define CACT__AG_CALL(sfx, args)         \
-      switch (cact_isa_level()) {          \
-      case CACT_ISA_V4:                    \
-          cact__ag_grad_##sfx##_v4 args;   \
-          break;                           \
-      case CACT_ISA_V3:                    \
-          cact__ag_grad_##sfx##_v3 args;   \
-          break;                           \
-      default:                             \
-          cact__ag_grad_##sfx##_base args; \
-          break;                           \
-      }
+#  define CACT__AG_CALL(sfx, args)     \
+    switch (cact_isa_level()) {        \
+    case CACT_ISA_V4:                  \
+      cact__ag_grad_##sfx##_v4 args;   \
+      break;                           \
+    case CACT_ISA_V3:                  \
+      cact__ag_grad_##sfx##_v3 args;   \
+      break;                           \
+    default:                           \
+      cact__ag_grad_##sfx##_base args; \
+      break;                           \
+    }
 #else
 #  define CACT__AG_CALL(sfx, args) cact__ag_grad_##sfx##_base args;
 #endif
 
-#define CACT__AG_PUBLIC(name, sfx, TT, log, sign)                                            \
-    CACT_API void cact_##name##_grad_##sfx(const TT *dy, const TT *y, TT *dx,      \
-                                                     size_t outer, size_t len, size_t inner) \
-    {                                                                                        \
-        CACT__AG_CALL(sfx, (dy, y, dx, outer, len, inner, log, sign))                        \
-    }
+#define CACT__AG_PUBLIC(name, sfx, TT, log, sign)                                         \
+  CACT_API void cact_##name##_grad_##sfx(const TT *dy, const TT *y, TT *dx, size_t outer, \
+                                         size_t len, size_t inner)                        \
+  {                                                                                       \
+    CACT__AG_CALL(sfx, (dy, y, dx, outer, len, inner, log, sign))                         \
+  }
 CACT__AG_PUBLIC(softmax, f32, float, 0, 1)
 CACT__AG_PUBLIC(softmax, f64, double, 0, 1)
 CACT__AG_PUBLIC(softmin, f32, float, 0, -1)
@@ -138,33 +138,32 @@ CACT__AG_PUBLIC(log_softmax, f64, double, 1, 1)
  *       products), float64 compensated (TwoProd, TwoSum), one rounding.
  *       dx may be dy or x.
  */
-#define CACT__AG_MAXOUT(sfx, TT)                                                                  \
-    CACT_API void cact_maxout_grad_##sfx(                                               \
-        const TT *dy, const TT *x, TT *dx, size_t outer, size_t len, size_t inner, size_t pieces) \
-    {                                                                                             \
-        size_t g = pieces ? len / pieces : 0, o, k, p, j;                                         \
-        for (o = 0; o < outer; o++)                                                               \
-            for (k = 0; k < g; k++) {                                                             \
-                const TT *xr = x + (o * len + k * pieces) * inner, *d = dy + (o * g + k) * inner; \
-                TT *dr = dx + (o * len + k * pieces) * inner;                                     \
-                for (j = 0; j < inner; j++) {                                                     \
-                    size_t best = 0;                                                              \
-                    TT m = xr[j];                                                                 \
-                    for (p = 1; p < pieces; p++) {                                                \
-                        TT v = xr[p * inner + j];                                                 \
-                        if (m == m && (v > m || v != v)) m = v, best = p;                         \
-                    }                                                                             \
-                    for (p = 0; p < pieces; p++) dr[p * inner + j] = p == best ? d[j] : (TT)0;    \
-                }                                                                                 \
-            }                                                                                     \
-    }
+#define CACT__AG_MAXOUT(sfx, TT)                                                          \
+  CACT_API void cact_maxout_grad_##sfx(const TT *dy, const TT *x, TT *dx, size_t outer,   \
+                                       size_t len, size_t inner, size_t pieces)           \
+  {                                                                                       \
+    size_t g = pieces ? len / pieces : 0, o, k, p, j;                                     \
+    for (o = 0; o < outer; o++)                                                           \
+      for (k = 0; k < g; k++) {                                                           \
+        const TT *xr = x + (o * len + k * pieces) * inner, *d = dy + (o * g + k) * inner; \
+        TT *dr = dx + (o * len + k * pieces) * inner;                                     \
+        for (j = 0; j < inner; j++) {                                                     \
+          size_t best = 0;                                                                \
+          TT m = xr[j];                                                                   \
+          for (p = 1; p < pieces; p++) {                                                  \
+            TT v = xr[p * inner + j];                                                     \
+            if (m == m && (v > m || v != v)) m = v, best = p;                             \
+          }                                                                               \
+          for (p = 0; p < pieces; p++) dr[p * inner + j] = p == best ? d[j] : (TT)0;      \
+        }                                                                                 \
+      }                                                                                   \
+  }
 CACT__AG_MAXOUT(f32, float)
 CACT__AG_MAXOUT(f64, double)
 #undef CACT__AG_MAXOUT
 
 CACT_API void cact_prelu_grad_f32(const float *dy, const float *x, float *dx, float *dw,
-                                            size_t outer, size_t channels, size_t inner,
-                                            const float *w)
+                                  size_t outer, size_t channels, size_t inner, const float *w)
 {
     size_t o, c, j;
     for (c = 0; c < channels; c++) {
@@ -181,9 +180,8 @@ CACT_API void cact_prelu_grad_f32(const float *dy, const float *x, float *dx, fl
     }
 }
 
-CACT_API void cact_prelu_grad_f64(const double *dy, const double *x, double *dx,
-                                            double *dw, size_t outer, size_t channels, size_t inner,
-                                            const double *w)
+CACT_API void cact_prelu_grad_f64(const double *dy, const double *x, double *dx, double *dw,
+                                  size_t outer, size_t channels, size_t inner, const double *w)
 {
     size_t o, c, j;
     for (c = 0; c < channels; c++) {

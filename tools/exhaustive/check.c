@@ -315,7 +315,8 @@ static double ONES64[4096];
     { cact__##K##_grad_f64_base(ONES64, x, y, n CACT__ID PARGS); }
 #endif
 // clang-format on
-#define CACT_CHECK_GRAD(entry, K, ARGS, ref, lim_neg, lim_pos, lo, hi, a32, a64) WRAPG(entry, K, ARGS)
+#define CACT_CHECK_GRAD(entry, K, ARGS, ref, lim_neg, lim_pos, lo, hi, a32, a64) \
+  WRAPG(entry, K, ARGS)
 #include "grad_kernels.inc"
 
 typedef struct {

@@ -22,9 +22,9 @@
 #  error "include <cact/cact.h>, not cact/axis/grad.h"
 #endif
 
-#define AGF(name)                           \
-    CACT__MCAT(CACT__MCAT(cact__ag_, name), \
-               CACT__MCAT(CACT__MCAT(_, CACT_SFX), CACT__MCAT(_, CACT__AGLV)))
+#define AGF(name)                         \
+  CACT__MCAT(CACT__MCAT(cact__ag_, name), \
+             CACT__MCAT(CACT__MCAT(_, CACT_SFX), CACT__MCAT(_, CACT__AGLV)))
 #define AGL(fn) CACT__MCAT(CACT__MCAT(cact__, fn), CACT__MCAT(_, CACT__AGLV))
 
 #if CACT__BITS == 32
@@ -74,9 +74,9 @@ static CACT__AGATTR CACT__OPTIMIZE cact__dd AGF(rsum)(const double *dy, const do
 
 /* one result from dy, y and the row's sum (sh + sl); sign -1 for softmin */
 #if CACT__BITS == 32
-#  define CACT__AG_OUT(d, yv, sh, sl, log, sign)                     \
-      ((float)((log) ? (double)(d) - AGL(exp_d)((double)(yv)) * (sh) \
-                     : (sign) * ((double)(yv) * ((double)(d) - (sh)))))
+#  define CACT__AG_OUT(d, yv, sh, sl, log, sign)                 \
+    ((float)((log) ? (double)(d)-AGL(exp_d)((double)(yv)) * (sh) \
+                   : (sign) * ((double)(yv) * ((double)(d) - (sh)))))
 #else
 CACT_INLINE double AGF(out)(double d, double yv, double sh, double sl, int log, double sign)
 {

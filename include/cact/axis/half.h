@@ -42,8 +42,8 @@
 /* widen rows r of a [rows, inner] half array's columns [j0, j0 + jb) into
  * buf ([rows, jb]), and narrow back */
 static CACT_UNUSED void cact__ax_half_gather(void (*widen)(const uint16_t *, float *, size_t),
-                                 const uint16_t *x, float *buf, size_t rows, size_t inner,
-                                 size_t jb)
+                                             const uint16_t *x, float *buf, size_t rows,
+                                             size_t inner, size_t jb)
 {
     size_t r;
     if (jb == inner) widen(x, buf, rows * inner);
@@ -51,8 +51,8 @@ static CACT_UNUSED void cact__ax_half_gather(void (*widen)(const uint16_t *, flo
         for (r = 0; r < rows; r++) widen(x + r * inner, buf + r * jb, jb);
 }
 static CACT_UNUSED void cact__ax_half_scatter(void (*narrow)(const float *, uint16_t *, size_t),
-                                  const float *buf, uint16_t *y, size_t rows, size_t inner,
-                                  size_t jb)
+                                              const float *buf, uint16_t *y, size_t rows,
+                                              size_t inner, size_t jb)
 {
     size_t r;
     if (jb == inner) narrow(buf, y, rows * inner);
@@ -70,15 +70,16 @@ typedef void (*cact__ax_rows_f32)(const float *, float *, size_t, size_t, size_t
  * scratch */
 static CACT_UNUSED int cact__ax_half_tiles(cact__ax_rows_f32 rows,
                                            void (*widen)(const uint16_t *, float *, size_t),
-                               void (*narrow)(const float *, uint16_t *, size_t),
-                               const uint16_t *x, uint16_t *y, size_t outer, size_t len,
-                               size_t inner, size_t pieces)
+                                           void (*narrow)(const float *, uint16_t *, size_t),
+                                           const uint16_t *x, uint16_t *y, size_t outer, size_t len,
+                                           size_t inner, size_t pieces)
 {
     float stackbuf[2 * CACT__AX_HALF_BUF] CACT__ALIGN64;
     float *in = stackbuf, *out, *heap = NULL;
     size_t slice = len * inner, olen = len / pieces, ob = 1, jb = inner, o, j;
     if (outer == 0 || len == 0 || inner == 0) return 0;
-    if (slice <= CACT__AX_HALF_BUF) ob = CACT__AX_HALF_BUF / slice < outer ? CACT__AX_HALF_BUF / slice : outer;
+    if (slice <= CACT__AX_HALF_BUF)
+        ob = CACT__AX_HALF_BUF / slice < outer ? CACT__AX_HALF_BUF / slice : outer;
     else {
         jb = len < CACT__AX_HALF_BUF ? CACT__AX_HALF_BUF / len : 1;
         if (len * jb > CACT__AX_HALF_BUF) {
@@ -108,9 +109,9 @@ static CACT_UNUSED int cact__ax_half_tiles(cact__ax_rows_f32 rows,
 /* prelu: tiles of whole channels (cb of them, [cb, inner] contiguous) or,
  * where one channel's inner run exceeds the scratch, pieces of one */
 static CACT_UNUSED int cact__ax_half_prelu(void (*widen)(const uint16_t *, float *, size_t),
-                               void (*narrow)(const float *, uint16_t *, size_t),
-                               const uint16_t *x, uint16_t *y, size_t outer, size_t channels,
-                               size_t inner, const uint16_t *w)
+                                           void (*narrow)(const float *, uint16_t *, size_t),
+                                           const uint16_t *x, uint16_t *y, size_t outer,
+                                           size_t channels, size_t inner, const uint16_t *w)
 {
     float buf[CACT__AX_HALF_BUF] CACT__ALIGN64, wbuf[CACT__AX_HALF_BUF];
     size_t o, c, j;
@@ -135,29 +136,29 @@ static CACT_UNUSED int cact__ax_half_prelu(void (*widen)(const uint16_t *, float
 /* cact_<name>_f16 and cact_<name>_bf16 of a float32 row kernel
  * cact_<name>_f32 (softmax's signature): a row kernel added later, of
  * either tier, gets its half-precision forms from one line here */
-#define CACT__AXIS_HALF_ROWS1(name, h)                                                       \
-  CACT_API int cact_##name##_##h(const uint16_t *x, uint16_t *y, size_t outer,     \
-                                           size_t len, size_t inner)                        \
-  {                                                                                         \
-    return cact__ax_half_tiles(cact_##name##_f32, cact_##h##_to_f32, cact_f32_to_##h, x, y, \
-                               outer, len, inner, 1);                                       \
+#define CACT__AXIS_HALF_ROWS1(name, h)                                                             \
+  CACT_API int cact_##name##_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,         \
+                                 size_t inner)                                                     \
+  {                                                                                                \
+    return cact__ax_half_tiles(cact_##name##_f32, cact_##h##_to_f32, cact_f32_to_##h, x, y, outer, \
+                               len, inner, 1);                                                     \
   }
 #define CACT__AXIS_HALF_ROWS(name) \
   CACT__AXIS_HALF_ROWS1(name, f16) \
   CACT__AXIS_HALF_ROWS1(name, bf16)
 
-#define CACT__AXIS_HALF_OTHERS(h)                                                            \
-  CACT_API int cact_maxout_##h(const uint16_t *x, uint16_t *y, size_t outer,        \
-                                         size_t len, size_t inner, size_t pieces)            \
-  {                                                                                          \
-    return cact__ax_half_tiles(NULL, cact_##h##_to_f32, cact_f32_to_##h, x, y, outer, len,   \
-                               inner, pieces);                                               \
-  }                                                                                          \
-  CACT_API int cact_prelu_##h(const uint16_t *x, uint16_t *y, size_t outer,         \
-                                        size_t channels, size_t inner, const uint16_t *w)    \
-  {                                                                                          \
-    return cact__ax_half_prelu(cact_##h##_to_f32, cact_f32_to_##h, x, y, outer, channels,     \
-                               inner, w);                                                    \
+#define CACT__AXIS_HALF_OTHERS(h)                                                                 \
+  CACT_API int cact_maxout_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t len,          \
+                               size_t inner, size_t pieces)                                       \
+  {                                                                                               \
+    return cact__ax_half_tiles(NULL, cact_##h##_to_f32, cact_f32_to_##h, x, y, outer, len, inner, \
+                               pieces);                                                           \
+  }                                                                                               \
+  CACT_API int cact_prelu_##h(const uint16_t *x, uint16_t *y, size_t outer, size_t channels,      \
+                              size_t inner, const uint16_t *w)                                    \
+  {                                                                                               \
+    return cact__ax_half_prelu(cact_##h##_to_f32, cact_f32_to_##h, x, y, outer, channels, inner,  \
+                               w);                                                                \
   }
 
 CACT__AXIS_HALF_ROWS(softmax)

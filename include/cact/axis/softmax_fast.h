@@ -209,19 +209,19 @@ CACT_INLINE void AX(frun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
     const int pmode = mode == CACT__AX_TAME ? CACT__AX_GEN : mode;
     size_t i;
     if (lg) {
-        for (i = 0; i + L <= n; i += L)
-            AX(flblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, q + mstep * i,
-                      c + mstep * i, neg, hasfma, mode, dm);
-        if (i < n)
-            AX(flblk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, q + mstep * i,
-                      c + mstep * i, neg, hasfma, pmode, dm);
+        for (i = 0; i + L <= n; i += L) AX(flblk)
+        (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, q + mstep * i, c + mstep * i, neg,
+         hasfma, mode, dm);
+        if (i < n) AX(flblk)
+        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, q + mstep * i, c + mstep * i,
+         neg, hasfma, pmode, dm);
     } else {
-        for (i = 0; i + L <= n; i += L)
-            AX(feblk)(x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, q + mstep * i, neg,
-                      hasfma, mode, dm);
-        if (i < n)
-            AX(feblk)(x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, q + mstep * i, neg,
-                      hasfma, pmode, dm);
+        for (i = 0; i + L <= n; i += L) AX(feblk)
+        (x + i, y + i, L, m + mstep * i, mstep, s + mstep * i, q + mstep * i, neg, hasfma, mode,
+         dm);
+        if (i < n) AX(feblk)
+        (x + i, y + i, n - i, m + mstep * i, mstep, s + mstep * i, q + mstep * i, neg, hasfma,
+         pmode, dm);
     }
 }
 
@@ -230,11 +230,11 @@ CACT_INLINE void AX(frun)(const T *x, T *y, size_t n, const T *m, int mstep, flo
                           int hasfma, int mode, int dm)
 {
 #  define CACT__AXF_RUN(LG, MODE, DM) \
-      AX(frun_k)(x, y, n, m, mstep, s, q, c, LG, neg, hasfma, MODE, DM)
-#  define CACT__AXF_DMS(LG, MODE)                                                 \
-      if (dm == CACT__AXF_VFIRST) CACT__AXF_RUN(LG, MODE, CACT__AXF_VFIRST);      \
-      else if (dm == CACT__AXF_MFIRST) CACT__AXF_RUN(LG, MODE, CACT__AXF_MFIRST); \
-      else CACT__AXF_RUN(LG, MODE, CACT__AXF_TWOSUM)
+    AX(frun_k)(x, y, n, m, mstep, s, q, c, LG, neg, hasfma, MODE, DM)
+#  define CACT__AXF_DMS(LG, MODE)                                               \
+    if (dm == CACT__AXF_VFIRST) CACT__AXF_RUN(LG, MODE, CACT__AXF_VFIRST);      \
+    else if (dm == CACT__AXF_MFIRST) CACT__AXF_RUN(LG, MODE, CACT__AXF_MFIRST); \
+    else CACT__AXF_RUN(LG, MODE, CACT__AXF_TWOSUM)
     if (mode == CACT__AX_PINF) { /* rare: one loop each */
         if (lg) CACT__AXF_RUN(1, CACT__AX_PINF, CACT__AXF_TWOSUM);
         else CACT__AXF_RUN(0, CACT__AX_PINF, CACT__AXF_TWOSUM);
@@ -397,10 +397,10 @@ CACT_INLINE void AX(frun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
         for (i = 0; i + 4 * L <= n; i += 4 * L) {
             AX(fblk)(x + i, y + i, L, m, 0, e0, cnt, lg, neg, hasfma, pinf, tame, dm);
             AX(fblk)(x + i + L, y + i + L, L, m, 0, e1, cnt, lg, neg, hasfma, pinf, tame, dm);
-            AX(fblk)(x + i + 2 * L, y + i + 2 * L, L, m, 0, e2, cnt, lg, neg, hasfma, pinf, tame,
-                     dm);
-            AX(fblk)(x + i + 3 * L, y + i + 3 * L, L, m, 0, e3, cnt, lg, neg, hasfma, pinf, tame,
-                     dm);
+            AX(fblk)
+            (x + i + 2 * L, y + i + 2 * L, L, m, 0, e2, cnt, lg, neg, hasfma, pinf, tame, dm);
+            AX(fblk)
+            (x + i + 3 * L, y + i + 3 * L, L, m, 0, e3, cnt, lg, neg, hasfma, pinf, tame, dm);
             CACT__AX_NOUNROLL
             for (k = 0; k < L; k++) t[k] = (e0[k] + e1[k]) + (e2[k] + e3[k]);
             AX(fkahan64)(s, c, t, L);
@@ -409,13 +409,15 @@ CACT_INLINE void AX(frun_k)(const T *x, T *y, size_t n, const T *m, int mstep,
         i = 0;
     }
     for (; i + L <= n; i += L) {
-        AX(fblk)(x + i, y + i, L, m + mstep * i, mstep, e0, cnt + mstep * i, lg, neg, hasfma, pinf,
-                 tame, dm);
+        AX(fblk)
+        (x + i, y + i, L, m + mstep * i, mstep, e0, cnt + mstep * i, lg, neg, hasfma, pinf, tame,
+         dm);
         AX(fkahan64)(s + mstep * i, c + mstep * i, e0, L);
     }
     if (i < n) {
-        AX(fblk)(x + i, y + i, n - i, m + mstep * i, mstep, e0, cnt + mstep * i, lg, neg, hasfma,
-                 pinf, 0, dm);
+        AX(fblk)
+        (x + i, y + i, n - i, m + mstep * i, mstep, e0, cnt + mstep * i, lg, neg, hasfma, pinf, 0,
+         dm);
         AX(fkahan64)(s + mstep * i, c + mstep * i, e0, (int)(n - i)); /* its entries only */
     }
 }
@@ -426,11 +428,11 @@ CACT_INLINE void AX(frun)(const T *x, T *y, size_t n, const T *m, int mstep,
                           int tame, int dm)
 {
 #  define CACT__AXF_RUN(LG, P, TM, DM) \
-      AX(frun_k)(x, y, n, m, mstep, s, c, cnt, LG, neg, hasfma, P, TM, DM)
-#  define CACT__AXF_DMS(LG, TM)                                                    \
-      if (dm == CACT__AXF_VFIRST) CACT__AXF_RUN(LG, 0, TM, CACT__AXF_VFIRST);      \
-      else if (dm == CACT__AXF_MFIRST) CACT__AXF_RUN(LG, 0, TM, CACT__AXF_MFIRST); \
-      else CACT__AXF_RUN(LG, 0, TM, CACT__AXF_TWOSUM)
+    AX(frun_k)(x, y, n, m, mstep, s, c, cnt, LG, neg, hasfma, P, TM, DM)
+#  define CACT__AXF_DMS(LG, TM)                                                  \
+    if (dm == CACT__AXF_VFIRST) CACT__AXF_RUN(LG, 0, TM, CACT__AXF_VFIRST);      \
+    else if (dm == CACT__AXF_MFIRST) CACT__AXF_RUN(LG, 0, TM, CACT__AXF_MFIRST); \
+    else CACT__AXF_RUN(LG, 0, TM, CACT__AXF_TWOSUM)
     if (pinf) {
         if (lg) CACT__AXF_RUN(1, 1, 0, CACT__AXF_TWOSUM);
         else CACT__AXF_RUN(0, 1, 0, CACT__AXF_TWOSUM);
@@ -513,8 +515,9 @@ CACT_INLINE void AX(fcols)(const T *x, T *y, size_t len, size_t inner, int op, i
         if (pinf) dm = CACT__AXF_TWOSUM;
         for (j = 0; j < nb; j++) S[j] = C[j] = N[j] = 0.0;
         for (i = len; i-- > 0;) /* backwards: see cact__ax_tilew */
-            AX(frun)(xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf,
-                     tame && !pinf, dm);
+            AX(frun)
+        (xt + i * inner, yt + i * inner, nb, m, 1, S, C, N, lg, neg, hasfma, pinf, tame && !pinf,
+         dm);
         for (j = 0; j < nb; j++) AX(finish)(S[j], C[j], N[j], lg, &A[j], &B[j]);
         for (i = 0; i < len; i++) AX(fout)(yt + i * inner, nb, A, B, 1, lg, hasfma);
     }
@@ -538,9 +541,8 @@ CACT_INLINE void AX(fast_softmax_body)(const T *x, T *y, size_t outer, size_t le
 #endif
         AX(rows_short)(x, y, outer, len, op, D, Dlo, hasfma);
     } else if (inner == 1) {
-        for (o = 0; o < outer; o++)
-            AX(frow)(x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op,
-                     hasfma);
+        for (o = 0; o < outer; o++) AX(frow)
+        (x + o * len, y + o * len, len, o + 1 < outer ? x + (o + 1) * len : 0, op, hasfma);
     } else {
         for (o = 0; o < outer; o++)
             AX(fcols)(x + o * len * inner, y + o * len * inner, len, inner, op, hasfma);

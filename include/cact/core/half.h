@@ -83,7 +83,8 @@ CACT_INLINE uint16_t cact__f32_to_f16(float f)
      * a carry out of the significand bumps the exponent, up to inf */
     uint32_t nrm = (a - 0x38000000u + 0xfffu + ((a >> 13) & 1u)) >> 13;
     uint32_t nan = 0x7e00u | ((a >> 13) & 0x3ffu);
-    uint32_t r = a < 0x38800000u ? sub : (a < 0x47800000u ? nrm : (a > 0x7f800000u ? nan : 0x7c00u));
+    uint32_t r =
+        a < 0x38800000u ? sub : (a < 0x47800000u ? nrm : (a > 0x7f800000u ? nan : 0x7c00u));
     return (uint16_t)(r | s);
 }
 
@@ -100,30 +101,30 @@ CACT_INLINE uint16_t cact__f32_to_bf16(float f)
  * cact__widen_<h>_<level>(h, f, n) and cact__narrow_<h>_<level>(f, h, n),
  * <h> f16 or bf16: the integer loops at every level (vectorized for the
  * level's target), F16C / AVX-512F for float16 at v3 / v4. */
-#define CACT__HALF_INT_LOOPS(SUFFIX, ATTR)                                                      \
-  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__widen_int_f16_##SUFFIX(                     \
-      const uint16_t *CACT_RESTRICT h, float *CACT_RESTRICT f, size_t n)                        \
-  {                                                                                             \
-    size_t i;                                                                                   \
-    for (i = 0; i < n; i++) f[i] = cact__f16_to_f32(h[i]);                                      \
-  }                                                                                             \
-  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__narrow_int_f16_##SUFFIX(                    \
-      const float *CACT_RESTRICT f, uint16_t *CACT_RESTRICT h, size_t n)                        \
-  {                                                                                             \
-    size_t i;                                                                                   \
-    for (i = 0; i < n; i++) h[i] = cact__f32_to_f16(f[i]);                                      \
-  }                                                                                             \
-  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__widen_bf16_##SUFFIX(                        \
-      const uint16_t *CACT_RESTRICT h, float *CACT_RESTRICT f, size_t n)                        \
-  {                                                                                             \
-    size_t i;                                                                                   \
-    for (i = 0; i < n; i++) f[i] = cact__bf16_to_f32(h[i]);                                     \
-  }                                                                                             \
-  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__narrow_bf16_##SUFFIX(                       \
-      const float *CACT_RESTRICT f, uint16_t *CACT_RESTRICT h, size_t n)                        \
-  {                                                                                             \
-    size_t i;                                                                                   \
-    for (i = 0; i < n; i++) h[i] = cact__f32_to_bf16(f[i]);                                     \
+#define CACT__HALF_INT_LOOPS(SUFFIX, ATTR)                                   \
+  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__widen_int_f16_##SUFFIX(  \
+      const uint16_t *CACT_RESTRICT h, float *CACT_RESTRICT f, size_t n)     \
+  {                                                                          \
+    size_t i;                                                                \
+    for (i = 0; i < n; i++) f[i] = cact__f16_to_f32(h[i]);                   \
+  }                                                                          \
+  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__narrow_int_f16_##SUFFIX( \
+      const float *CACT_RESTRICT f, uint16_t *CACT_RESTRICT h, size_t n)     \
+  {                                                                          \
+    size_t i;                                                                \
+    for (i = 0; i < n; i++) h[i] = cact__f32_to_f16(f[i]);                   \
+  }                                                                          \
+  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__widen_bf16_##SUFFIX(     \
+      const uint16_t *CACT_RESTRICT h, float *CACT_RESTRICT f, size_t n)     \
+  {                                                                          \
+    size_t i;                                                                \
+    for (i = 0; i < n; i++) f[i] = cact__bf16_to_f32(h[i]);                  \
+  }                                                                          \
+  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__narrow_bf16_##SUFFIX(    \
+      const float *CACT_RESTRICT f, uint16_t *CACT_RESTRICT h, size_t n)     \
+  {                                                                          \
+    size_t i;                                                                \
+    for (i = 0; i < n; i++) h[i] = cact__f32_to_bf16(f[i]);                  \
   }
 
 CACT__HALF_INT_LOOPS(base, CACT__NOATTR)
@@ -153,17 +154,18 @@ static CACT__TARGET_V3 CACT_UNUSED void cact__narrow_f16_v3(const float *f, uint
 {
     size_t i = 0;
     for (; i + 8 <= n; i += 8)
-        _mm_storeu_si128((__m128i *)(h + i),
-                         _mm256_cvtps_ph(_mm256_loadu_ps(f + i),
-                                         _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
+        _mm_storeu_si128(
+            (__m128i *)(h + i),
+            _mm256_cvtps_ph(_mm256_loadu_ps(f + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC));
     cact__narrow_int_f16_v3(f + i, h + i, n - i);
 }
 static CACT__TARGET_V4 CACT_UNUSED void cact__widen_f16_v4(const uint16_t *h, float *f, size_t n)
 {
     size_t i = 0;
     for (; i + 16 <= n; i += 16)
-        _mm512_storeu_ps(f + i, _mm512_maskz_cvtph_ps((__mmask16)0xffff,
-                                                      _mm256_loadu_si256((const __m256i *)(h + i))));
+        _mm512_storeu_ps(
+            f + i,
+            _mm512_maskz_cvtph_ps((__mmask16)0xffff, _mm256_loadu_si256((const __m256i *)(h + i))));
     cact__widen_int_f16_v4(h + i, f + i, n - i);
 }
 static CACT__TARGET_V4 CACT_UNUSED void cact__narrow_f16_v4(const float *f, uint16_t *h, size_t n)
@@ -179,27 +181,24 @@ static CACT__TARGET_V4 CACT_UNUSED void cact__narrow_f16_v4(const float *f, uint
 
 /* the public conversions: the running level's loops */
 #if CACT_DISPATCH
-#  define CACT__HALF_CONV(name, From, To)                        \
+#  define CACT__HALF_CONV(name, From, To)                     \
     CACT_API void cact_##name(const From *a, To *b, size_t n) \
-    {                                                            \
-      switch (cact_isa_level()) {                                \
-      case CACT_ISA_V4:                                          \
-        cact__##name##_v4(a, b, n);                              \
-        break;                                                   \
-      case CACT_ISA_V3:                                          \
-        cact__##name##_v3(a, b, n);                              \
-        break;                                                   \
-      default:                                                   \
-        cact__##name##_base(a, b, n);                            \
-        break;                                                   \
-      }                                                          \
+    {                                                         \
+      switch (cact_isa_level()) {                             \
+      case CACT_ISA_V4:                                       \
+        cact__##name##_v4(a, b, n);                           \
+        break;                                                \
+      case CACT_ISA_V3:                                       \
+        cact__##name##_v3(a, b, n);                           \
+        break;                                                \
+      default:                                                \
+        cact__##name##_base(a, b, n);                         \
+        break;                                                \
+      }                                                       \
     }
 #else
-#  define CACT__HALF_CONV(name, From, To)                        \
-    CACT_API void cact_##name(const From *a, To *b, size_t n) \
-    {                                                            \
-      cact__##name##_base(a, b, n);                              \
-    }
+#  define CACT__HALF_CONV(name, From, To) \
+    CACT_API void cact_##name(const From *a, To *b, size_t n) { cact__##name##_base(a, b, n); }
 #endif
 #define cact__f16_to_f32_v4 cact__widen_f16_v4
 #define cact__f16_to_f32_v3 cact__widen_f16_v3
@@ -249,7 +248,7 @@ CACT__HALF_CONV(f32_to_bf16, float, uint16_t)
     }                                                                                    \
   }
 /* both half types of a float32 kernel: cact_<name>_f16 and cact_<name>_bf16 */
-#define CACT__UNARY_HALF(name, PDECL, PARGS)                          \
+#define CACT__UNARY_HALF(name, PDECL, PARGS)                        \
   CACT__UNARY_L(CACT__HALF_LOOP, name, f16, uint16_t, PDECL, PARGS) \
   CACT__UNARY_L(CACT__HALF_LOOP, name, bf16, uint16_t, PDECL, PARGS)
 

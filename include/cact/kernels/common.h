@@ -96,17 +96,17 @@ CACT_INLINE double CACT__E(gate_dd)(double x, double gh, double gl, double s)
  * IEEE's: where f'(x) = 0, dy = +-inf gives NaN and the zero takes dy's
  * sign.  Kinks follow PyTorch's autograd (docs/contract.md). */
 #define CACT__GNAN0(name, raw) \
-    CACT_INLINE T CACT__E(name)(T dy, T x) { return CACT__E(nan_in)(x, CACT__E(raw)(dy, x)); }
-#define CACT__GNAN1(name, raw)                             \
-    CACT_INLINE T CACT__E(name)(T dy, T x, double a)       \
-    {                                                      \
-        return CACT__E(nan_in)(x, CACT__E(raw)(dy, x, a)); \
-    }
-#define CACT__GNAN2(name, raw)                                 \
-    CACT_INLINE T CACT__E(name)(T dy, T x, double a, double b) \
-    {                                                          \
-        return CACT__E(nan_in)(x, CACT__E(raw)(dy, x, a, b));  \
-    }
+  CACT_INLINE T CACT__E(name)(T dy, T x) { return CACT__E(nan_in)(x, CACT__E(raw)(dy, x)); }
+#define CACT__GNAN1(name, raw)                         \
+  CACT_INLINE T CACT__E(name)(T dy, T x, double a)     \
+  {                                                    \
+    return CACT__E(nan_in)(x, CACT__E(raw)(dy, x, a)); \
+  }
+#define CACT__GNAN2(name, raw)                               \
+  CACT_INLINE T CACT__E(name)(T dy, T x, double a, double b) \
+  {                                                          \
+    return CACT__E(nan_in)(x, CACT__E(raw)(dy, x, a, b));    \
+  }
 
 #if CACT__BITS == 32
 #  define CACT__GTMAX 3.40282347e38f /* FLT_MAX */
