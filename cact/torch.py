@@ -103,12 +103,15 @@ def _refuse(x, name, param="input"):
     raise TypeError(f"{name}: {param} has unsupported dtype {x.dtype}; {SUPPORTED}")
 
 
+_STRIDED = torch.strided
+_PLAIN = torch.Tensor.numpy          # the dtypes numpy has (float32, float64, float16)
+_from_numpy = torch.from_numpy
+
+
 def _check(x, name, param="input"):
-    """The numpy view of CPU tensor x (detached), or TypeError."""
-    if not isinstance(x, torch.Tensor):
-        _refuse(x, name, param)
-    view = _VIEW.get(x.dtype)
-    if view is None or not x.is_cpu or x.layout is not torch.strided:
+    """The numpy view function of CPU tensor x, or TypeError."""
+    view = _VIEW.get(x.dtype) if isinstance(x, torch.Tensor) else None
+    if view is None or not x.is_cpu or x.layout is not _STRIDED:
         _refuse(x, name, param)
     return view
 
@@ -118,6 +121,13 @@ def _bump(t):
     # so that autograd sees the in-place change (as torch's own in-place ops do)
     if not t.is_inference():
         torch.autograd.graph.increment_version(t)
+
+
+def _new(x):
+    """A new C-contiguous tensor of x's shape and dtype (empty_like keeps a
+    non-contiguous x's strides, so it serves contiguous x only; it is the
+    cheaper call)."""
+    return torch.empty_like(x) if x.is_contiguous() else torch.empty(x.shape, dtype=x.dtype)
 
 
 def _ew_run(kern, x, view, args, inplace):
@@ -130,9 +140,9 @@ def _ew_run(kern, x, view, args, inplace):
         else:                                              # computed aside, copied back by torch
             y = torch.empty(x.shape, dtype=x.dtype)
             kern(view(x), *args, out=view(y))
-            x.copy_(y)
+            x.copy_(y)                                     # bumps the version
         return x
-    y = torch.empty(x.shape, dtype=x.dtype)
+    y = _new(x)
     kern(view(x), *args, out=view(y))
     return y
 
@@ -168,22 +178,30 @@ class _Elementwise(torch.autograd.Function):
 
 
 def _ew(kern, grad, x, args, inplace, name):
-    """The elementwise call: checks, then autograd only where needed."""
-    view = _check(x, name)
-    if x.requires_grad and torch.is_grad_enabled():
-        if grad is None:
-            raise RuntimeError(f"{name}: cact has no backward kernel for {name}")
-        return _Elementwise.apply(x, kern, grad, args, inplace, view)
-    if x.requires_grad:                                    # under no_grad: as torch, in place allowed
-        y = _ew_run(kern, x.detach(), view, args, inplace)
+    """The elementwise call: checks, then autograd only where needed.  The
+    hot path (no grad, not in place, a dtype numpy has) wraps the array cact
+    allocates for the result as the tensor (torch.from_numpy: no copy), the
+    cheapest way to a new tensor (torch.empty_like costs more than the
+    kernel call on a small tensor)."""
+    view = _VIEW.get(x.dtype) if isinstance(x, torch.Tensor) else None
+    if view is None or not x.is_cpu or x.layout is not _STRIDED:
+        _refuse(x, name)
+    if x.requires_grad:
+        if torch.is_grad_enabled():
+            if grad is None:
+                raise RuntimeError(f"{name}: cact has no backward kernel for {name}")
+            return _Elementwise.apply(x, kern, grad, args, inplace, view)
+        y = _ew_run(kern, x.detach(), view, args, inplace)      # under no_grad: as torch, in place allowed
         return x if inplace else y
+    if not inplace and view is _PLAIN and x.dim():
+        return _from_numpy(kern(x.numpy(), *args))
     return _ew_run(kern, x, view, args, inplace)
 
 
 # ---- along an axis ---------------------------------------------------------
 
 def _rows_run(kern, x, view, dim):
-    y = torch.empty(x.shape, dtype=x.dtype)
+    y = _new(x)
     kern(view(x), dim, out=view(y))
     return y
 
@@ -206,9 +224,13 @@ class _Rows(torch.autograd.Function):
 
 def _rows(kern, grad, x, dim, name):
     view = _check(x, name)
-    if x.requires_grad and torch.is_grad_enabled():
-        return _Rows.apply(x, kern, grad, dim, view)
-    return _rows_run(kern, x.detach(), view, dim)
+    if x.requires_grad:
+        if torch.is_grad_enabled():
+            return _Rows.apply(x, kern, grad, dim, view)
+        x = x.detach()
+    if view is _PLAIN and x.dim():
+        return _from_numpy(kern(x.numpy(), dim))
+    return _rows_run(kern, x, view, dim)
 
 
 def _tensor(a, dtype):
@@ -246,7 +268,7 @@ def _maxout(kern, x, pieces, dim):
 
 
 def _prelu_run(kern, x, w, view):
-    y = torch.empty(x.shape, dtype=x.dtype)
+    y = _new(x)
     kern(view(x), view(w), 1, out=view(y))
     return y
 
