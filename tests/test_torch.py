@@ -3,13 +3,14 @@ torch tensors, checked against torch.nn.functional (values within cact's
 bounds, gradients through torch.autograd), torch.autograd.gradcheck in
 float64, bit-for-bit agreement with cact's numpy functions (every dtype,
 both tiers), in-place rules, refusals and no copies.  Skipped without torch."""
+import os
 import subprocess
 import sys
 import tracemalloc
 
 import numpy as np
 import pytest
-from helpers import subprocess_env, worst_ulp
+from helpers import ROOT, subprocess_env, worst_ulp
 
 from cact._reference import reference
 
@@ -414,3 +415,13 @@ def test_import_without_torch():
 def test_required_parameters(f):
     with pytest.raises(TypeError):
         getattr(ct, f.name)(torch.ones(3))
+
+
+def test_docs_example_runs():
+    pytest.importorskip("ml_dtypes")
+    text = open(os.path.join(ROOT, "docs", "torch.md")).read()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    ns = {}
+    exec(code, ns)
+    assert ns["y"].shape == (64, 512) and ns["model"][0].weight.grad is not None
+    assert ns["h"].dtype == torch.bfloat16 and ns["z"].shape == (2, 16, 8)
