@@ -116,11 +116,16 @@ def _check(x, name, param="input"):
     return view
 
 
+# torch.autograd.graph.increment_version from torch 2.1 on; the C hook before
+_increment_version = getattr(torch.autograd.graph, "increment_version", None) or torch._C._increment_version
+
+
 def _bump(t):
     # writes through a numpy view bypass the tensor's version counter: bump it
-    # so that autograd sees the in-place change (as torch's own in-place ops do)
+    # so that autograd sees the in-place change (as torch's own in-place ops
+    # do); inference tensors have no version counter
     if not t.is_inference():
-        torch.autograd.graph.increment_version(t)
+        _increment_version(t)
 
 
 def _new(x):
