@@ -425,3 +425,20 @@ def test_docs_example_runs():
     exec(code, ns)
     assert ns["y"].shape == (64, 512) and ns["model"][0].weight.grad is not None
     assert ns["h"].dtype == torch.bfloat16 and ns["z"].shape == (2, 16, 8)
+
+
+def test_modules_copy_and_pickle():
+    """Models holding cact.torch modules deep-copy and pickle (torch.save),
+    both tiers, PReLU's weight in the state dict."""
+    import copy
+    import io
+    import pickle
+    m = torch.nn.Sequential(torch.nn.Linear(4, 4), ct.GELU(approximate="tanh", tier="fast"), ct.SiLU(),
+                            ct.PReLU(4), ct.Softmax(-1), ct.Maxout(2))
+    x = torch.randn(3, 4)
+    buf = io.BytesIO()
+    torch.save(m, buf)
+    buf.seek(0)
+    for m2 in (copy.deepcopy(m), pickle.loads(pickle.dumps(m)), torch.load(buf, weights_only=False)):
+        assert torch.equal(m(x), m2(x))
+    assert "3.weight" in m.state_dict()
