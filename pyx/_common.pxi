@@ -77,7 +77,7 @@ cdef int _half_kind(cnp.ndarray a):
 # the same memory: np.from_dlpack / np.asarray(memoryview(obj)), no copy.
 # It is then an ndarray like any other: the same dtype, layout and
 # writeability rules apply (a non-contiguous x is copied; a read-only
-# export is refused as out=), and Python-number promotion does not.
+# export is refused as out=; integers and bool compute in float64).
 
 cdef inline bint exports_array(object obj):
     """obj (not an ndarray) exports its memory: DLPack or the buffer
