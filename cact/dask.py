@@ -314,6 +314,8 @@ def _soft(name):
     def wrapper(x, axis=-1, *, out=None, split_every=None):
         _no_out(name, out)
         x = da.asarray(x)
+        if x.dtype.kind in "biu":                      # bool and integers compute in float64, as in cact
+            x = x.astype(np.float64)
         meta = fn(np.empty(_meta_shape(x), x.dtype), axis=axis)           # cact's checks: dtype, axis
         ax = _axis_of(x, axis)
         if x.ndim == 0 or x.numblocks[ax] == 1:

@@ -45,7 +45,10 @@ def test_elementwise_checks_when_built():
     with pytest.raises(ValueError, match="celu: alpha"):
         cd.celu(dx, alpha=-1.0)
     with pytest.raises(TypeError, match="unsupported dtype"):
-        cd.gelu(da.zeros(4, chunks=2, dtype=np.int8))
+        cd.gelu(da.zeros(4, chunks=2, dtype=np.complex64))
+    xi = da.arange(-3, 5, chunks=3, dtype=np.int8)          # integers compute in float64, as in cact
+    assert cd.gelu(xi).dtype == np.float64
+    np.testing.assert_array_equal(cd.gelu(xi).compute(), cact.gelu(np.arange(-3, 5, dtype=np.int8)))
     with pytest.raises(TypeError, match="cact.dask.gelu: out= is not offered"):
         cd.gelu(dx, out=dx)
     np.testing.assert_array_equal(cd.leaky_relu(dx - 1, 0.5).compute(), np.full((4, 4), -0.5, np.float32))
@@ -125,7 +128,11 @@ def test_soft_errors():
     with pytest.raises(np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError):
         cd.softmax(dx, axis=2)
     with pytest.raises(TypeError, match="unsupported dtype"):
-        cd.softmax(da.zeros((4, 6), chunks=2, dtype=np.int32))
+        cd.softmax(da.zeros((4, 6), chunks=2, dtype=np.complex64))
+    xi = np.arange(24, dtype=np.int32).reshape(4, 6) % 5
+    y = cd.softmax(da.from_array(xi, chunks=2))             # the axis split: the tree reduction
+    assert y.dtype == np.float64
+    np.testing.assert_allclose(y.compute(), cact.softmax(xi), rtol=1e-15)
     with pytest.raises(TypeError, match="out= is not offered"):
         cd.log_softmax(dx, out=dx)
 

@@ -521,10 +521,10 @@ int main(int argc, char **argv)
 
 
 @pytest.mark.parametrize("lang", ["c99", "c++11"])
-def test_half_kernels_in_plain_c(tmp_path, include, lang):
-    """cact_<name>_f16 / _bf16 and the conversions embedded with no Python:
-    the same bits as the Python API (float16; bfloat16 where ml_dtypes is
-    installed)."""
+def test_half_kernels_in_plain_c(tmp_path, site, include, lang):
+    """cact_<name>_f16 / _bf16 and the conversions embedded with no Python,
+    declared by cact.h and linked from the shipped library: the same bits
+    as the Python API (float16; bfloat16 where ml_dtypes is installed)."""
     cc = CC if lang == "c99" else cbuild.compiler("CXX")
     if shutil.which(cc) is None:
         pytest.skip(f"no {cc}")
@@ -532,7 +532,9 @@ def test_half_kernels_in_plain_c(tmp_path, include, lang):
     src.write_text(HALF_C)
     exe, out = tmp_path / "half", tmp_path / "half.out"
     flags = ["-std=" + lang, "-O2", "-Wall", "-Wextra", "-Werror", "-I", include]
-    subprocess.run([cc, *flags, str(src), "-o", str(exe), "-lm"], check=True, capture_output=True, text=True)
+    h = _helpers(site)
+    link = [f"-L{d}" for d in h["get_library_dirs"]] + [f"-l{lib}" for lib in h["get_libraries"]]
+    subprocess.run([cc, *flags, str(src), "-o", str(exe), *link, "-lm"], check=True, capture_output=True, text=True)
     env = dict(os.environ)
     env.pop("CACT_ISA", None)
     subprocess.run([str(exe), str(out)], check=True, env=env, timeout=120)
