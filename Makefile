@@ -2,7 +2,8 @@
 # README.md and .ci/run use the same ones.
 #
 #   make install      build the extension in place and install cact with its test extras (editable)
-#   make build        rebuild in place what changed (the extension modules, the static library)
+#   make build        rebuild in place what changed (the extension modules, the static library);
+#                     on a fresh machine, make install first
 #   make test         build, then the everyday tests over the cores (pytest-xdist; not the slow ones)
 #   make test-all     build, then every test: also those marked slow (C builds, sanitizers, sweeps); CI
 #   make lint         ruff, the generated files up to date, clang-format 14 (when installed)
@@ -29,8 +30,10 @@ help:
 install:
 	$(PYTHON) -m pip install -e ".[test]"
 
-# incremental: a second run with nothing changed compiles nothing (a few seconds)
+# incremental: a second run with nothing changed compiles nothing (a few seconds).  On a
+# fresh machine (the build and test requirements missing) it runs `make install` first.
 build:
+	@$(PYTHON) -c "import Cython, numpy, pytest, xdist, mpmath, hypothesis" 2>/dev/null || $(MAKE) install PYTHON=$(PYTHON)
 	$(PYTHON) setup.py -q build_ext --inplace -j 2
 
 # -n auto: pytest-xdist over the cores; --dist loadgroup keeps each costly C build in one worker
