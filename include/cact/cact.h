@@ -140,6 +140,9 @@ extern "C" {
 #  pragma push_macro("M")
 #  pragma push_macro("N")
 #  pragma push_macro("S")
+#  pragma push_macro("Q")
+#  pragma push_macro("AGF")
+#  pragma push_macro("AGL")
 #  undef T
 #  undef L
 #  undef AX
@@ -151,12 +154,18 @@ extern "C" {
 #  undef M
 #  undef N
 #  undef S
+#  undef Q
+#  undef AGF
+#  undef AGL
 #  include "config.h"
 #  include "instantiate.h" /* math core and element functions, per ISA level */
 #  include "elementwise.h" /* the elementwise kernels (functions.inc) */
 #  include "grad.h"        /* their derivatives (grad.inc) */
 #  include "axis.h"        /* the kernels along an axis */
 #  include "axis_grad.h"   /* the softmax family's derivatives */
+#  pragma pop_macro("AGL")
+#  pragma pop_macro("AGF")
+#  pragma pop_macro("Q")
 #  pragma pop_macro("S")
 #  pragma pop_macro("N")
 #  pragma pop_macro("M")
