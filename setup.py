@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 
 import numpy as np
 from Cython.Build import cythonize
@@ -50,6 +51,11 @@ def compile_args():
     # loops (no errno side effects, selects may evaluate both arms).  No -m
     # flags: the header instantiates each kernel per ISA level itself.
     args = ["-O3", "-fno-math-errno", "-fno-trapping-math", "-Wno-unused-function"]
+    # Python's flags carry -g; gcc's variable tracking over the largest kernels
+    # costs minutes of compile (and a note that it gave up), for debug info only
+    cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or ""
+    if "clang" not in cc:
+        args.append("-fno-var-tracking-assignments")
     if os.environ.get("CACT_NATIVE") == "1":
         args.append("-march=native")
     return args + sanitize_args()

@@ -28,6 +28,7 @@ import pytest
 from helpers import LEVELS, ROOT, bits, run
 
 from cact._catalogue import FAST_KERNELS, KERNEL_FUNC, KERNELS
+from cact._catalogue_grad import GRAD
 
 # one pytest-xdist worker builds the checker and the object code once for all
 pytestmark = pytest.mark.xdist_group("math_core")
@@ -93,6 +94,8 @@ def _bound(entry, dt):
     """The catalogue's bound of a checker entry: fast_<kernel> entries (the
     fast tier) have their Fast.ulp, the others the kernel's ulp."""
     k = _kernel_of(entry)
+    if k.endswith("_grad"):                     # a backward kernel: f'(x), cact/_catalogue_grad.py
+        return GRAD[k[:-len("_grad")]].ulp[dt == "f64"]
     if k.startswith("fast_"):
         k = k[len("fast_"):]
         return KERNEL_FUNC[k].fast[k].ulp[dt == "f64"]
@@ -102,7 +105,7 @@ def _bound(entry, dt):
 def _check_rows(rows, dt):
     assert rows, "the checker printed nothing"
     kernels = {_kernel_of(k) for (_, k, _) in rows}
-    want = set(KERNELS) | {"fast_" + k for k in FAST_KERNELS}
+    want = set(KERNELS) | {"fast_" + k for k in FAST_KERNELS} | {g + "_grad" for g in GRAD}
     assert kernels == want, kernels ^ want
     failures = []
     for (d, k, lv), (mx, x, over1, n, diff) in sorted(rows.items()):
