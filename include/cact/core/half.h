@@ -101,31 +101,19 @@ CACT_INLINE uint16_t cact__f32_to_bf16(float f)
  * cact__widen_<h>_<level>(h, f, n) and cact__narrow_<h>_<level>(f, h, n),
  * <h> f16 or bf16: the integer loops at every level (vectorized for the
  * level's target), F16C / AVX-512F for float16 at v3 / v4. */
-#define CACT__HALF_INT_LOOPS(SUFFIX, ATTR)                                   \
-  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__widen_int_f16_##SUFFIX(  \
-      const uint16_t *CACT_RESTRICT h, float *CACT_RESTRICT f, size_t n)     \
-  {                                                                          \
-    size_t i;                                                                \
-    for (i = 0; i < n; i++) f[i] = cact__f16_to_f32(h[i]);                   \
-  }                                                                          \
-  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__narrow_int_f16_##SUFFIX( \
-      const float *CACT_RESTRICT f, uint16_t *CACT_RESTRICT h, size_t n)     \
-  {                                                                          \
-    size_t i;                                                                \
-    for (i = 0; i < n; i++) h[i] = cact__f32_to_f16(f[i]);                   \
-  }                                                                          \
-  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__widen_bf16_##SUFFIX(     \
-      const uint16_t *CACT_RESTRICT h, float *CACT_RESTRICT f, size_t n)     \
-  {                                                                          \
-    size_t i;                                                                \
-    for (i = 0; i < n; i++) f[i] = cact__bf16_to_f32(h[i]);                  \
-  }                                                                          \
-  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__narrow_bf16_##SUFFIX(    \
-      const float *CACT_RESTRICT f, uint16_t *CACT_RESTRICT h, size_t n)     \
-  {                                                                          \
-    size_t i;                                                                \
-    for (i = 0; i < n; i++) h[i] = cact__f32_to_bf16(f[i]);                  \
+/* one loop: dst[i] = CONV(src[i]) */
+#define CACT__HALF_CONV_LOOP(name, From, To, CONV, SUFFIX, ATTR)       \
+  static ATTR CACT__OPTIMIZE CACT_UNUSED void cact__##name##_##SUFFIX( \
+      const From *CACT_RESTRICT a, To *CACT_RESTRICT b, size_t n)      \
+  {                                                                    \
+    size_t i;                                                          \
+    for (i = 0; i < n; i++) b[i] = CONV(a[i]);                         \
   }
+#define CACT__HALF_INT_LOOPS(SUFFIX, ATTR)                                              \
+  CACT__HALF_CONV_LOOP(widen_int_f16, uint16_t, float, cact__f16_to_f32, SUFFIX, ATTR)  \
+  CACT__HALF_CONV_LOOP(narrow_int_f16, float, uint16_t, cact__f32_to_f16, SUFFIX, ATTR) \
+  CACT__HALF_CONV_LOOP(widen_bf16, uint16_t, float, cact__bf16_to_f32, SUFFIX, ATTR)    \
+  CACT__HALF_CONV_LOOP(narrow_bf16, float, uint16_t, cact__f32_to_bf16, SUFFIX, ATTR)
 
 CACT__HALF_INT_LOOPS(base, CACT__NOATTR)
 static CACT_UNUSED void cact__widen_f16_base(const uint16_t *h, float *f, size_t n)
